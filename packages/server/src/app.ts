@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { installAuthHooks } from './auth/auth.hooks.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { PasswordHasher } from './auth/password-hasher.ts';
+import type { Config } from './config.ts';
+import type { App, AppContext } from './context.ts';
+import { FieldCipher, loadDataKey } from './crypto.ts';
+import type { Database } from './db/database.ts';
+import { AppError, installErrorHandler } from './errors.ts';
+import { gridRoutes } from './grid/grid.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { roleRoutes } from './role/role.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { SettingsService } from './settings/settings.service.ts';
+import { userRoutes } from './user/user.routes.ts';
+import { VERSION } from './version.ts';
+
+export interface BuildOptions {
+  /** Logger on/off; tests keep it off. */
+  logger?: boolean;
+}
+
+/**
+ * Builds the HTTP application on an open, migrated database. Does not listen: `main.ts` does,
+ * tests call `app.inject()`.
+ */
+export async function buildApp(config: Config, database: Database, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const cipher = new FieldCipher(loadDataKey(config.dataKey, config.dataDir));
+  const hasher = new PasswordHasher(config.argon2);
+  const settings = new SettingsService(database.db, config);
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    engine: database.engine,
+    cipher,
+    hasher,
+    settings,
+    auth: new AuthService(database.db, config, settings, hasher),
+    version: VERSION,
+  };
+  app.decorate('ctx', ctx);
+
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: config.cookieSecure,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new AppError('RATE_LIMITED', `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试`),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Wangge 网格 API',
+        version: VERSION,
+        description: '网格化管理平台接口。登录后以 HttpOnly 会话 Cookie 鉴权；错误统一为 { error: { code, message, fields } }。',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'wg_sid' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+
+  installAuthHooks(app);
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(roleRoutes);
+  await app.register(auditRoutes);
+  await app.register(settingsRoutes);
+  await app.register(gridRoutes);
+
+  const webDist = config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;
+  if (webDist) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0]!;
+    if (webDist && request.method === 'GET' && !url.startsWith('/api/') && !path.extname(url)) {
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: '接口或页面不存在' } });
+  });
+
+  return app;
+}

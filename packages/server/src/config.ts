@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '@wangge/shared';
+
+/** Everything the server reads from its environment, parsed and checked once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Folder for the embedded database, the generated data key and uploads. */
+  readonly dataDir: string;
+  /** PostgreSQL connection string; null selects the embedded PGlite database in `dataDir`. */
+  readonly databaseUrl: string | null;
+  /** 32-byte key for personal data at rest; null means "generate once and keep in dataDir". */
+  readonly dataKey: Buffer | null;
+  /** Load the demo dataset into an empty database. */
+  readonly demo: boolean;
+  readonly demoSeed: number;
+  readonly demoPassword: string;
+  /** Initial administrator password of a real (non-demo) deployment; generated and printed when unset. */
+  readonly initialAdminPassword: string | null;
+  readonly cookieSecure: boolean;
+  readonly trustProxy: boolean;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: string;
+  readonly sessionIdleMinutes: number;
+  readonly sessionMaxHours: number;
+  readonly lockThreshold: number;
+  readonly lockMinutes: number;
+  readonly passwordPolicy: PasswordPolicy;
+  readonly auditRetentionDays: number;
+  /** Login attempts allowed per client address per minute. */
+  readonly loginRateLimit: number;
+  /** Argon2id cost; tests lower it, production keeps the defaults. */
+  readonly argon2: { readonly memoryCost: number; readonly timeCost: number };
+  /** Folder with the built web app; null serves the API only. */
+  readonly webDist: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`配置错误 / invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const MIN_AUDIT_RETENTION_DAYS = 180;
+
+type Env = Record<string, string | undefined>;
+
+export function parseConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw.trim())) {
+      problems.push(`${name} 必须是整数 (must be an integer), got "${raw}"`);
+      return fallback;
+    }
+    const n = Number(raw);
+    if (n < min || n > max) {
+      problems.push(`${name} 必须在 ${min}–${max} 之间 (must be between ${min} and ${max}), got ${n}`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} 必须是 true 或 false (must be true/false), got "${env[name]}"`);
+    return fallback;
+  };
+
+  let databaseUrl: string | null = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl) {
+    try {
+      const u = new URL(databaseUrl);
+      if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+        problems.push(`DATABASE_URL 必须以 postgres:// 开头 (must be a postgres:// URL)`);
+        databaseUrl = null;
+      }
+    } catch {
+      problems.push('DATABASE_URL 不是合法的 URL (is not a valid URL)');
+      databaseUrl = null;
+    }
+  }
+
+  let dataKey: Buffer | null = null;
+  const rawKey = env.WANGGE_DATA_KEY?.trim();
+  if (rawKey) {
+    const decoded = /^[0-9a-fA-F]{64}$/.test(rawKey) ? Buffer.from(rawKey, 'hex') : Buffer.from(rawKey, 'base64');
+    if (decoded.length !== 32) {
+      problems.push('WANGGE_DATA_KEY 必须是 32 字节的 base64 或 64 位十六进制 (must be 32 bytes, base64 or hex)');
+    } else {
+      dataKey = decoded;
+    }
+  } else if (databaseUrl && env.NODE_ENV === 'production') {
+    problems.push('生产环境使用 DATABASE_URL 时必须设置 WANGGE_DATA_KEY (required in production with DATABASE_URL)');
+  }
+
+  const demo = bool('WANGGE_DEMO', databaseUrl === null);
+  const initialAdminPassword = env.WANGGE_INITIAL_ADMIN_PASSWORD || null;
+
+  const auditRetentionDays = int('AUDIT_RETENTION_DAYS', 365, MIN_AUDIT_RETENTION_DAYS, 36500);
+  const policy: PasswordPolicy = {
+    minLength: int('PASSWORD_MIN_LENGTH', DEFAULT_PASSWORD_POLICY.minLength, 8, 64),
+    minClasses: int('PASSWORD_MIN_CLASSES', DEFAULT_PASSWORD_POLICY.minClasses, 1, 4),
+    expiryDays: int('PASSWORD_EXPIRY_DAYS', DEFAULT_PASSWORD_POLICY.expiryDays, 0, 3650),
+    historyCount: int('PASSWORD_HISTORY', DEFAULT_PASSWORD_POLICY.historyCount, 0, 24),
+  };
+
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: path.resolve(env.WANGGE_DATA_DIR?.trim() || './data'),
+    databaseUrl,
+    dataKey,
+    demo,
+    demoSeed: int('WANGGE_DEMO_SEED', 20261122, 0, 2 ** 31 - 1),
+    demoPassword: env.WANGGE_DEMO_PASSWORD || 'Wangge@2026',
+    initialAdminPassword,
+    cookieSecure: bool('COOKIE_SECURE', false),
+    trustProxy: bool('TRUST_PROXY', false),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 5, 480),
+    sessionMaxHours: int('SESSION_MAX_HOURS', 12, 1, 168),
+    lockThreshold: int('LOGIN_LOCK_THRESHOLD', 5, 3, 20),
+    lockMinutes: int('LOGIN_LOCK_MINUTES', 15, 1, 1440),
+    passwordPolicy: policy,
+    auditRetentionDays,
+    loginRateLimit: int('LOGIN_RATE_LIMIT', 20, 1, 10000),
+    argon2: { memoryCost: 19456, timeCost: 2 },
+    webDist: null,
+    ...overrides,
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL 取值无效 (invalid), got "${config.logLevel}"`);
+  }
+  if (config.auditRetentionDays < MIN_AUDIT_RETENTION_DAYS) {
+    problems.push(`审计日志保存期不得少于 ${MIN_AUDIT_RETENTION_DAYS} 天 (audit retention below 180 days)`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,73 @@
+import type { Permission } from '@wangge/shared';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Actor } from './audit/audit.service.ts';
+import type { AuthService, SessionInfo } from './auth/auth.service.ts';
+import type { PasswordHasher } from './auth/password-hasher.ts';
+import type { Principal } from './auth/principal.ts';
+import type { Config } from './config.ts';
+import type { FieldCipher } from './crypto.ts';
+import type { Engine } from './db/database.ts';
+import type { DB } from './db/types.ts';
+import type { SettingsService } from './settings/settings.service.ts';
+
+/** Shared services, built once in buildApp and reachable from every route as `app.ctx`. */
+export interface AppContext {
+  config: Config;
+  db: Kysely<DB>;
+  engine: Engine;
+  cipher: FieldCipher;
+  hasher: PasswordHasher;
+  settings: SettingsService;
+  auth: AuthService;
+  version: string;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    session: SessionInfo | null;
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** No login needed. */
+    public?: boolean;
+    /** Reachable while a password change is pending (me, change password, logout). */
+    allowDuringPasswordChange?: boolean;
+    /** Any one of these permissions admits the caller. */
+    permissions?: readonly Permission[];
+  }
+}
+
+export function actorOf(request: { principal: Principal | null; ip: string; headers: Record<string, unknown> }): Actor {
+  const ua = request.headers['user-agent'];
+  return {
+    id: request.principal?.userId ?? null,
+    name: request.principal?.username ?? 'anonymous',
+    ip: request.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua : null,
+  };
+}
+
+/** The authenticated principal of a route that requires login (guaranteed by the auth hook). */
+export function principalOf(request: { principal: Principal | null }): Principal {
+  if (!request.principal) throw new Error('route without principal: is it marked public?');
+  return request.principal;
+}

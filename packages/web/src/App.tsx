@@ -1,0 +1,83 @@
+import type { Permission } from '@wangge/shared';
+import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useAuth } from './auth/AuthContext.tsx';
+import { useI18n } from './i18n/index.tsx';
+import { AppLayout } from './layout/AppLayout.tsx';
+import { AuditLogPage } from './pages/AuditLogPage.tsx';
+import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
+import { GridsPage } from './pages/GridsPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { LoginLogPage } from './pages/LoginLogPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { RolesPage } from './pages/RolesPage.tsx';
+import { SecurityPage } from './pages/SecurityPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+
+const FONT =
+  "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Micro Hei', sans-serif";
+
+function Guard({ permissions, children }: { permissions: Permission[]; children: ReactNode }) {
+  const { can } = useAuth();
+  const { t } = useI18n();
+  if (!can(...permissions)) return <Result status="403" title="403" subTitle={t('common.notFound')} />;
+  return <>{children}</>;
+}
+
+function Routed() {
+  const { me } = useAuth();
+  const location = useLocation();
+  if (me === undefined) {
+    return (
+      <div style={{ display: 'flex', height: '100%', alignItems: 'center', justifyContent: 'center' }}>
+        <Spin size="large" />
+      </div>
+    );
+  }
+  if (me === null) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname }} />} />
+      </Routes>
+    );
+  }
+  if (me.mustChangePassword) return <ChangePasswordPage forced />;
+  return (
+    <AppLayout>
+      <Routes>
+        <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
+        <Route path="/" element={<HomePage />} />
+        <Route path="/password" element={<ChangePasswordPage />} />
+        <Route path="/grids" element={<Guard permissions={['grid.read']}><GridsPage /></Guard>} />
+        <Route path="/admin/users" element={<Guard permissions={['user.read', 'user.grant']}><UsersPage /></Guard>} />
+        <Route path="/admin/roles" element={<Guard permissions={['role.read']}><RolesPage /></Guard>} />
+        <Route path="/admin/security" element={<Guard permissions={['security.policy']}><SecurityPage /></Guard>} />
+        <Route path="/audit/log" element={<Guard permissions={['audit.read']}><AuditLogPage /></Guard>} />
+        <Route path="/audit/logins" element={<Guard permissions={['loginlog.read']}><LoginLogPage /></Guard>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </AppLayout>
+  );
+}
+
+export function App() {
+  const { lang } = useI18n();
+  dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
+  return (
+    <ConfigProvider
+      locale={lang === 'zh' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1458a8', fontFamily: FONT, borderRadius: 6 } }}
+    >
+      <AntApp style={{ height: '100%' }}>
+        <Routed />
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,55 @@
+import { ERRORS, type ErrorBody, type ErrorCode, type ErrorFields } from '@wangge/shared';
+import type { Lang } from './i18n/index.tsx';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly fields?: ErrorFields,
+  ) {
+    super(message);
+  }
+}
+
+export const UNAUTHENTICATED_EVENT = 'wangge:unauthenticated';
+
+/** Calls the API with the session cookie; non-2xx answers become ApiError with the server's code. */
+export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const data = (await response.json().catch(() => null)) as unknown;
+  if (!response.ok) {
+    const err = (data as ErrorBody | null)?.error;
+    const apiError = new ApiError(response.status, err?.code ?? 'INTERNAL', err?.message ?? response.statusText, err?.fields);
+    if (response.status === 401 && !url.endsWith('/auth/login')) {
+      window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT, { detail: apiError.code }));
+    }
+    throw apiError;
+  }
+  return data as T;
+}
+
+export const get = <T,>(url: string) => api<T>('GET', url);
+
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The message to show for an error, in the UI language (server messages are Chinese). */
+export function errorText(err: unknown, lang: Lang): string {
+  if (err instanceof ApiError) {
+    if (lang === 'zh') return err.message;
+    const known = (ERRORS as Record<string, { en: string }>)[err.code];
+    return known ? known.en : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
