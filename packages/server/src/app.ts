@@ -82,6 +82,8 @@ export async function buildApp(config: Config, database: Database, options: Buil
   });
   await app.register(rateLimit, {
     global: false,
+    // Counted after parsing, so a refused login can be logged with the user name it tried.
+    hook: 'preHandler',
     errorResponseBuilder: (_req, context) =>
       new AppError('RATE_LIMITED', `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试`),
   });

@@ -28,7 +28,8 @@ export function installAuthHooks(app: App): void {
   app.decorateRequest('session', null);
   app.decorateRequest('principal', null);
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // onRequest: identity and permission are settled before the body is even parsed or validated.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     const url = request.routeOptions.url ?? '';
     // The API reference pages are public, like the OpenAPI document they render.

@@ -66,11 +66,11 @@ export class RoleService {
   }
 
   async update(actor: Actor, key: string, body: UpdateRoleBody): Promise<Role> {
-    if (body.permissions) checkPermissions(body.permissions);
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('role').select(['editable']).where('key', '=', key).forUpdate().executeTakeFirst();
       if (!row) throw new AppError('NOT_FOUND', '角色不存在');
       if (!row.editable) throw new AppError('BUILTIN_ROLE');
+      if (body.permissions) checkPermissions(body.permissions);
       const before = await this.get(trx, key);
       if (body.permissions) {
         // A role change must not let any holder end up with two admin duties through another role.

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { SESSION_COOKIE, type BuiltinRoleKey } from '@wangge/shared';
+import { buildApp } from '../src/app.ts';
+import { PasswordHasher } from '../src/auth/password-hasher.ts';
+import { ensureBuiltinRoles } from '../src/bootstrap.ts';
+import { parseConfig, type Config } from '../src/config.ts';
+import { FieldCipher } from '../src/crypto.ts';
+import type { Database } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import type { Executor } from '../src/db/types.ts';
+import { insertGridNode } from '../src/grid/grid.repository.ts';
+import type { App } from '../src/context.ts';
+
+export const TEST_PASSWORD = 'Test-Passw0rd!';
+
+/** Configuration for tests: a private data folder, a random data key, cheap argon2. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return parseConfig(
+    {},
+    {
+      dataDir: path.join(os.tmpdir(), `wangge-test-${process.pid}-${randomBytes(4).toString('hex')}`),
+      dataKey: randomBytes(32),
+      demo: false,
+      argon2: { memoryCost: 1024, timeCost: 1 },
+      loginRateLimit: 1000,
+      ...overrides,
+    },
+  );
+}
+
+export interface TestApp {
+  app: App;
+  config: Config;
+  database: Database;
+  db: Database['db'];
+  hasher: PasswordHasher;
+  cipher: FieldCipher;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(database: Database, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  await migrateToLatest(database.db);
+  await ensureBuiltinRoles(database.db);
+  const app = await buildApp(config, database, { logger: false });
+  await app.ready();
+  return {
+    app,
+    config,
+    database,
+    db: database.db,
+    hasher: new PasswordHasher(config.argon2),
+    cipher: new FieldCipher(config.dataKey!),
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export async function buildGrid(
+  db: Executor,
+  props: { parentId?: number | null; name?: string; kind?: string; code?: string | null } = {},
+): Promise<{ id: number; path: string }> {
+  return insertGridNode(db, {
+    parentId: props.parentId ?? null,
+    kind: props.kind ?? 'base_grid',
+    name: props.name ?? `网格${randomBytes(2).toString('hex')}`,
+    code: props.code ?? null,
+  });
+}
+
+/** A small territory: county → two towns → one village each. */
+export async function buildTerritory(db: Executor) {
+  const county = await buildGrid(db, { name: '测试县', kind: 'county', code: '330523' });
+  const townA = await buildGrid(db, { parentId: county.id, name: '甲镇', kind: 'town', code: '330523101' });
+  const townB = await buildGrid(db, { parentId: county.id, name: '乙镇', kind: 'town', code: '330523102' });
+  const villageA = await buildGrid(db, { parentId: townA.id, name: '甲村', kind: 'village', code: '330523101201' });
+  const villageB = await buildGrid(db, { parentId: townB.id, name: '乙村', kind: 'village', code: '330523102201' });
+  return { county, townA, townB, villageA, villageB };
+}
+
+export async function buildUser(
+  t: TestApp,
+  props: {
+    username: string;
+    roles?: (BuiltinRoleKey | string)[];
+    scopes?: number[];
+    password?: string;
+    mustChange?: boolean;
+    isDemo?: boolean;
+    phone?: string;
+  },
+): Promise<number> {
+  const hash = await t.hasher.hash(props.password ?? TEST_PASSWORD);
+  const user = await t.db
+    .insertInto('app_user')
+    .values({
+      username: props.username,
+      display_name: props.username,
+      password_hash: hash,
+      must_change_password: props.mustChange ?? false,
+      is_demo: props.isDemo ?? false,
+      phone_enc: props.phone ? t.cipher.encrypt(props.phone) : null,
+      phone_hash: props.phone ? t.cipher.blindIndex(props.phone) : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db.insertInto('password_history').values({ user_id: user.id, password_hash: hash }).execute();
+  for (const role of props.roles ?? []) await t.db.insertInto('user_role').values({ user_id: user.id, role_key: role }).execute();
+  for (const grid of props.scopes ?? []) await t.db.insertInto('user_scope').values({ user_id: user.id, grid_id: grid }).execute();
+  return user.id;
+}
+
+/** Logs in through the API and returns the Cookie header for later requests. */
+export async function login(app: App, username: string, password = TEST_PASSWORD): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error('no session cookie');
+  return `${SESSION_COOKIE}=${cookie.value}`;
+}
