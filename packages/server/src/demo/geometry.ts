@@ -49,14 +49,14 @@ function cellsFor(points: [number, number][], area: Area): (Area | null)[] {
 
 /**
  * Divides an area into `count` parts without gaps or overlaps: a Voronoi diagram of random seeds,
- * relaxed twice (Lloyd) for even sizes, each cell cut to the area.
+ * relaxed (Lloyd) for even sizes, each cell cut to the area.
  */
-export function subdivide(rng: Random, area: Area, count: number): Area[] {
+export function subdivide(rng: Random, area: Area, count: number, relaxations = 2): Area[] {
   if (count <= 1) return [area];
   let points = randomPointsInside(rng, area, count);
   if (points.length < count) return [area];
   let cells = cellsFor(points, area);
-  for (let iteration = 0; iteration < 2; iteration++) {
+  for (let iteration = 0; iteration < relaxations; iteration++) {
     points = cells.map((c, i) => (c ? (centroid(c).geometry.coordinates as [number, number]) : points[i]!));
     cells = cellsFor(points, area);
   }

@@ -41,6 +41,65 @@ export async function insertGridNode(db: Executor, node: NewGridNode): Promise<{
   return { id: row.id, path };
 }
 
+export interface NewGridNodeInBatch extends Omit<NewGridNode, 'parentId'> {
+  /** Key of this node within the batch, so later nodes can name it as parent. */
+  key: string;
+  /** A batch key of an earlier node, or the id of an existing node, or null for a root. */
+  parent: { key: string } | { id: number } | null;
+}
+
+/**
+ * Inserts many nodes at once, parents before children, in chunks. Ids are drawn from the
+ * table's sequence first, so paths are computed here and every row is written exactly once.
+ * Returns the new id of every batch key.
+ */
+export async function insertGridNodes(db: Executor, nodes: NewGridNodeInBatch[]): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  if (nodes.length === 0) return result;
+  const ids = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('grid_node', 'id'))::integer as id
+    from generate_series(1, ${nodes.length})`.execute(db);
+  const outsideIds = [...new Set(nodes.flatMap((n) => (n.parent && 'id' in n.parent ? [n.parent.id] : [])))];
+  const known = new Map<number, { path: string; depth: number }>();
+  if (outsideIds.length) {
+    const rows = await db.selectFrom('grid_node').select(['id', 'path', 'depth']).where('id', 'in', outsideIds).execute();
+    for (const r of rows) known.set(r.id, r);
+  }
+  const rows = nodes.map((n, i) => {
+    const id = ids.rows[i]!.id;
+    result.set(n.key, id);
+    let parentId: number | null = null;
+    if (n.parent) {
+      parentId = 'id' in n.parent ? n.parent.id : result.get(n.parent.key)!;
+      if (parentId === undefined) throw new Error(`parent ${JSON.stringify(n.parent)} must come before ${n.key}`);
+    }
+    const parent = parentId === null ? null : known.get(parentId);
+    if (parentId !== null && !parent) throw new Error(`parent ${parentId} not found`);
+    const path = `${parent?.path ?? '/'}${id}/`;
+    const depth = parent ? parent.depth + 1 : 0;
+    known.set(id, { path, depth });
+    return {
+      id,
+      parent_id: parentId,
+      path,
+      depth,
+      kind: n.kind,
+      name: n.name,
+      code: n.code,
+      geometry: n.geometry ? JSON.stringify(n.geometry) : null,
+      min_lng: n.bbox?.[0] ?? null,
+      min_lat: n.bbox?.[1] ?? null,
+      max_lng: n.bbox?.[2] ?? null,
+      max_lat: n.bbox?.[3] ?? null,
+      lng: n.center?.[0] ?? null,
+      lat: n.center?.[1] ?? null,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.insertInto('grid_node').values(rows.slice(i, i + 500)).execute();
+  }
+  return result;
+}
+
 export function gridNodeColumns(db: Executor) {
   return db
     .selectFrom('grid_node as g')

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
 export interface GridNodeTable {
-  id: Generated<number>;
+  id: ColumnType<number, number | undefined, never>;
   parent_id: number | null;
   path: string;
   depth: number;

@@ -6,7 +6,7 @@ import { buildTerritory, buildUser, createTestApp, login, type TestApp } from '.
 describe.each(testEngines())('authorisation on $name', (engine) => {
   let t: TestApp;
   let territory: Awaited<ReturnType<typeof buildTerritory>>;
-  const ids: Record<string, number> = {};
+  const ids = {} as Record<'sys' | 'sysA' | 'sec' | 'secA' | 'audit' | 'chiefA' | 'memberA' | 'memberB' | 'chiefB', number>;
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {

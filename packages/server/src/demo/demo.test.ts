@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../test/engines.ts';
+import { testConfig } from '../../test/factories.ts';
+import { PasswordHasher } from '../auth/password-hasher.ts';
+import { ensureBuiltinRoles } from '../bootstrap.ts';
+import { FieldCipher } from '../crypto.ts';
+import type { Database } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { readCounty, townshipKind, villageKind } from './divisions.ts';
+import { loadDemo, DEMO_COUNTY, type DemoResult } from './demo.ts';
+
+describe('national division data', () => {
+  it('reads the demo county with its real townships and villages', async () => {
+    const d = await readCounty(DEMO_COUNTY.code);
+    expect(d.county.name).toBe('安吉县');
+    expect(d.city.name).toBe('湖州市');
+    expect(d.province.name).toBe('浙江省');
+    expect(d.townships.map((t) => t.name)).toContain('递铺街道');
+    expect(d.townships).toHaveLength(15);
+    expect(d.villages.length).toBe(218);
+    for (const v of d.villages) expect(v.code.startsWith(v.townshipCode)).toBe(true);
+  });
+
+  it('classifies codes by GB/T 10114 and the statistical division rules', () => {
+    expect(townshipKind('330523001')).toBe('street');
+    expect(townshipKind('330523103')).toBe('town');
+    expect(townshipKind('330523201')).toBe('township');
+    expect(villageKind('330523001002')).toBe('community');
+    expect(villageKind('330523103201')).toBe('village');
+  });
+});
+
+describe.each(testEngines())('demo dataset on $name', (engine) => {
+  let database: Database;
+  let result: DemoResult;
+  const config = testConfig();
+
+  beforeAll(async () => {
+    database = await engine.open();
+    await migrateToLatest(database.db);
+    await ensureBuiltinRoles(database.db);
+    result = await loadDemo(database.db, {
+      hasher: new PasswordHasher(config.argon2),
+      cipher: new FieldCipher(config.dataKey!),
+      seed: 20261122,
+      password: 'Wangge@2026',
+    });
+  });
+  afterAll(() => database.close());
+
+  it('builds county → township → village/community → base grid with codes that agree with the parent chain', async () => {
+    const nodes = await database.db.selectFrom('grid_node').selectAll().execute();
+    expect(nodes).toHaveLength(result.gridCount);
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const count = (kind: string) => nodes.filter((n) => n.kind === kind).length;
+    expect(count('county')).toBe(1);
+    expect(count('street') + count('town') + count('township')).toBe(15);
+    expect(count('community') + count('village')).toBe(218);
+    expect(count('base_grid')).toBeGreaterThan(218 * 2 - 1);
+    for (const n of nodes) {
+      if (!n.parent_id) continue;
+      const parent = byId.get(n.parent_id)!;
+      expect(n.path).toBe(`${parent.path}${n.id}/`);
+      expect(n.depth).toBe(parent.depth + 1);
+      expect(n.code!.startsWith(parent.code!)).toBe(true);
+      expect(n.code!.length).toBe({ 1: 9, 2: 12, 3: 14 }[n.depth]);
+      expect(n.geometry).toBeTruthy();
+      expect(n.lng! > 119 && n.lng! < 120.5 && n.lat! > 30.2 && n.lat! < 31.1).toBe(true);
+    }
+  });
+
+  it('has one account for every demo role, all exempt from forced change', async () => {
+    const users = await database.db
+      .selectFrom('app_user')
+      .innerJoin('user_role', 'user_role.user_id', 'app_user.id')
+      .select(['username', 'role_key', 'must_change_password', 'is_demo'])
+      .execute();
+    expect(new Set(users.map((u) => u.role_key))).toEqual(
+      new Set(['sys_admin', 'sec_admin', 'audit_admin', 'leader', 'command_center', 'department_staff', 'grid_chief', 'social_worker', 'grid_member']),
+    );
+    expect(users.every((u) => u.is_demo)).toBe(true);
+  });
+
+  it('is deterministic: the same seed gives the same polygons', async () => {
+    const digest = async (db: Database) => {
+      const rows = await db.db.selectFrom('grid_node').select(['code', 'name', 'geometry']).orderBy('code').execute();
+      return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+    };
+    const other = await engine.open();
+    try {
+      await migrateToLatest(other.db);
+      await ensureBuiltinRoles(other.db);
+      await loadDemo(other.db, {
+        hasher: new PasswordHasher(config.argon2),
+        cipher: new FieldCipher(config.dataKey!),
+        seed: 20261122,
+        password: 'Wangge@2026',
+      });
+      expect(await digest(other)).toBe(await digest(database));
+    } finally {
+      await other.close();
+    }
+  });
+});
