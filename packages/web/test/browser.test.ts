@@ -1,0 +1,209 @@
+/**
+ * Browser tests: the real server with demo data, the built web app, and Debian's Chromium driven
+ * by playwright-core. They run when Chromium is installed; with WANGGE_REQUIRE_BROWSER=1 (set by
+ * .ci/run) a missing browser or web build is a failure, not a skip.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../server/test/engines.ts';
+import { testConfig } from '../../server/test/factories.ts';
+import { buildApp } from '../../server/src/app.ts';
+import { prepare } from '../../server/src/bootstrap.ts';
+import type { App } from '../../server/src/context.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDist = path.resolve(here, '../dist');
+const shots = path.resolve(here, '../test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.WANGGE_REQUIRE_BROWSER === '1';
+const available = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(webDist, 'index.html'));
+const DEMO_PASSWORD = 'Wangge@2026';
+
+describe.skipIf(!available && !required)('web app in Chromium', () => {
+  let app: App;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
+    if (!fs.existsSync(path.join(webDist, 'index.html'))) throw new Error('web app not built: npm run build:web');
+    const config = testConfig({ demo: true, webDist, demoPassword: DEMO_PASSWORD });
+    const database = await testEngines()[0]!.open();
+    await prepare(config, database);
+    app = await buildApp(config, database, { logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    fs.mkdirSync(shots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (app) {
+      await app.close();
+      await app.ctx.db.destroy();
+    }
+  });
+
+  async function newPage(width = 1366, height = 800): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    return page;
+  }
+
+  async function logIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+    await page.goto(`${base}/`);
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.click('[data-testid=login-submit]');
+  }
+
+  const menuTexts = (page: Page) => page.locator('[data-testid=main-menu] .ant-menu-title-content').allInnerTexts();
+
+  it('renders Chinese with a real CJK font, not empty boxes', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    const title = page.locator('[data-testid=app-title]');
+    await expect.poll(() => title.innerText()).toBe('网格化管理平台');
+
+    // Which font did Chromium actually use for the title's glyphs?
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-testid=app-title]' });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    const cjk = fonts.filter((f) => /CJK|Noto Sans SC|WenQuanYi|Droid Sans Fallback|Source Han/i.test(f.familyName));
+    expect(cjk.reduce((n, f) => n + f.glyphCount, 0)).toBeGreaterThanOrEqual(6);
+
+    // And the glyphs differ from one another: missing-glyph boxes would all look the same.
+    const distinct = await page.evaluate(() => {
+      const draw = (ch: string) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 48;
+        canvas.height = 48;
+        const ctx = canvas.getContext('2d')!;
+        ctx.font = getComputedStyle(document.body).fontSize.replace(/\d+px/, '40px') + ' ' + getComputedStyle(document.body).fontFamily;
+        ctx.fillText(ch, 4, 40);
+        const data = ctx.getImageData(0, 0, 48, 48).data;
+        let ink = 0;
+        for (let i = 3; i < data.length; i += 4) ink += data[i]! > 0 ? 1 : 0;
+        return { ink, sig: Array.from(data.filter((_, i) => i % 4 === 3)).join(',') };
+      };
+      const a = draw('网');
+      const b = draw('格');
+      const tofu = draw('\u{10FFFD}');
+      return { ink: a.ink, differ: a.sig !== b.sig, notTofu: a.sig !== tofu.sig && b.sig !== tofu.sig };
+    });
+    expect(distinct.ink).toBeGreaterThan(50);
+    expect(distinct.differ).toBe(true);
+    expect(distinct.notTofu).toBe(true);
+    await page.screenshot({ path: path.join(shots, 'login.png') });
+  });
+
+  it('logs in and builds the menu from the user’s permissions', async () => {
+    const page = await newPage();
+    await logIn(page, 'townchief');
+    await page.waitForSelector('[data-testid=welcome]');
+    expect(await menuTexts(page)).toEqual(['工作台', '网格']);
+    await expect.poll(() => page.locator('text=递铺街道').first().isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(shots, 'home-townchief.png') });
+
+    const sys = await newPage();
+    await logIn(sys, 'sysadmin');
+    await sys.waitForSelector('[data-testid=welcome]');
+    expect(await menuTexts(sys)).toEqual(['工作台', '网格', '系统管理', '用户管理', '接口文档']);
+
+    const auditor = await newPage();
+    await logIn(auditor, 'auditadmin');
+    await auditor.waitForSelector('[data-testid=welcome]');
+    expect(await menuTexts(auditor)).toEqual(['工作台', '安全审计', '审计日志', '登录日志']);
+    await auditor.click('text=审计日志');
+    await auditor.click('[data-testid=audit-verify]');
+    await expect.poll(() => auditor.locator('[data-testid=audit-verify-result]').innerText()).toMatch(/校验通过/);
+    await auditor.screenshot({ path: path.join(shots, 'audit-log.png') });
+  });
+
+  it('rejects a wrong password with the server’s Chinese message', async () => {
+    const page = await newPage();
+    await logIn(page, 'leader', 'not-the-password');
+    await expect.poll(() => page.locator('[data-testid=login-error]').innerText()).toContain('用户名或密码错误');
+  });
+
+  it('switches to English and remembers the choice', async () => {
+    const page = await newPage();
+    await logIn(page, 'secadmin');
+    await page.waitForSelector('[data-testid=welcome]');
+    await page.click('[data-testid=lang-switch]');
+    await expect.poll(() => menuTexts(page)).toEqual(['Dashboard', 'Grids', 'Administration', 'Users', 'Roles', 'Security policy', 'API reference']);
+    expect(await page.locator('[data-testid=welcome]').innerText()).toMatch(/^Welcome, /);
+    await page.reload();
+    await page.waitForSelector('[data-testid=welcome]');
+    expect(await menuTexts(page)).toContain('Security policy');
+    await page.click('[data-testid=lang-switch]');
+    await expect.poll(() => menuTexts(page)).toContain('安全策略');
+  });
+
+  it('makes a new user change the initial password before anything else', async () => {
+    // The system administrator creates the account through the API, as the users page does.
+    const loginRes = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'sysadmin', password: DEMO_PASSWORD }),
+    });
+    const cookie = loginRes.headers.get('set-cookie')!.split(';')[0]!;
+    const created = await fetch(`${base}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ username: 'zhao.liu', displayName: '赵六', password: 'Initial-Pass-2026' }),
+    });
+    expect(created.status).toBe(201);
+
+    const page = await newPage(390, 844);
+    await logIn(page, 'zhao.liu', 'Initial-Pass-2026');
+    await page.waitForSelector('[data-testid=change-password]');
+    expect(await page.locator('[data-testid=change-password]').innerText()).toContain('首次登录');
+    await page.screenshot({ path: path.join(shots, 'forced-change-phone.png') });
+    await page.fill('#currentPassword', 'Initial-Pass-2026');
+    await page.fill('#newPassword', 'short');
+    await page.fill('#confirm', 'short');
+    await page.click('[data-testid=password-submit]');
+    await expect.poll(() => page.locator('[data-testid=password-error]').innerText()).toContain('长度至少 10 位');
+    await page.fill('#newPassword', 'My-Own-Secret-77');
+    await page.fill('#confirm', 'My-Own-Secret-77');
+    await page.click('[data-testid=password-submit]');
+    await page.waitForSelector('[data-testid=welcome]');
+    expect(await page.locator('[data-testid=welcome]').innerText()).toBe('欢迎，赵六');
+  });
+
+  it('works at phone width: drawer menu, no sideways scrolling', async () => {
+    const page = await newPage(390, 844);
+    await logIn(page, 'sysadmin');
+    await page.waitForSelector('[data-testid=welcome]');
+    await page.click('[data-testid=menu-toggle]');
+    await page.click('.ant-drawer >> text=用户管理');
+    await page.waitForSelector('[data-testid=users-table] tr.ant-table-row');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(shots, 'users-phone.png'), fullPage: true });
+  });
+});
