@@ -27,16 +27,26 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 async function main(): Promise<void> {
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const selected = benchmarks.filter(
-    (b) => filters.length === 0 || b.names.some((name) => filters.some((f) => name === f || name.startsWith(`${f}.`) || name.startsWith(f))),
+    (b) =>
+      filters.length === 0 ||
+      b.names.some((name) =>
+        filters.some((f) => name === f || name.startsWith(`${f}.`) || name.startsWith(f)),
+      ),
   );
   if (selected.length === 0) {
-    console.error(`no benchmark matches ${filters.join(', ')}; known: ${benchmarks.flatMap((b) => b.names).join(', ')}`);
+    console.error(
+      `no benchmark matches ${filters.join(', ')}; known: ${benchmarks.flatMap((b) => b.names).join(', ')}`,
+    );
     process.exit(2);
   }
   for (const benchmark of selected) {
     for (const figure of await benchmark.run()) {
       if (filters.length && !filters.some((f) => figure.bench === f || figure.bench.startsWith(f))) continue;
-      const line: Record<string, unknown> = { bench: figure.bench, value: round(figure.value), unit: figure.unit };
+      const line: Record<string, unknown> = {
+        bench: figure.bench,
+        value: round(figure.value),
+        unit: figure.unit,
+      };
       if (figure.baseline !== undefined) {
         line.baseline = round(figure.baseline);
         line.ratio = round(figure.value / figure.baseline);

@@ -13,7 +13,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
       output: {
-        manualChunks: (id) => (id.includes('node_modules/antd') || id.includes('node_modules/@ant-design') ? 'antd' : undefined),
+        manualChunks: (id) =>
+          id.includes('node_modules/antd') || id.includes('node_modules/@ant-design') ? 'antd' : undefined,
       },
     },
   },

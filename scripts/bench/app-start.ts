@@ -17,10 +17,19 @@ interface Started {
  * Starts a Node process and waits until it prints `ready` on stdout (the server prints its URL
  * once it listens), then reads its peak resident memory (VmHWM) and stops it.
  */
-function timeProcess(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 300_000): Promise<Started> {
+function timeProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 300_000,
+): Promise<Started> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -82,7 +91,12 @@ export const appStart: Benchmark = {
       return [
         { bench: 'app.start.first_s', value: first.seconds, unit: 's', baseline: bareFirst.seconds },
         { bench: 'app.start.restart_s', value: restart.seconds, unit: 's', baseline: bareRestart.seconds },
-        { bench: 'app.start.rss_mb', value: Math.max(first.peakRssMb, restart.peakRssMb), unit: 'MB', baseline: Math.max(bareFirst.peakRssMb, bareRestart.peakRssMb) },
+        {
+          bench: 'app.start.rss_mb',
+          value: Math.max(first.peakRssMb, restart.peakRssMb),
+          unit: 'MB',
+          baseline: Math.max(bareFirst.peakRssMb, bareRestart.peakRssMb),
+        },
       ];
     } finally {
       fs.rmSync(bareScript, { force: true });

@@ -37,7 +37,10 @@ export interface BuildOptions {
  */
 export async function buildApp(config: Config, database: Database, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger:
+      options.logger === false
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
@@ -94,14 +97,17 @@ export async function buildApp(config: Config, database: Database, options: Buil
       info: {
         title: 'Wangge 网格 API',
         version: VERSION,
-        description: '网格化管理平台接口。登录后以 HttpOnly 会话 Cookie 鉴权；错误统一为 { error: { code, message, fields } }。',
+        description:
+          '网格化管理平台接口。登录后以 HttpOnly 会话 Cookie 鉴权；错误统一为 { error: { code, message, fields } }。',
       },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'wg_sid' } } },
       security: [{ session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  );
 
   installAuthHooks(app);
   await app.register(healthRoutes);
@@ -112,7 +118,8 @@ export async function buildApp(config: Config, database: Database, options: Buil
   await app.register(settingsRoutes);
   await app.register(gridRoutes);
 
-  const webDist = config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;
+  const webDist =
+    config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;
   if (webDist) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
   }

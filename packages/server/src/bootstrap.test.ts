@@ -13,7 +13,10 @@ describe('first start of a real deployment', () => {
     const config = testConfig({ initialAdminPassword: 'Initial-Admin-1' });
     const prepared = await prepare(config, database);
     expect(prepared.firstStart).toBe(true);
-    expect(prepared.initialAdmins).toMatchObject({ usernames: ['sysadmin', 'secadmin', 'auditadmin'], generated: false });
+    expect(prepared.initialAdmins).toMatchObject({
+      usernames: ['sysadmin', 'secadmin', 'auditadmin'],
+      generated: false,
+    });
     const app = await buildApp(config, database, { logger: false });
     for (const username of ['sysadmin', 'secadmin', 'auditadmin']) {
       const cookie = await login(app, username, 'Initial-Admin-1');
@@ -54,7 +57,11 @@ describe('demo data on the embedded database', () => {
     const second = await prepare(config, database);
     expect(second.firstStart).toBe(false);
     expect(second.demo).toBeNull();
-    const root = await database.db.selectFrom('grid_node').select('name').where('depth', '=', 0).executeTakeFirstOrThrow();
+    const root = await database.db
+      .selectFrom('grid_node')
+      .select('name')
+      .where('depth', '=', 0)
+      .executeTakeFirstOrThrow();
     expect(root.name).toBe('改过的名字');
     await database.close();
 
@@ -62,7 +69,11 @@ describe('demo data on the embedded database', () => {
     database = await open();
     const third = await prepare(config, database);
     expect(third.demo?.gridCount).toBe(first.demo?.gridCount);
-    const rebuilt = await database.db.selectFrom('grid_node').select('name').where('depth', '=', 0).executeTakeFirstOrThrow();
+    const rebuilt = await database.db
+      .selectFrom('grid_node')
+      .select('name')
+      .where('depth', '=', 0)
+      .executeTakeFirstOrThrow();
     expect(rebuilt.name).toBe('安吉县');
     await database.close();
   });

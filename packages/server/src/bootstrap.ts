@@ -15,7 +15,10 @@ import { insertGridNode } from './grid/grid.repository.ts';
 
 /** Built-in roles as code defines them: the admin roles are forced to their definition on every start. */
 export async function ensureBuiltinRoles(db: Kysely<DB>): Promise<void> {
-  for (const [key, def] of Object.entries(BUILTIN_ROLES) as [BuiltinRoleKey, (typeof BUILTIN_ROLES)[BuiltinRoleKey]][]) {
+  for (const [key, def] of Object.entries(BUILTIN_ROLES) as [
+    BuiltinRoleKey,
+    (typeof BUILTIN_ROLES)[BuiltinRoleKey],
+  ][]) {
     const values = {
       key,
       name: def.zh,
@@ -25,13 +28,23 @@ export async function ensureBuiltinRoles(db: Kysely<DB>): Promise<void> {
       permissions: [...def.permissions],
     };
     if (def.editable) {
-      await db.insertInto('role').values(values).onConflict((oc) => oc.column('key').doNothing()).execute();
+      await db
+        .insertInto('role')
+        .values(values)
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
     } else {
       await db
         .insertInto('role')
         .values(values)
         .onConflict((oc) =>
-          oc.column('key').doUpdateSet({ name: def.zh, name_en: def.en, editable: false, builtin: true, permissions: [...def.permissions] }),
+          oc.column('key').doUpdateSet({
+            name: def.zh,
+            name_en: def.en,
+            editable: false,
+            builtin: true,
+            permissions: [...def.permissions],
+          }),
         )
         .execute();
     }
@@ -48,7 +61,11 @@ export interface InitialAdmins {
  * A real deployment starts with the three separated administrators and one root node for the
  * territory. They share an initial password that each must change at first login.
  */
-export async function createInitialAdmins(db: Kysely<DB>, config: Config, hasher: PasswordHasher): Promise<InitialAdmins> {
+export async function createInitialAdmins(
+  db: Kysely<DB>,
+  config: Config,
+  hasher: PasswordHasher,
+): Promise<InitialAdmins> {
   const generated = !config.initialAdminPassword;
   const password = config.initialAdminPassword ?? `Wg-${randomBytes(9).toString('base64url')}9a`;
   const names: Record<(typeof ADMIN_ROLE_KEYS)[number], [string, string]> = {
@@ -68,9 +85,13 @@ export async function createInitialAdmins(db: Kysely<DB>, config: Config, hasher
         .executeTakeFirstOrThrow();
       await trx.insertInto('password_history').values({ user_id: user.id, password_hash: hash }).execute();
       await trx.insertInto('user_role').values({ user_id: user.id, role_key: role }).execute();
-      if (role !== 'audit_admin') await trx.insertInto('user_scope').values({ user_id: user.id, grid_id: root.id }).execute();
+      if (role !== 'audit_admin')
+        await trx.insertInto('user_scope').values({ user_id: user.id, grid_id: root.id }).execute();
     }
-    await appendAudit(trx, SYSTEM_ACTOR, { action: 'system.initialise', after: { admins: Object.values(names).map((n) => n[0]) } });
+    await appendAudit(trx, SYSTEM_ACTOR, {
+      action: 'system.initialise',
+      after: { admins: Object.values(names).map((n) => n[0]) },
+    });
   });
   return { password, generated, usernames: Object.values(names).map((n) => n[0]) };
 }
@@ -85,7 +106,8 @@ export interface Prepared {
 
 /** Removes the demo data: the embedded database folder, or every table on a PostgreSQL server. */
 export async function resetDatabase(config: Config): Promise<void> {
-  if (!config.demo) throw new Error('--reset-demo 只能在演示模式下使用 (only in demo mode: WANGGE_DEMO=true)');
+  if (!config.demo)
+    throw new Error('--reset-demo 只能在演示模式下使用 (only in demo mode: WANGGE_DEMO=true)');
   if (config.databaseUrl) {
     const database = await openDatabase(config);
     await sql`drop schema public cascade`.execute(database.db);
@@ -101,7 +123,10 @@ export async function prepare(config: Config, database?: Database): Promise<Prep
   const db = database ?? (await openDatabase(config));
   const migrated = await migrateToLatest(db.db);
   await ensureBuiltinRoles(db.db);
-  const users = await db.db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const users = await db.db
+    .selectFrom('app_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const firstStart = users.n === 0;
   const hasher = new PasswordHasher(config.argon2);
   let demo: Prepared['demo'] = null;

@@ -4,7 +4,14 @@ import { ConfigError, parseConfig } from './config.ts';
 describe('configuration', () => {
   it('defaults to the embedded database in ./data with demo data', () => {
     const c = parseConfig({});
-    expect(c).toMatchObject({ port: 3000, databaseUrl: null, demo: true, lockThreshold: 5, lockMinutes: 15, auditRetentionDays: 365 });
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: null,
+      demo: true,
+      lockThreshold: 5,
+      lockMinutes: 15,
+      auditRetentionDays: 365,
+    });
     expect(c.dataDir.endsWith('/data')).toBe(true);
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -41,14 +48,24 @@ describe('configuration', () => {
   });
 
   it('requires a data key in production with a database server', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/w' })).toThrow(/WANGGE_DATA_KEY/);
+    expect(() => parseConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/w' })).toThrow(
+      /WANGGE_DATA_KEY/,
+    );
     const key = Buffer.alloc(32, 7);
-    const c = parseConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/w', WANGGE_DATA_KEY: key.toString('base64') });
+    const c = parseConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@db/w',
+      WANGGE_DATA_KEY: key.toString('base64'),
+    });
     expect(c.dataKey?.equals(key)).toBe(true);
   });
 
   it('reads the password policy', () => {
-    const c = parseConfig({ PASSWORD_MIN_LENGTH: '12', PASSWORD_MIN_CLASSES: '4', PASSWORD_EXPIRY_DAYS: '0' });
+    const c = parseConfig({
+      PASSWORD_MIN_LENGTH: '12',
+      PASSWORD_MIN_CLASSES: '4',
+      PASSWORD_EXPIRY_DAYS: '0',
+    });
     expect(c.passwordPolicy).toEqual({ minLength: 12, minClasses: 4, expiryDays: 0, historyCount: 5 });
   });
 });

@@ -89,14 +89,20 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
   let dataKey: Buffer | null = null;
   const rawKey = env.WANGGE_DATA_KEY?.trim();
   if (rawKey) {
-    const decoded = /^[0-9a-fA-F]{64}$/.test(rawKey) ? Buffer.from(rawKey, 'hex') : Buffer.from(rawKey, 'base64');
+    const decoded = /^[0-9a-fA-F]{64}$/.test(rawKey)
+      ? Buffer.from(rawKey, 'hex')
+      : Buffer.from(rawKey, 'base64');
     if (decoded.length !== 32) {
-      problems.push('WANGGE_DATA_KEY 必须是 32 字节的 base64 或 64 位十六进制 (must be 32 bytes, base64 or hex)');
+      problems.push(
+        'WANGGE_DATA_KEY 必须是 32 字节的 base64 或 64 位十六进制 (must be 32 bytes, base64 or hex)',
+      );
     } else {
       dataKey = decoded;
     }
   } else if (databaseUrl && env.NODE_ENV === 'production') {
-    problems.push('生产环境使用 DATABASE_URL 时必须设置 WANGGE_DATA_KEY (required in production with DATABASE_URL)');
+    problems.push(
+      '生产环境使用 DATABASE_URL 时必须设置 WANGGE_DATA_KEY (required in production with DATABASE_URL)',
+    );
   }
 
   const demo = bool('WANGGE_DEMO', databaseUrl === null);

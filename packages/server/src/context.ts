@@ -56,7 +56,11 @@ declare module 'fastify' {
   }
 }
 
-export function actorOf(request: { principal: Principal | null; ip: string; headers: Record<string, unknown> }): Actor {
+export function actorOf(request: {
+  principal: Principal | null;
+  ip: string;
+  headers: Record<string, unknown>;
+}): Actor {
   const ua = request.headers['user-agent'];
   return {
     id: request.principal?.userId ?? null,

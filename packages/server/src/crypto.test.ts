@@ -25,7 +25,9 @@ describe('personal data encryption', () => {
 
   it('gives a stable keyed index for search, different per key', () => {
     expect(cipher.blindIndex('13800138000')).toBe(cipher.blindIndex('13800138000'));
-    expect(new FieldCipher(randomBytes(32)).blindIndex('13800138000')).not.toBe(cipher.blindIndex('13800138000'));
+    expect(new FieldCipher(randomBytes(32)).blindIndex('13800138000')).not.toBe(
+      cipher.blindIndex('13800138000'),
+    );
   });
 
   it('generates the embedded deployment’s key once, private to the owner', () => {

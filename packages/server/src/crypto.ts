@@ -21,17 +21,23 @@ export class FieldCipher {
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', nonce.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
-      '.',
-    );
+    return [
+      'v1',
+      nonce.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
   }
 
   decrypt(stored: string): string {
     const [version, nonce, tag, body] = stored.split('.');
-    if (version !== 'v1' || !nonce || !tag || body === undefined) throw new Error('unknown ciphertext format');
+    if (version !== 'v1' || !nonce || !tag || body === undefined)
+      throw new Error('unknown ciphertext format');
     const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(nonce, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   blindIndex(normalised: string): string {

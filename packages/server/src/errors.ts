@@ -62,9 +62,15 @@ function fieldMessage(e: AjvError): string {
 
 function typeName(t: string): string {
   return (
-    { string: '文本', integer: '整数', number: '数字', boolean: '布尔值', object: '对象', array: '数组', null: '空值' }[
-      t
-    ] ?? t
+    {
+      string: '文本',
+      integer: '整数',
+      number: '数字',
+      boolean: '布尔值',
+      object: '对象',
+      array: '数组',
+      null: '空值',
+    }[t] ?? t
   );
 }
 
@@ -88,7 +94,8 @@ export function validationFields(errors: AjvError[]): ErrorFields {
 
 function toAppError(error: FastifyError & { validation?: AjvError[] }): AppError | null {
   if (error instanceof AppError) return error;
-  if (error.validation) return new AppError('VALIDATION_FAILED', undefined, validationFields(error.validation));
+  if (error.validation)
+    return new AppError('VALIDATION_FAILED', undefined, validationFields(error.validation));
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('PAYLOAD_TOO_LARGE');

@@ -61,12 +61,17 @@ async function main(): Promise<void> {
     lines.push(`  演示数据 Demo: ${prepared.demo.county}，${prepared.demo.gridCount} 个网格节点`);
   }
   if (config.demo) {
-    lines.push(`  演示账号 Demo logins (密码 password: ${config.demoPassword}; 演示账号免强制改密 / exempt from forced change):`);
+    lines.push(
+      `  演示账号 Demo logins (密码 password: ${config.demoPassword}; 演示账号免强制改密 / exempt from forced change):`,
+    );
     const logins = prepared.demo?.logins;
     if (logins) {
-      for (const l of logins) lines.push(`    ${l.username.padEnd(14)} ${BUILTIN_ROLES[l.role].zh} · ${l.scope}`);
+      for (const l of logins)
+        lines.push(`    ${l.username.padEnd(14)} ${BUILTIN_ROLES[l.role].zh} · ${l.scope}`);
     } else {
-      lines.push('    sysadmin / secadmin / auditadmin / leader / command / dept / townchief / villagechief / socialworker / member01');
+      lines.push(
+        '    sysadmin / secadmin / auditadmin / leader / command / dept / townchief / villagechief / socialworker / member01',
+      );
     }
   }
   if (prepared.initialAdmins) {

@@ -10,7 +10,12 @@ import { openPglite, openPostgres, type Database } from '../src/db/database.ts';
 const require = createRequire(import.meta.url);
 // The package exports no package.json: find it next to the resolved entry point.
 const pgliteVersion = (
-  JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as {
+  JSON.parse(
+    fs.readFileSync(
+      path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'),
+      'utf8',
+    ),
+  ) as {
     version: string;
   }
 ).version;
@@ -50,7 +55,9 @@ const created: { admin: string; name: string }[] = [];
  * at the end), so test files never share state.
  */
 export function testEngines(): TestEngine[] {
-  const engines: TestEngine[] = [{ name: 'pglite', open: async () => openPglite(null, await pgliteTemplate()) }];
+  const engines: TestEngine[] = [
+    { name: 'pglite', open: async () => openPglite(null, await pgliteTemplate()) },
+  ];
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     engines.push({

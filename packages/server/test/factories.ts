@@ -77,8 +77,18 @@ export async function buildTerritory(db: Executor) {
   const county = await buildGrid(db, { name: '测试县', kind: 'county', code: '330523' });
   const townA = await buildGrid(db, { parentId: county.id, name: '甲镇', kind: 'town', code: '330523101' });
   const townB = await buildGrid(db, { parentId: county.id, name: '乙镇', kind: 'town', code: '330523102' });
-  const villageA = await buildGrid(db, { parentId: townA.id, name: '甲村', kind: 'village', code: '330523101201' });
-  const villageB = await buildGrid(db, { parentId: townB.id, name: '乙村', kind: 'village', code: '330523102201' });
+  const villageA = await buildGrid(db, {
+    parentId: townA.id,
+    name: '甲村',
+    kind: 'village',
+    code: '330523101201',
+  });
+  const villageB = await buildGrid(db, {
+    parentId: townB.id,
+    name: '乙村',
+    kind: 'village',
+    code: '330523102201',
+  });
   return { county, townA, townB, villageA, villageB };
 }
 
@@ -109,8 +119,10 @@ export async function buildUser(
     .returning('id')
     .executeTakeFirstOrThrow();
   await t.db.insertInto('password_history').values({ user_id: user.id, password_hash: hash }).execute();
-  for (const role of props.roles ?? []) await t.db.insertInto('user_role').values({ user_id: user.id, role_key: role }).execute();
-  for (const grid of props.scopes ?? []) await t.db.insertInto('user_scope').values({ user_id: user.id, grid_id: grid }).execute();
+  for (const role of props.roles ?? [])
+    await t.db.insertInto('user_role').values({ user_id: user.id, role_key: role }).execute();
+  for (const grid of props.scopes ?? [])
+    await t.db.insertInto('user_scope').values({ user_id: user.id, grid_id: grid }).execute();
   return user.id;
 }
 

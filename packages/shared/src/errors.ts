@@ -20,8 +20,16 @@ export const ERRORS = {
     zh: '请先修改初始密码或已过期的密码',
     en: 'You must change your password first',
   },
-  PASSWORD_POLICY: { status: 400, zh: '新密码不符合密码策略', en: 'The new password does not meet the policy' },
-  PASSWORD_REUSED: { status: 400, zh: '新密码不能与最近使用过的密码相同', en: 'The password was used recently' },
+  PASSWORD_POLICY: {
+    status: 400,
+    zh: '新密码不符合密码策略',
+    en: 'The new password does not meet the policy',
+  },
+  PASSWORD_REUSED: {
+    status: 400,
+    zh: '新密码不能与最近使用过的密码相同',
+    en: 'The password was used recently',
+  },
   WRONG_PASSWORD: { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
   FORBIDDEN: { status: 403, zh: '没有执行此操作的权限', en: 'You are not allowed to do this' },
   OUT_OF_SCOPE: { status: 403, zh: '该数据不在您的管辖范围内', en: 'This record is outside your data scope' },

@@ -42,7 +42,11 @@ export function characterClasses(password: string): number {
 }
 
 /** The rules a candidate password breaks; empty when it is acceptable. */
-export function passwordViolations(password: string, policy: PasswordPolicy, username?: string): PasswordRule[] {
+export function passwordViolations(
+  password: string,
+  policy: PasswordPolicy,
+  username?: string,
+): PasswordRule[] {
   const broken: PasswordRule[] = [];
   if ([...password].length < policy.minLength) broken.push('length');
   if ([...password].length > PASSWORD_MAX_LENGTH) broken.push('too_long');

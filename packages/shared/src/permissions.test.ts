@@ -10,12 +10,15 @@ describe('separation of the three administrators', () => {
     for (const a of ADMIN_ROLE_KEYS) {
       for (const b of ADMIN_ROLE_KEYS) {
         if (a === b) continue;
-        expect(adminDutiesOf([...BUILTIN_ROLES[a].permissions, ...BUILTIN_ROLES[b].permissions])).toHaveLength(2);
+        expect(
+          adminDutiesOf([...BUILTIN_ROLES[a].permissions, ...BUILTIN_ROLES[b].permissions]),
+        ).toHaveLength(2);
       }
     }
   });
   it('built-in roles only use declared permissions', () => {
-    for (const role of Object.values(BUILTIN_ROLES)) for (const p of role.permissions) expect(PERMISSION_KEYS).toContain(p);
+    for (const role of Object.values(BUILTIN_ROLES))
+      for (const p of role.permissions) expect(PERMISSION_KEYS).toContain(p);
   });
   it('ignores unknown permission names', () => {
     expect(adminDutiesOf(['nope', 'grid.read'])).toEqual([]);

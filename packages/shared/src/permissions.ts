@@ -93,8 +93,18 @@ export const BUILTIN_ROLES = {
     editable: true,
     permissions: ['grid.read', 'dashboard.read'],
   },
-  grid_chief: { zh: '网格长', en: 'Grid chief', editable: true, permissions: ['grid.read', 'dashboard.read'] },
-  grid_member: { zh: '网格员', en: 'Grid member', editable: true, permissions: ['grid.read', 'dashboard.read'] },
+  grid_chief: {
+    zh: '网格长',
+    en: 'Grid chief',
+    editable: true,
+    permissions: ['grid.read', 'dashboard.read'],
+  },
+  grid_member: {
+    zh: '网格员',
+    en: 'Grid member',
+    editable: true,
+    permissions: ['grid.read', 'dashboard.read'],
+  },
   social_worker: {
     zh: '社工',
     en: 'Social worker',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { maskMobile, maskResidentId, normalizeCreditCode, normalizeMobile, normalizeResidentId } from './validators.ts';
+import {
+  maskMobile,
+  maskResidentId,
+  normalizeCreditCode,
+  normalizeMobile,
+  normalizeResidentId,
+} from './validators.ts';
 
 const today = new Date('2026-11-22T00:00:00Z');
 
@@ -10,7 +16,12 @@ describe('resident ID (GB 11643)', () => {
     expect(normalizeResidentId('440524188001010014', today)).toBe('440524188001010014');
   });
   it('accepts HK/MO/TW residence permits and the 2023 foreign permanent-residence card', () => {
-    for (const first17 of ['81000019900101001', '82000019851212002', '83000020000229003', '93310619800101123']) {
+    for (const first17 of [
+      '81000019900101001',
+      '82000019851212002',
+      '83000020000229003',
+      '93310619800101123',
+    ]) {
       const id = first17 + idCheckOf(first17);
       expect(normalizeResidentId(id, today)).toBe(id);
     }
@@ -36,7 +47,9 @@ describe('unified social credit code (GB 32100)', () => {
   it('accepts valid codes, including ones starting with a letter and ending in 0', () => {
     expect(normalizeCreditCode('91350100M000100Y43')).toBe('91350100M000100Y43');
     expect(normalizeCreditCode('91110000802100433b'.toUpperCase())).toBe('91110000802100433B');
-    expect(normalizeCreditCode('N2330523MA2B3C4D56'.slice(0, 17) + checkOf('N2330523MA2B3C4D5'))).not.toBeNull();
+    expect(
+      normalizeCreditCode('N2330523MA2B3C4D56'.slice(0, 17) + checkOf('N2330523MA2B3C4D5')),
+    ).not.toBeNull();
   });
   it('rejects bad check characters and forbidden letters', () => {
     expect(normalizeCreditCode('91350100M000100Y44')).toBeNull();

@@ -52,15 +52,60 @@ function Routed() {
   return (
     <AppLayout>
       <Routes>
-        <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
+        <Route
+          path="/login"
+          element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />}
+        />
         <Route path="/" element={<HomePage />} />
         <Route path="/password" element={<ChangePasswordPage />} />
-        <Route path="/grids" element={<Guard permissions={['grid.read']}><GridsPage /></Guard>} />
-        <Route path="/admin/users" element={<Guard permissions={['user.read', 'user.grant']}><UsersPage /></Guard>} />
-        <Route path="/admin/roles" element={<Guard permissions={['role.read']}><RolesPage /></Guard>} />
-        <Route path="/admin/security" element={<Guard permissions={['security.policy']}><SecurityPage /></Guard>} />
-        <Route path="/audit/log" element={<Guard permissions={['audit.read']}><AuditLogPage /></Guard>} />
-        <Route path="/audit/logins" element={<Guard permissions={['loginlog.read']}><LoginLogPage /></Guard>} />
+        <Route
+          path="/grids"
+          element={
+            <Guard permissions={['grid.read']}>
+              <GridsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/admin/users"
+          element={
+            <Guard permissions={['user.read', 'user.grant']}>
+              <UsersPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/admin/roles"
+          element={
+            <Guard permissions={['role.read']}>
+              <RolesPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/admin/security"
+          element={
+            <Guard permissions={['security.policy']}>
+              <SecurityPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/audit/log"
+          element={
+            <Guard permissions={['audit.read']}>
+              <AuditLogPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/audit/logins"
+          element={
+            <Guard permissions={['loginlog.read']}>
+              <LoginLogPage />
+            </Guard>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </AppLayout>

@@ -26,7 +26,12 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   const data = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
     const err = (data as ErrorBody | null)?.error;
-    const apiError = new ApiError(response.status, err?.code ?? 'INTERNAL', err?.message ?? response.statusText, err?.fields);
+    const apiError = new ApiError(
+      response.status,
+      err?.code ?? 'INTERNAL',
+      err?.message ?? response.statusText,
+      err?.fields,
+    );
     if (response.status === 401 && !url.endsWith('/auth/login')) {
       window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT, { detail: apiError.code }));
     }
@@ -35,11 +40,12 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   return data as T;
 }
 
-export const get = <T,>(url: string) => api<T>('GET', url);
+export const get = <T>(url: string) => api<T>('GET', url);
 
 export function query(params: Record<string, string | number | undefined | null>): string {
   const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
   const text = s.toString();
   return text ? `?${text}` : '';
 }

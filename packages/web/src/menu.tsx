@@ -39,10 +39,26 @@ export const MENU: (MenuEntry | MenuGroup)[] = [
     label: 'menu.admin',
     icon: <SettingOutlined />,
     children: [
-      { path: '/admin/users', label: 'menu.users', icon: <UserOutlined />, permissions: ['user.read', 'user.grant'] },
+      {
+        path: '/admin/users',
+        label: 'menu.users',
+        icon: <UserOutlined />,
+        permissions: ['user.read', 'user.grant'],
+      },
       { path: '/admin/roles', label: 'menu.roles', icon: <TeamOutlined />, permissions: ['role.read'] },
-      { path: '/admin/security', label: 'menu.security', icon: <SafetyOutlined />, permissions: ['security.policy'] },
-      { path: '/api/docs', label: 'menu.apiDocs', icon: <ApiOutlined />, permissions: ['config.write', 'role.write'], external: true },
+      {
+        path: '/admin/security',
+        label: 'menu.security',
+        icon: <SafetyOutlined />,
+        permissions: ['security.policy'],
+      },
+      {
+        path: '/api/docs',
+        label: 'menu.apiDocs',
+        icon: <ApiOutlined />,
+        permissions: ['config.write', 'role.write'],
+        external: true,
+      },
     ],
   },
   {
@@ -50,8 +66,18 @@ export const MENU: (MenuEntry | MenuGroup)[] = [
     label: 'menu.audit',
     icon: <AuditOutlined />,
     children: [
-      { path: '/audit/log', label: 'menu.auditLog', icon: <FileSearchOutlined />, permissions: ['audit.read'] },
-      { path: '/audit/logins', label: 'menu.loginLog', icon: <LoginOutlined />, permissions: ['loginlog.read'] },
+      {
+        path: '/audit/log',
+        label: 'menu.auditLog',
+        icon: <FileSearchOutlined />,
+        permissions: ['audit.read'],
+      },
+      {
+        path: '/audit/logins',
+        label: 'menu.loginLog',
+        icon: <LoginOutlined />,
+        permissions: ['loginlog.read'],
+      },
     ],
   },
 ];

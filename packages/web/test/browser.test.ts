@@ -28,8 +28,10 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
-    if (!fs.existsSync(path.join(webDist, 'index.html'))) throw new Error('web app not built: npm run build:web');
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
+    if (!fs.existsSync(path.join(webDist, 'index.html')))
+      throw new Error('web app not built: npm run build:web');
     const config = testConfig({ demo: true, webDist, demoPassword: DEMO_PASSWORD });
     const database = await testEngines()[0]!.open();
     await prepare(config, database);
@@ -77,7 +79,8 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await page.click('[data-testid=login-submit]');
   }
 
-  const menuTexts = (page: Page) => page.locator('[data-testid=main-menu] .ant-menu-title-content').allInnerTexts();
+  const menuTexts = (page: Page) =>
+    page.locator('[data-testid=main-menu] .ant-menu-title-content').allInnerTexts();
 
   it('renders Chinese with a real CJK font, not empty boxes', async () => {
     const page = await newPage();
@@ -90,9 +93,14 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await cdp.send('DOM.enable');
     await cdp.send('CSS.enable');
     const { root } = await cdp.send('DOM.getDocument');
-    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-testid=app-title]' });
+    const { nodeId } = await cdp.send('DOM.querySelector', {
+      nodeId: root.nodeId,
+      selector: '[data-testid=app-title]',
+    });
     const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
-    const cjk = fonts.filter((f) => /CJK|Noto Sans SC|WenQuanYi|Droid Sans Fallback|Source Han/i.test(f.familyName));
+    const cjk = fonts.filter((f) =>
+      /CJK|Noto Sans SC|WenQuanYi|Droid Sans Fallback|Source Han/i.test(f.familyName),
+    );
     expect(cjk.reduce((n, f) => n + f.glyphCount, 0)).toBeGreaterThanOrEqual(6);
 
     // And the glyphs differ from one another: missing-glyph boxes would all look the same.
@@ -102,7 +110,10 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
         canvas.width = 48;
         canvas.height = 48;
         const ctx = canvas.getContext('2d')!;
-        ctx.font = getComputedStyle(document.body).fontSize.replace(/\d+px/, '40px') + ' ' + getComputedStyle(document.body).fontFamily;
+        ctx.font =
+          getComputedStyle(document.body).fontSize.replace(/\d+px/, '40px') +
+          ' ' +
+          getComputedStyle(document.body).fontFamily;
         ctx.fillText(ch, 4, 40);
         const data = ctx.getImageData(0, 0, 48, 48).data;
         let ink = 0;
@@ -139,14 +150,18 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     expect(await menuTexts(auditor)).toEqual(['工作台', '安全审计', '审计日志', '登录日志']);
     await auditor.click('text=审计日志');
     await auditor.click('[data-testid=audit-verify]');
-    await expect.poll(() => auditor.locator('[data-testid=audit-verify-result]').innerText()).toMatch(/校验通过/);
+    await expect
+      .poll(() => auditor.locator('[data-testid=audit-verify-result]').innerText())
+      .toMatch(/校验通过/);
     await auditor.screenshot({ path: path.join(shots, 'audit-log.png') });
   });
 
   it('rejects a wrong password with the server’s Chinese message', async () => {
     const page = await newPage();
     await logIn(page, 'leader', 'not-the-password');
-    await expect.poll(() => page.locator('[data-testid=login-error]').innerText()).toContain('用户名或密码错误');
+    await expect
+      .poll(() => page.locator('[data-testid=login-error]').innerText())
+      .toContain('用户名或密码错误');
   });
 
   it('switches to English and remembers the choice', async () => {
@@ -154,7 +169,17 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await logIn(page, 'secadmin');
     await page.waitForSelector('[data-testid=welcome]');
     await page.click('[data-testid=lang-switch]');
-    await expect.poll(() => menuTexts(page)).toEqual(['Dashboard', 'Grids', 'Administration', 'Users', 'Roles', 'Security policy', 'API reference']);
+    await expect
+      .poll(() => menuTexts(page))
+      .toEqual([
+        'Dashboard',
+        'Grids',
+        'Administration',
+        'Users',
+        'Roles',
+        'Security policy',
+        'API reference',
+      ]);
     expect(await page.locator('[data-testid=welcome]').innerText()).toMatch(/^Welcome, /);
     await page.reload();
     await page.waitForSelector('[data-testid=welcome]');
@@ -187,7 +212,9 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await page.fill('#newPassword', 'short');
     await page.fill('#confirm', 'short');
     await page.click('[data-testid=password-submit]');
-    await expect.poll(() => page.locator('[data-testid=password-error]').innerText()).toContain('长度至少 10 位');
+    await expect
+      .poll(() => page.locator('[data-testid=password-error]').innerText())
+      .toContain('长度至少 10 位');
     await page.fill('#newPassword', 'My-Own-Secret-77');
     await page.fill('#confirm', 'My-Own-Secret-77');
     await page.click('[data-testid=password-submit]');

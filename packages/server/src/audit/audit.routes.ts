@@ -1,4 +1,12 @@
-import { AuditEntry, AuditQuery, AuditVerifyResult, LIMITS, LoginLogEntry, LoginLogQuery, Page } from '@wangge/shared';
+import {
+  AuditEntry,
+  AuditQuery,
+  AuditVerifyResult,
+  LIMITS,
+  LoginLogEntry,
+  LoginLogQuery,
+  Page,
+} from '@wangge/shared';
 import { appendAudit, escapeLike, listAudit, verifyAuditChain } from './audit.service.ts';
 import { actorOf, type App } from '../context.ts';
 import { withErrors } from '../http.ts';
@@ -10,7 +18,12 @@ export async function auditRoutes(app: App): Promise<void> {
   app.get(
     '/api/audit',
     {
-      schema: { tags, summary: '审计日志', querystring: AuditQuery, response: withErrors({ 200: Page(AuditEntry) }) },
+      schema: {
+        tags,
+        summary: '审计日志',
+        querystring: AuditQuery,
+        response: withErrors({ 200: Page(AuditEntry) }),
+      },
       config: { permissions: ['audit.read'] },
     },
     async (request) => listAudit(db, request.query),
@@ -38,7 +51,12 @@ export async function auditRoutes(app: App): Promise<void> {
   app.get(
     '/api/login-log',
     {
-      schema: { tags, summary: '登录日志', querystring: LoginLogQuery, response: withErrors({ 200: Page(LoginLogEntry) }) },
+      schema: {
+        tags,
+        summary: '登录日志',
+        querystring: LoginLogQuery,
+        response: withErrors({ 200: Page(LoginLogEntry) }),
+      },
       config: { permissions: ['loginlog.read'] },
     },
     async (request) => {
@@ -48,7 +66,12 @@ export async function auditRoutes(app: App): Promise<void> {
       if (request.query.username) q = q.where('username', 'ilike', `%${escapeLike(request.query.username)}%`);
       if (request.query.result) q = q.where('result', '=', request.query.result);
       const [rows, count] = await Promise.all([
-        q.selectAll().orderBy('id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+        q
+          .selectAll()
+          .orderBy('id', 'desc')
+          .limit(pageSize)
+          .offset((page - 1) * pageSize)
+          .execute(),
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return {

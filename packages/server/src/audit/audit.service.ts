@@ -109,9 +109,11 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
         firstSeq = row.seq;
         // The oldest entries may have been purged after the retention period; the chain then
         // starts from the first remaining entry's recorded predecessor.
-        if (row.seq === 1 && row.prev_hash !== GENESIS_HASH) return fail(row.seq, '链首记录的前序哈希不是初始值');
+        if (row.seq === 1 && row.prev_hash !== GENESIS_HASH)
+          return fail(row.seq, '链首记录的前序哈希不是初始值');
       } else {
-        if (row.seq !== prevSeq! + 1) return fail(row.seq, `序号不连续：${prevSeq} 之后是 ${row.seq}，中间记录被删除`);
+        if (row.seq !== prevSeq! + 1)
+          return fail(row.seq, `序号不连续：${prevSeq} 之后是 ${row.seq}，中间记录被删除`);
         if (row.prev_hash !== prevHash) return fail(row.seq, '前序哈希不匹配，记录被删除或替换');
       }
       const expected = entryHash(row.prev_hash, {
@@ -134,7 +136,11 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
       checked++;
     }
   }
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const head = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
   if (head.seq !== (prevSeq ?? 0) || (prevSeq !== null && head.hash !== prevHash)) {
     return fail(head.seq, `链尾不符：应有 ${head.seq} 条，实际最后一条为 ${prevSeq ?? 0}，末尾记录被删除`);
   }
@@ -143,7 +149,8 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
 
 /** Deletes entries older than the retention period (never less than 180 days), itself audited. */
 export async function purgeExpiredAudit(db: Executor, retentionDays: number): Promise<number> {
-  if (!Number.isInteger(retentionDays) || retentionDays < 180) throw new Error('audit retention below 180 days');
+  if (!Number.isInteger(retentionDays) || retentionDays < 180)
+    throw new Error('audit retention below 180 days');
   const run = async (trx: Executor) => {
     await sql`select set_config('wangge.audit_purge_days', ${String(retentionDays)}, true)`.execute(trx);
     const deleted = await trx

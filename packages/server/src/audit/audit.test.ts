@@ -10,7 +10,9 @@ const actor: Actor = { id: 1, name: '张三', ip: '10.0.0.1', userAgent: 'test' 
 
 describe('canonicalJson', () => {
   it('is independent of key order and drops undefined', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 
@@ -60,14 +62,22 @@ describe.each(testEngines())('audit chain on $name', (engine) => {
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
-    const rows = await database.db.selectFrom('audit_log').select('seq').where('action', '=', 'test.rolled_back').execute();
+    const rows = await database.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'test.rolled_back')
+      .execute();
     expect(rows).toHaveLength(0);
     expect((await verifyAuditChain(database.db)).ok).toBe(true);
   });
 
   it('refuses updates, deletes and truncation through the normal path', async () => {
-    await expect(sql`update audit_log set actor_name = 'x' where seq = 1`.execute(database.db)).rejects.toThrow(/append-only/);
-    await expect(sql`delete from audit_log where seq = 1`.execute(database.db)).rejects.toThrow(/append-only/);
+    await expect(
+      sql`update audit_log set actor_name = 'x' where seq = 1`.execute(database.db),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log where seq = 1`.execute(database.db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`truncate audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
   });
 

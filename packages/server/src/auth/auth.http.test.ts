@@ -1,7 +1,14 @@
 import { SESSION_COOKIE } from '@wangge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
-import { buildTerritory, buildUser, createTestApp, login, TEST_PASSWORD, type TestApp } from '../../test/factories.ts';
+import {
+  buildTerritory,
+  buildUser,
+  createTestApp,
+  login,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../test/factories.ts';
 
 describe.each(testEngines())('login, sessions and passwords on $name', (engine) => {
   let t: TestApp;
@@ -18,21 +25,37 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
   const me = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
 
   it('logs in with an HttpOnly, SameSite=Strict session cookie and returns the caller', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'CHIEF', password: TEST_PASSWORD } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'CHIEF', password: TEST_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Strict');
-    expect(res.json()).toMatchObject({ username: 'chief', permissions: ['dashboard.read', 'grid.read'], mustChangePassword: false });
+    expect(res.json()).toMatchObject({
+      username: 'chief',
+      permissions: ['dashboard.read', 'grid.read'],
+      mustChangePassword: false,
+    });
     const session = await t.db.selectFrom('session').select('id_hash').execute();
     expect(session.every((s) => s.id_hash !== cookie.value)).toBe(true); // only a hash of the token is stored
   });
 
   it('rejects a wrong password with a Chinese message and logs it', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'chief', password: 'nope' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'chief', password: 'nope' },
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: '用户名或密码错误' } });
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ghost', password: 'nope' } });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'ghost', password: 'nope' },
+    });
     expect(unknown.json().error.code).toBe('INVALID_CREDENTIALS');
     const log = await t.db.selectFrom('login_log').selectAll().where('result', '=', 'failure').execute();
     expect(log.map((l) => l.username)).toEqual(expect.arrayContaining(['chief', 'ghost']));
@@ -50,11 +73,18 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
 
   it('ends a session after the idle timeout', async () => {
     const cookie = await login(t.app, 'chief');
-    await t.db.updateTable('session').set({ last_seen_at: new Date(Date.now() - 31 * 60_000) }).execute();
+    await t.db
+      .updateTable('session')
+      .set({ last_seen_at: new Date(Date.now() - 31 * 60_000) })
+      .execute();
     const res = await me(cookie);
     expect(res.statusCode).toBe(401);
     expect(res.json().error).toEqual({ code: 'SESSION_EXPIRED', message: '登录已超时，请重新登录' });
-    const timeouts = await t.db.selectFrom('login_log').select('result').where('result', '=', 'timeout').execute();
+    const timeouts = await t.db
+      .selectFrom('login_log')
+      .select('result')
+      .where('result', '=', 'timeout')
+      .execute();
     expect(timeouts.length).toBeGreaterThan(0);
   });
 
@@ -62,27 +92,45 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
     await buildUser(t, { username: 'victim', roles: ['grid_member'] });
     const attempt = (password: string) =>
       t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'victim', password } });
-    for (let i = 0; i < 4; i++) expect((await attempt('wrong')).json().error.code).toBe('INVALID_CREDENTIALS');
+    for (let i = 0; i < 4; i++)
+      expect((await attempt('wrong')).json().error.code).toBe('INVALID_CREDENTIALS');
     const fifth = await attempt('wrong');
     expect(fifth.statusCode).toBe(423);
     expect(fifth.json().error.code).toBe('ACCOUNT_LOCKED');
     expect(fifth.json().error.message).toMatch(/15 分钟后再试/);
     expect((await attempt(TEST_PASSWORD)).json().error.code).toBe('ACCOUNT_LOCKED');
     // When the lock has run out, the right password works again.
-    await t.db.updateTable('app_user').set({ locked_until: new Date(Date.now() - 1000) }).where('username', '=', 'victim').execute();
+    await t.db
+      .updateTable('app_user')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('username', '=', 'victim')
+      .execute();
     expect((await attempt(TEST_PASSWORD)).statusCode).toBe(200);
   });
 
   it('forces a first-login password change and allows nothing else until done', async () => {
-    await buildUser(t, { username: 'newbie', roles: ['grid_chief'], scopes: [territory.townA.id], mustChange: true });
+    await buildUser(t, {
+      username: 'newbie',
+      roles: ['grid_chief'],
+      scopes: [territory.townA.id],
+      mustChange: true,
+    });
     const cookie = await login(t.app, 'newbie');
-    expect((await me(cookie)).json()).toMatchObject({ mustChangePassword: true, passwordChangeReason: 'initial' });
+    expect((await me(cookie)).json()).toMatchObject({
+      mustChangePassword: true,
+      passwordChangeReason: 'initial',
+    });
     const blocked = await t.app.inject({ method: 'GET', url: '/api/grids', headers: { cookie } });
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
 
     const change = (newPassword: string, currentPassword = TEST_PASSWORD) =>
-      t.app.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie }, payload: { currentPassword, newPassword } });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: { cookie },
+        payload: { currentPassword, newPassword },
+      });
     const weak = await change('short');
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('PASSWORD_POLICY');
@@ -93,14 +141,21 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
     const ok = await change('Brand-New-Pass9');
     expect(ok.statusCode).toBe(200);
     expect(ok.json().mustChangePassword).toBe(false);
-    expect((await t.app.inject({ method: 'GET', url: '/api/grids', headers: { cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/grids', headers: { cookie } })).statusCode).toBe(
+      200,
+    );
   });
 
   it('refuses recently used passwords and forces a change when the password has expired', async () => {
     await buildUser(t, { username: 'veteran', roles: ['grid_chief'], scopes: [territory.townA.id] });
     let cookie = await login(t.app, 'veteran');
     const change = (currentPassword: string, newPassword: string) =>
-      t.app.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie }, payload: { currentPassword, newPassword } });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: { cookie },
+        payload: { currentPassword, newPassword },
+      });
     expect((await change(TEST_PASSWORD, 'Second-pass-22')).statusCode).toBe(200);
     expect((await change('Second-pass-22', TEST_PASSWORD)).json().error.code).toBe('PASSWORD_REUSED');
 
@@ -110,18 +165,33 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
       .where('username', '=', 'veteran')
       .execute();
     cookie = await login(t.app, 'veteran', 'Second-pass-22');
-    expect((await me(cookie)).json()).toMatchObject({ mustChangePassword: true, passwordChangeReason: 'expired' });
+    expect((await me(cookie)).json()).toMatchObject({
+      mustChangePassword: true,
+      passwordChangeReason: 'expired',
+    });
   });
 
   it('exempts demo accounts from forced change and expiry', async () => {
     await buildUser(t, { username: 'demo1', roles: ['leader'], isDemo: true, mustChange: true });
-    await t.db.updateTable('app_user').set({ password_changed_at: new Date(Date.now() - 400 * 86_400_000) }).where('username', '=', 'demo1').execute();
+    await t.db
+      .updateTable('app_user')
+      .set({ password_changed_at: new Date(Date.now() - 400 * 86_400_000) })
+      .where('username', '=', 'demo1')
+      .execute();
     const cookie = await login(t.app, 'demo1');
-    expect((await me(cookie)).json()).toMatchObject({ mustChangePassword: false, isDemo: true, passwordExpiresAt: null });
+    expect((await me(cookie)).json()).toMatchObject({
+      mustChangePassword: false,
+      isDemo: true,
+      passwordExpiresAt: null,
+    });
   });
 
   it('an administrator password reset forces a change and ends the user’s sessions', async () => {
-    const userId = await buildUser(t, { username: 'forgetful', roles: ['grid_member'], scopes: [territory.villageA.id] });
+    const userId = await buildUser(t, {
+      username: 'forgetful',
+      roles: ['grid_member'],
+      scopes: [territory.villageA.id],
+    });
     const userCookie = await login(t.app, 'forgetful');
     const sys = await login(t.app, 'sys');
     const reset = await t.app.inject({
@@ -137,9 +207,20 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
   });
 
   it('records every login event in the login log and the audit log', async () => {
-    const events = await t.db.selectFrom('audit_log').select('action').where('action', 'like', 'auth.%').execute();
+    const events = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', 'like', 'auth.%')
+      .execute();
     expect(new Set(events.map((e) => e.action))).toEqual(
-      new Set(['auth.success', 'auth.failure', 'auth.logout', 'auth.timeout', 'auth.locked', 'auth.password.change']),
+      new Set([
+        'auth.success',
+        'auth.failure',
+        'auth.logout',
+        'auth.timeout',
+        'auth.locked',
+        'auth.password.change',
+      ]),
     );
   });
 });
@@ -154,15 +235,28 @@ describe('login rate limit', () => {
   it('limits login attempts per client and logs the refusal', async () => {
     const codes: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'x', password: 'y' },
+      });
       codes.push(res.json().error.code);
     }
-    expect(codes).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(codes).toEqual([
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+      'RATE_LIMITED',
+      'RATE_LIMITED',
+    ]);
     await new Promise((r) => setTimeout(r, 50));
-    const limited = await t.db.selectFrom('login_log').select('result').where('result', '=', 'rate_limited').execute();
+    const limited = await t.db
+      .selectFrom('login_log')
+      .select('result')
+      .where('result', '=', 'rate_limited')
+      .execute();
     expect(limited.length).toBe(2);
   });
-
 });
 
 describe('HTTP hygiene', () => {
@@ -173,20 +267,41 @@ describe('HTTP hygiene', () => {
   afterAll(() => t.close());
 
   it('answers bad input with the one error model, never a 500', async () => {
-    const invalid = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: '', extra: 1 } });
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: '', extra: 1 },
+    });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: '提交的数据有误，请检查标出的字段' });
+    expect(invalid.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: '提交的数据有误，请检查标出的字段',
+    });
     expect(invalid.json().error.fields).toMatchObject({ username: '不能为空', password: '必填' });
 
-    const broken = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username":',
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().error.code).toBe('BAD_REQUEST');
 
-    const huge = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'a', password: 'x'.repeat(5000) } });
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'a', password: 'x'.repeat(5000) },
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
 
-    const wrongType = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'text/xml' }, payload: '<a/>' });
+    const wrongType = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'text/xml' },
+      payload: '<a/>',
+    });
     expect(wrongType.statusCode).toBe(415);
 
     const missing = await t.app.inject({ method: 'GET', url: '/api/nothing-here' });
@@ -210,8 +325,12 @@ describe('HTTP hygiene', () => {
     expect(health.json()).toMatchObject({ status: 'ok', database: 'pglite', version: '0.1.0' });
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
-    expect(doc.paths['/api/users'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['page', 'pageSize', 'q']));
+    expect(doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(
+      ['username', 'password'],
+    );
+    expect(doc.paths['/api/users'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['page', 'pageSize', 'q']),
+    );
     const docs = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');

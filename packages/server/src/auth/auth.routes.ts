@@ -25,7 +25,11 @@ export async function authRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { token, userId } = await auth.login(request.body.username, request.body.password, clientOf(request));
+      const { token, userId } = await auth.login(
+        request.body.username,
+        request.body.password,
+        clientOf(request),
+      );
       reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(app));
       const session = await auth.resolveSession(token, clientOf(request));
       const principal = (await auth.loadPrincipal(userId))!;
@@ -58,11 +62,21 @@ export async function authRoutes(app: App): Promise<void> {
   app.post(
     '/api/auth/password',
     {
-      schema: { tags: ['auth'], summary: '修改本人密码', body: ChangePasswordBody, response: withErrors({ 200: Me }) },
+      schema: {
+        tags: ['auth'],
+        summary: '修改本人密码',
+        body: ChangePasswordBody,
+        response: withErrors({ 200: Me }),
+      },
       config: { allowDuringPasswordChange: true },
     },
     async (request) => {
-      await auth.changeOwnPassword(request.session!, actorOf(request), request.body.currentPassword, request.body.newPassword);
+      await auth.changeOwnPassword(
+        request.session!,
+        actorOf(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
       const session = await auth.resolveSession(request.cookies[SESSION_COOKIE]!, clientOf(request));
       return auth.me(session, request.principal!);
     },
@@ -71,7 +85,11 @@ export async function authRoutes(app: App): Promise<void> {
   app.get(
     '/api/auth/policy',
     {
-      schema: { tags: ['auth'], summary: '密码策略（用于表单提示）', response: withErrors({ 200: PasswordPolicySchema }) },
+      schema: {
+        tags: ['auth'],
+        summary: '密码策略（用于表单提示）',
+        response: withErrors({ 200: PasswordPolicySchema }),
+      },
       config: { public: true },
     },
     async () => (await settings.security()).passwordPolicy,

@@ -66,7 +66,9 @@ export class AuthService {
 
   /** Records a refused login that never reached the password check (rate limit). */
   async recordRateLimited(username: string, client: ClientInfo): Promise<void> {
-    await this.db.transaction().execute((trx) => this.logLogin(trx, client, username, null, 'rate_limited', '登录请求过于频繁'));
+    await this.db
+      .transaction()
+      .execute((trx) => this.logLogin(trx, client, username, null, 'rate_limited', '登录请求过于频繁'));
   }
 
   passwordState(
@@ -88,7 +90,11 @@ export class AuthService {
   }
 
   /** Checks the password, applies the lockout rules, and opens a session. Returns the session token. */
-  async login(username: string, password: string, client: ClientInfo): Promise<{ token: string; userId: number }> {
+  async login(
+    username: string,
+    password: string,
+    client: ClientInfo,
+  ): Promise<{ token: string; userId: number }> {
     const security = await this.settings.security();
     const user = await this.db
       .selectFrom('app_user')
@@ -98,11 +104,17 @@ export class AuthService {
 
     if (!user) {
       await this.hasher.verifyNothing(password);
-      await this.db.transaction().execute((trx) => this.logLogin(trx, client, username, null, 'failure', '用户不存在'));
+      await this.db
+        .transaction()
+        .execute((trx) => this.logLogin(trx, client, username, null, 'failure', '用户不存在'));
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (user.locked_until && user.locked_until.getTime() > Date.now()) {
-      await this.db.transaction().execute((trx) => this.logLogin(trx, client, user.username, user.id, 'locked', '账号锁定期间尝试登录'));
+      await this.db
+        .transaction()
+        .execute((trx) =>
+          this.logLogin(trx, client, user.username, user.id, 'locked', '账号锁定期间尝试登录'),
+        );
       throw new AppError('ACCOUNT_LOCKED', lockedMessage(user.locked_until));
     }
 
@@ -117,18 +129,38 @@ export class AuthService {
           .executeTakeFirstOrThrow();
         if (row.failed_count >= security.lockThreshold) {
           const until = new Date(Date.now() + security.lockMinutes * 60_000);
-          await trx.updateTable('app_user').set({ failed_count: 0, locked_until: until }).where('id', '=', user.id).execute();
-          await this.logLogin(trx, client, user.username, user.id, 'locked', `连续 ${row.failed_count} 次密码错误，锁定 ${security.lockMinutes} 分钟`);
+          await trx
+            .updateTable('app_user')
+            .set({ failed_count: 0, locked_until: until })
+            .where('id', '=', user.id)
+            .execute();
+          await this.logLogin(
+            trx,
+            client,
+            user.username,
+            user.id,
+            'locked',
+            `连续 ${row.failed_count} 次密码错误，锁定 ${security.lockMinutes} 分钟`,
+          );
           return until;
         }
-        await this.logLogin(trx, client, user.username, user.id, 'failure', `密码错误（第 ${row.failed_count} 次）`);
+        await this.logLogin(
+          trx,
+          client,
+          user.username,
+          user.id,
+          'failure',
+          `密码错误（第 ${row.failed_count} 次）`,
+        );
         return null;
       });
       if (locked) throw new AppError('ACCOUNT_LOCKED', lockedMessage(locked));
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (user.status !== 'active') {
-      await this.db.transaction().execute((trx) => this.logLogin(trx, client, user.username, user.id, 'disabled', '账号已停用'));
+      await this.db
+        .transaction()
+        .execute((trx) => this.logLogin(trx, client, user.username, user.id, 'disabled', '账号已停用'));
       throw new AppError('ACCOUNT_DISABLED');
     }
 
@@ -137,7 +169,13 @@ export class AuthService {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('app_user')
-        .set({ failed_count: 0, locked_until: null, last_login_at: now, last_login_ip: client.ip, updated_at: now })
+        .set({
+          failed_count: 0,
+          locked_until: null,
+          last_login_at: now,
+          last_login_ip: client.ip,
+          updated_at: now,
+        })
         .where('id', '=', user.id)
         .execute();
       await trx
@@ -184,12 +222,23 @@ export class AuthService {
     if (idleExpired || row.expires_at.getTime() <= now || row.status !== 'active') {
       await this.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('session').where('id_hash', '=', idHash).execute();
-        await this.logLogin(trx, client, row.username, row.user_id, 'timeout', idleExpired ? '空闲超时' : '会话过期');
+        await this.logLogin(
+          trx,
+          client,
+          row.username,
+          row.user_id,
+          'timeout',
+          idleExpired ? '空闲超时' : '会话过期',
+        );
       });
       throw new AppError('SESSION_EXPIRED');
     }
     if (now - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-      await this.db.updateTable('session').set({ last_seen_at: new Date(now) }).where('id_hash', '=', idHash).execute();
+      await this.db
+        .updateTable('session')
+        .set({ last_seen_at: new Date(now) })
+        .where('id_hash', '=', idHash)
+        .execute();
     }
     return { idHash, userId: row.user_id, ...this.passwordState(row, security.passwordPolicy) };
   }
@@ -197,18 +246,34 @@ export class AuthService {
   async logout(session: SessionInfo, principal: Principal | null, client: ClientInfo): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('session').where('id_hash', '=', session.idHash).execute();
-      await this.logLogin(trx, client, principal?.username ?? String(session.userId), session.userId, 'logout', null);
+      await this.logLogin(
+        trx,
+        client,
+        principal?.username ?? String(session.userId),
+        session.userId,
+        'logout',
+        null,
+      );
     });
   }
 
   /** Validates a new password against the policy and the user's recent passwords. */
-  async checkNewPassword(trx: Executor, userId: number | null, username: string, password: string): Promise<void> {
+  async checkNewPassword(
+    trx: Executor,
+    userId: number | null,
+    username: string,
+    password: string,
+  ): Promise<void> {
     const { passwordPolicy } = await this.settings.security();
     const broken = passwordViolations(password, passwordPolicy, username);
     if (broken.length) {
-      throw new AppError('PASSWORD_POLICY', `新密码不符合密码策略：${broken.map((r) => describeRule(r, passwordPolicy)).join('；')}`, {
-        newPassword: broken.map((r) => describeRule(r, passwordPolicy)).join('；'),
-      });
+      throw new AppError(
+        'PASSWORD_POLICY',
+        `新密码不符合密码策略：${broken.map((r) => describeRule(r, passwordPolicy)).join('；')}`,
+        {
+          newPassword: broken.map((r) => describeRule(r, passwordPolicy)).join('；'),
+        },
+      );
     }
     if (userId !== null && passwordPolicy.historyCount > 0) {
       const history = await trx
@@ -221,9 +286,13 @@ export class AuthService {
         .execute();
       for (const h of history) {
         if (await this.hasher.verify(h.password_hash, password)) {
-          throw new AppError('PASSWORD_REUSED', `新密码不能与最近 ${passwordPolicy.historyCount} 次使用过的密码相同`, {
-            newPassword: '最近使用过',
-          });
+          throw new AppError(
+            'PASSWORD_REUSED',
+            `新密码不能与最近 ${passwordPolicy.historyCount} 次使用过的密码相同`,
+            {
+              newPassword: '最近使用过',
+            },
+          );
         }
       }
     }
@@ -235,7 +304,12 @@ export class AuthService {
     const now = new Date();
     await trx
       .updateTable('app_user')
-      .set({ password_hash: hash, password_changed_at: now, must_change_password: mustChange, updated_at: now })
+      .set({
+        password_hash: hash,
+        password_changed_at: now,
+        must_change_password: mustChange,
+        updated_at: now,
+      })
       .where('id', '=', userId)
       .execute();
     await trx.insertInto('password_history').values({ user_id: userId, password_hash: hash }).execute();
@@ -262,7 +336,11 @@ export class AuthService {
       await this.checkNewPassword(trx, user.id, user.username, newPassword);
       await this.storePassword(trx, user.id, newPassword, false);
       // Every other session of this user ends: a changed password must lock out whoever had the old one.
-      await trx.deleteFrom('session').where('user_id', '=', user.id).where('id_hash', '!=', session.idHash).execute();
+      await trx
+        .deleteFrom('session')
+        .where('user_id', '=', user.id)
+        .where('id_hash', '!=', session.idHash)
+        .execute();
       await appendAudit(trx, actor, {
         action: 'auth.password.change',
         targetType: 'user',

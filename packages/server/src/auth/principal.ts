@@ -32,7 +32,14 @@ export async function loadPrincipal(db: Executor, userId: number): Promise<Princ
     db
       .selectFrom('user_scope')
       .innerJoin('grid_node', 'grid_node.id', 'user_scope.grid_id')
-      .select(['grid_node.id', 'grid_node.name', 'grid_node.code', 'grid_node.kind', 'grid_node.depth', 'grid_node.path'])
+      .select([
+        'grid_node.id',
+        'grid_node.name',
+        'grid_node.code',
+        'grid_node.kind',
+        'grid_node.depth',
+        'grid_node.path',
+      ])
       .where('user_scope.user_id', '=', userId)
       .orderBy('grid_node.path')
       .execute(),
@@ -48,6 +55,8 @@ export async function loadPrincipal(db: Executor, userId: number): Promise<Princ
     permissions,
     scopes: scopes.map((s) => ({ id: s.id, name: s.name, code: s.code, kind: s.kind, depth: s.depth })),
     // Nested scopes are redundant: keep only the outermost subtrees.
-    scopePaths: scopes.map((s) => s.path).filter((p, _i, all) => !all.some((o) => o !== p && p.startsWith(o))),
+    scopePaths: scopes
+      .map((s) => s.path)
+      .filter((p, _i, all) => !all.some((o) => o !== p && p.startsWith(o))),
   };
 }

@@ -20,7 +20,11 @@ export function inScope(column: Expression<string>, scopePaths: readonly string[
 }
 
 /** Throws NOT_FOUND if any id does not exist and OUT_OF_SCOPE if any lies outside the principal's subtrees. */
-export async function assertGridsInScope(db: Executor, principal: Principal, gridIds: readonly number[]): Promise<void> {
+export async function assertGridsInScope(
+  db: Executor,
+  principal: Principal,
+  gridIds: readonly number[],
+): Promise<void> {
   if (gridIds.length === 0) return;
   const unique = [...new Set(gridIds)];
   const rows = await db.selectFrom('grid_node').select(['id', 'path']).where('id', 'in', unique).execute();

@@ -17,7 +17,16 @@ describe.each(testEngines())('migrations on $name', (engine) => {
     expect(await migrateToLatest(database.db)).toEqual([]);
     const tables = await database.db.introspection.getTables();
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['grid_node', 'app_user', 'role', 'user_scope', 'session', 'login_log', 'audit_log', 'setting']),
+      expect.arrayContaining([
+        'grid_node',
+        'app_user',
+        'role',
+        'user_scope',
+        'session',
+        'login_log',
+        'audit_log',
+        'setting',
+      ]),
     );
   });
 

@@ -4,7 +4,12 @@ import type { LoginLogTable, SessionTable } from '../auth/auth.table.ts';
 import type { GridNodeTable } from '../grid/grid.table.ts';
 import type { RoleTable } from '../role/role.table.ts';
 import type { SettingTable } from '../settings/settings.table.ts';
-import type { AppUserTable, PasswordHistoryTable, UserRoleTable, UserScopeTable } from '../user/user.table.ts';
+import type {
+  AppUserTable,
+  PasswordHistoryTable,
+  UserRoleTable,
+  UserScopeTable,
+} from '../user/user.table.ts';
 
 export interface DB {
   grid_node: GridNodeTable;

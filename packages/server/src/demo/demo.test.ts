@@ -77,14 +77,28 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
       .select(['username', 'role_key', 'must_change_password', 'is_demo'])
       .execute();
     expect(new Set(users.map((u) => u.role_key))).toEqual(
-      new Set(['sys_admin', 'sec_admin', 'audit_admin', 'leader', 'command_center', 'department_staff', 'grid_chief', 'social_worker', 'grid_member']),
+      new Set([
+        'sys_admin',
+        'sec_admin',
+        'audit_admin',
+        'leader',
+        'command_center',
+        'department_staff',
+        'grid_chief',
+        'social_worker',
+        'grid_member',
+      ]),
     );
     expect(users.every((u) => u.is_demo)).toBe(true);
   });
 
   it('is deterministic: the same seed gives the same polygons', async () => {
     const digest = async (db: Database) => {
-      const rows = await db.db.selectFrom('grid_node').select(['code', 'name', 'geometry']).orderBy('code').execute();
+      const rows = await db.db
+        .selectFrom('grid_node')
+        .select(['code', 'name', 'geometry'])
+        .orderBy('code')
+        .execute();
       return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
     };
     const other = await engine.open();

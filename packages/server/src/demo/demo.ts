@@ -29,7 +29,8 @@ export interface DemoResult {
   logins: DemoLogin[];
 }
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅海燕志文斌晨浩宇欣怡佳琪子轩俊杭';
 
 function personName(rng: Random): string {
@@ -57,7 +58,8 @@ export async function loadDemo(
   const townAreas = subdivide(rng, countyArea, divisions.townships.length);
 
   // Hash once per account up front: argon2 is deliberately slow, and runs off the main thread.
-  const passwordHash = (n: number) => Promise.all(Array.from({ length: n }, () => deps.hasher.hash(deps.password)));
+  const passwordHash = (n: number) =>
+    Promise.all(Array.from({ length: n }, () => deps.hasher.hash(deps.password)));
 
   // The whole tree is built in memory first, then written in one batch.
   const nodes: NewGridNodeInBatch[] = [];
@@ -105,27 +107,78 @@ export async function loadDemo(
 
     // Demo accounts: one per role, scoped to real places of the county.
     const firstTown = divisions.townships[0]!;
-    const secondTown = divisions.townships.find((t) => townshipKind(t.code) === 'town') ?? divisions.townships[1]!;
-    const community = divisions.villages.find((v) => v.townshipCode === firstTown.code && villageKind(v.code) === 'community')!;
+    const secondTown =
+      divisions.townships.find((t) => townshipKind(t.code) === 'town') ?? divisions.townships[1]!;
+    const community = divisions.villages.find(
+      (v) => v.townshipCode === firstTown.code && villageKind(v.code) === 'community',
+    )!;
     const ruralVillage = divisions.villages.find((v) => v.townshipCode === secondTown.code)!;
     const communityGrids = baseGrids.get(community.code)!;
     const ruralGrids = baseGrids.get(ruralVillage.code)!;
     const communityName = shortVillageName(community.name);
     const ruralName = shortVillageName(ruralVillage.name);
 
-    const accounts: { username: string; role: BuiltinRoleKey; scopes: number[]; scope: string; title?: string }[] = [
-      { username: 'sysadmin', role: 'sys_admin', scopes: [countyId], scope: divisions.county.name, title: '系统管理员' },
-      { username: 'secadmin', role: 'sec_admin', scopes: [countyId], scope: divisions.county.name, title: '安全管理员' },
+    const accounts: {
+      username: string;
+      role: BuiltinRoleKey;
+      scopes: number[];
+      scope: string;
+      title?: string;
+    }[] = [
+      {
+        username: 'sysadmin',
+        role: 'sys_admin',
+        scopes: [countyId],
+        scope: divisions.county.name,
+        title: '系统管理员',
+      },
+      {
+        username: 'secadmin',
+        role: 'sec_admin',
+        scopes: [countyId],
+        scope: divisions.county.name,
+        title: '安全管理员',
+      },
       { username: 'auditadmin', role: 'audit_admin', scopes: [], scope: '—', title: '审计管理员' },
       { username: 'leader', role: 'leader', scopes: [countyId], scope: divisions.county.name },
       { username: 'command', role: 'command_center', scopes: [countyId], scope: divisions.county.name },
       { username: 'dept', role: 'department_staff', scopes: [countyId], scope: divisions.county.name },
-      { username: 'townchief', role: 'grid_chief', scopes: [townIds.get(firstTown.code)!], scope: firstTown.name },
-      { username: 'townchief2', role: 'grid_chief', scopes: [townIds.get(secondTown.code)!], scope: secondTown.name },
-      { username: 'villagechief', role: 'grid_chief', scopes: [villageIds.get(community.code)!], scope: communityName },
-      { username: 'socialworker', role: 'social_worker', scopes: [villageIds.get(community.code)!], scope: communityName },
-      { username: 'member01', role: 'grid_member', scopes: [communityGrids[0]!], scope: `${communityName}第1网格` },
-      { username: 'member02', role: 'grid_member', scopes: [communityGrids[1]!], scope: `${communityName}第2网格` },
+      {
+        username: 'townchief',
+        role: 'grid_chief',
+        scopes: [townIds.get(firstTown.code)!],
+        scope: firstTown.name,
+      },
+      {
+        username: 'townchief2',
+        role: 'grid_chief',
+        scopes: [townIds.get(secondTown.code)!],
+        scope: secondTown.name,
+      },
+      {
+        username: 'villagechief',
+        role: 'grid_chief',
+        scopes: [villageIds.get(community.code)!],
+        scope: communityName,
+      },
+      {
+        username: 'socialworker',
+        role: 'social_worker',
+        scopes: [villageIds.get(community.code)!],
+        scope: communityName,
+      },
+      {
+        username: 'member01',
+        role: 'grid_member',
+        scopes: [communityGrids[0]!],
+        scope: `${communityName}第1网格`,
+      },
+      {
+        username: 'member02',
+        role: 'grid_member',
+        scopes: [communityGrids[1]!],
+        scope: `${communityName}第2网格`,
+      },
       { username: 'member03', role: 'grid_member', scopes: [ruralGrids[0]!], scope: `${ruralName}第1网格` },
     ];
     const hashes = await passwordHash(accounts.length);
@@ -146,10 +199,16 @@ export async function loadDemo(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await trx.insertInto('password_history').values({ user_id: user.id, password_hash: hashes[i]! }).execute();
+      await trx
+        .insertInto('password_history')
+        .values({ user_id: user.id, password_hash: hashes[i]! })
+        .execute();
       await trx.insertInto('user_role').values({ user_id: user.id, role_key: a.role }).execute();
       if (a.scopes.length) {
-        await trx.insertInto('user_scope').values(a.scopes.map((g) => ({ user_id: user.id, grid_id: g }))).execute();
+        await trx
+          .insertInto('user_scope')
+          .values(a.scopes.map((g) => ({ user_id: user.id, grid_id: g })))
+          .execute();
       }
       logins.push({ username: a.username, displayName, role: a.role, scope: a.scope });
     }
@@ -157,6 +216,10 @@ export async function loadDemo(
       action: 'demo.load',
       after: { county: divisions.county.code, seed: deps.seed, grids: gridCount, users: accounts.length },
     });
-    return { county: `${divisions.province.name}${divisions.city.name}${divisions.county.name}`, gridCount, logins };
+    return {
+      county: `${divisions.province.name}${divisions.city.name}${divisions.county.name}`,
+      gridCount,
+      logins,
+    };
   });
 }

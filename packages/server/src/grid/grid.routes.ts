@@ -1,4 +1,12 @@
-import { Dashboard, GridDetail, GridListQuery, GridNode, IdParam, Page, RenameGridBody } from '@wangge/shared';
+import {
+  Dashboard,
+  GridDetail,
+  GridListQuery,
+  GridNode,
+  IdParam,
+  Page,
+  RenameGridBody,
+} from '@wangge/shared';
 import { sql } from 'kysely';
 import { appendAudit, escapeLike } from '../audit/audit.service.ts';
 import { assertGridsInScope, inScope } from '../auth/scope.ts';
@@ -33,7 +41,10 @@ export async function gridRoutes(app: App): Promise<void> {
         .where('g.valid_to', 'is', null);
       if (text) {
         q = q.where((eb) =>
-          eb.or([eb('g.name', 'ilike', `%${escapeLike(text)}%`), eb('g.code', 'like', `${escapeLike(text)}%`)]),
+          eb.or([
+            eb('g.name', 'ilike', `%${escapeLike(text)}%`),
+            eb('g.code', 'like', `${escapeLike(text)}%`),
+          ]),
         );
       } else if (parentId) {
         q = q.where('g.parent_id', '=', parentId);
@@ -72,10 +83,18 @@ export async function gridRoutes(app: App): Promise<void> {
     async (request) => {
       const principal = principalOf(request);
       await assertGridsInScope(db, principal, [request.params.id]);
-      const row = await gridNodeColumns(db).select('g.geometry').where('g.id', '=', request.params.id).executeTakeFirstOrThrow();
+      const row = await gridNodeColumns(db)
+        .select('g.geometry')
+        .where('g.id', '=', request.params.id)
+        .executeTakeFirstOrThrow();
       const ancestorIds = row.path.split('/').filter(Boolean).map(Number).slice(0, -1);
       const ancestors = ancestorIds.length
-        ? await db.selectFrom('grid_node').select(['id', 'name', 'kind', 'depth']).where('id', 'in', ancestorIds).orderBy('depth').execute()
+        ? await db
+            .selectFrom('grid_node')
+            .select(['id', 'name', 'kind', 'depth'])
+            .where('id', 'in', ancestorIds)
+            .orderBy('depth')
+            .execute()
         : [];
       return {
         ...toGridNode(row),
@@ -88,17 +107,32 @@ export async function gridRoutes(app: App): Promise<void> {
   app.patch(
     '/api/grids/:id',
     {
-      schema: { tags, summary: '网格改名', params: IdParam, body: RenameGridBody, response: withErrors({ 200: GridNode }) },
+      schema: {
+        tags,
+        summary: '网格改名',
+        params: IdParam,
+        body: RenameGridBody,
+        response: withErrors({ 200: GridNode }),
+      },
       config: { permissions: ['grid.write'] },
     },
     async (request) => {
       const principal = principalOf(request);
       return db.transaction().execute(async (trx) => {
         await assertGridsInScope(trx, principal, [request.params.id]);
-        const before = await trx.selectFrom('grid_node').select(['name']).where('id', '=', request.params.id).forUpdate().executeTakeFirstOrThrow();
+        const before = await trx
+          .selectFrom('grid_node')
+          .select(['name'])
+          .where('id', '=', request.params.id)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
         const name = request.body.name.trim();
         if (!name) throw new AppError('VALIDATION_FAILED', undefined, { name: '不能为空' });
-        await trx.updateTable('grid_node').set({ name, updated_at: new Date() }).where('id', '=', request.params.id).execute();
+        await trx
+          .updateTable('grid_node')
+          .set({ name, updated_at: new Date() })
+          .where('id', '=', request.params.id)
+          .execute();
         await appendAudit(trx, actorOf(request), {
           action: 'grid.rename',
           targetType: 'grid',
@@ -106,7 +140,9 @@ export async function gridRoutes(app: App): Promise<void> {
           before,
           after: { name },
         });
-        return toGridNode(await gridNodeColumns(trx).where('g.id', '=', request.params.id).executeTakeFirstOrThrow());
+        return toGridNode(
+          await gridNodeColumns(trx).where('g.id', '=', request.params.id).executeTakeFirstOrThrow(),
+        );
       });
     },
   );
@@ -114,7 +150,11 @@ export async function gridRoutes(app: App): Promise<void> {
   app.get(
     '/api/dashboard',
     {
-      schema: { tags: ['system'], summary: '工作台概况（管辖范围内）', response: withErrors({ 200: Dashboard }) },
+      schema: {
+        tags: ['system'],
+        summary: '工作台概况（管辖范围内）',
+        response: withErrors({ 200: Dashboard }),
+      },
       config: { permissions: ['dashboard.read'] },
     },
     async (request) => {
@@ -129,7 +169,12 @@ export async function gridRoutes(app: App): Promise<void> {
         .execute();
       const canSeeUsers = principal.permissions.has('user.read');
       const userCount = canSeeUsers
-        ? (await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+        ? (
+            await db
+              .selectFrom('app_user')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n
         : null;
       return { gridCounts: counts.map((c) => ({ kind: c.kind, count: Number(c.n) })), userCount };
     },

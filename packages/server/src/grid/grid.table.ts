@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 export interface GridNodeTable {
   id: ColumnType<number, number | undefined, never>;

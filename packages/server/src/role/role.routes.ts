@@ -1,4 +1,12 @@
-import { CreateRoleBody, PERMISSIONS, PermissionInfo, Role, RoleKeyParam, UpdateRoleBody, type Permission } from '@wangge/shared';
+import {
+  CreateRoleBody,
+  PERMISSIONS,
+  PermissionInfo,
+  Role,
+  RoleKeyParam,
+  UpdateRoleBody,
+  type Permission,
+} from '@wangge/shared';
 import { Type } from 'typebox';
 import { actorOf, type App } from '../context.ts';
 import { withErrors } from '../http.ts';
@@ -44,7 +52,13 @@ export async function roleRoutes(app: App): Promise<void> {
   app.patch(
     '/api/roles/:key',
     {
-      schema: { tags, summary: '修改角色', params: RoleKeyParam, body: UpdateRoleBody, response: withErrors({ 200: Role }) },
+      schema: {
+        tags,
+        summary: '修改角色',
+        params: RoleKeyParam,
+        body: UpdateRoleBody,
+        response: withErrors({ 200: Role }),
+      },
       config: { permissions: ['role.write'] },
     },
     async (request) => roles.update(actorOf(request), request.params.key, request.body),

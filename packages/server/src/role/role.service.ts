@@ -8,7 +8,9 @@ import { AppError } from '../errors.ts';
 function checkPermissions(permissions: string[]): void {
   const unknown = permissions.filter((p) => !isPermission(p));
   if (unknown.length) {
-    throw new AppError('VALIDATION_FAILED', '权限不存在', { permissions: `不存在的权限：${unknown.join('、')}` });
+    throw new AppError('VALIDATION_FAILED', '权限不存在', {
+      permissions: `不存在的权限：${unknown.join('、')}`,
+    });
   }
   if (adminDutiesOf(permissions).length > 1) throw new AppError('ADMIN_ROLES_EXCLUSIVE');
 }
@@ -46,7 +48,11 @@ export class RoleService {
   async create(actor: Actor, body: CreateRoleBody): Promise<Role> {
     checkPermissions(body.permissions);
     return this.db.transaction().execute(async (trx) => {
-      const exists = await trx.selectFrom('role').select('key').where('key', '=', body.key).executeTakeFirst();
+      const exists = await trx
+        .selectFrom('role')
+        .select('key')
+        .where('key', '=', body.key)
+        .executeTakeFirst();
       if (exists) throw new AppError('CONFLICT', '角色标识已存在', { key: '已存在' });
       await trx
         .insertInto('role')
@@ -60,14 +66,24 @@ export class RoleService {
         })
         .execute();
       const role = await this.get(trx, body.key);
-      await appendAudit(trx, actor, { action: 'role.create', targetType: 'role', targetId: body.key, after: role });
+      await appendAudit(trx, actor, {
+        action: 'role.create',
+        targetType: 'role',
+        targetId: body.key,
+        after: role,
+      });
       return role;
     });
   }
 
   async update(actor: Actor, key: string, body: UpdateRoleBody): Promise<Role> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('role').select(['editable']).where('key', '=', key).forUpdate().executeTakeFirst();
+      const row = await trx
+        .selectFrom('role')
+        .select(['editable'])
+        .where('key', '=', key)
+        .forUpdate()
+        .executeTakeFirst();
       if (!row) throw new AppError('NOT_FOUND', '角色不存在');
       if (!row.editable) throw new AppError('BUILTIN_ROLE');
       if (body.permissions) checkPermissions(body.permissions);
@@ -98,7 +114,13 @@ export class RoleService {
         .where('key', '=', key)
         .execute();
       const after = await this.get(trx, key);
-      await appendAudit(trx, actor, { action: 'role.update', targetType: 'role', targetId: key, before, after });
+      await appendAudit(trx, actor, {
+        action: 'role.update',
+        targetType: 'role',
+        targetId: key,
+        before,
+        after,
+      });
       return after;
     });
   }

@@ -7,7 +7,11 @@ export async function settingsRoutes(app: App): Promise<void> {
   app.get(
     '/api/settings/security',
     {
-      schema: { tags: ['settings'], summary: '密码与登录策略', response: withErrors({ 200: SecuritySettings }) },
+      schema: {
+        tags: ['settings'],
+        summary: '密码与登录策略',
+        response: withErrors({ 200: SecuritySettings }),
+      },
       config: { permissions: ['security.policy'] },
     },
     async () => settings.security(),
@@ -15,7 +19,12 @@ export async function settingsRoutes(app: App): Promise<void> {
   app.put(
     '/api/settings/security',
     {
-      schema: { tags: ['settings'], summary: '修改密码与登录策略', body: SecuritySettings, response: withErrors({ 200: SecuritySettings }) },
+      schema: {
+        tags: ['settings'],
+        summary: '修改密码与登录策略',
+        body: SecuritySettings,
+        response: withErrors({ 200: SecuritySettings }),
+      },
       config: { permissions: ['security.policy'] },
     },
     async (request) => {

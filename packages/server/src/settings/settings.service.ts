@@ -30,7 +30,11 @@ export class SettingsService {
 
   async security(): Promise<SecuritySettings> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.value;
-    const row = await this.db.selectFrom('setting').select('value').where('key', '=', SECURITY_KEY).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('setting')
+      .select('value')
+      .where('key', '=', SECURITY_KEY)
+      .executeTakeFirst();
     const stored = (row?.value ?? {}) as Partial<SecuritySettings>;
     const d = this.defaults();
     const value: SecuritySettings = {
@@ -49,10 +53,18 @@ export class SettingsService {
       .insertInto('setting')
       .values({ key: SECURITY_KEY, value: JSON.stringify(next), updated_by: actor.id })
       .onConflict((oc) =>
-        oc.column('key').doUpdateSet({ value: JSON.stringify(next), updated_at: new Date(), updated_by: actor.id }),
+        oc
+          .column('key')
+          .doUpdateSet({ value: JSON.stringify(next), updated_at: new Date(), updated_by: actor.id }),
       )
       .execute();
-    await appendAudit(trx, actor, { action: 'settings.security.update', targetType: 'setting', targetId: SECURITY_KEY, before, after: next });
+    await appendAudit(trx, actor, {
+      action: 'settings.security.update',
+      targetType: 'setting',
+      targetId: SECURITY_KEY,
+      before,
+      after: next,
+    });
     this.cached = null;
   }
 }

@@ -54,7 +54,10 @@ export class UserService {
         rootCover
           ? sql<boolean>`true`
           : eb.exists(
-              eb.selectFrom('user_scope').select(sql`1`.as('one')).whereRef('user_scope.user_id', '=', 'app_user.id'),
+              eb
+                .selectFrom('user_scope')
+                .select(sql`1`.as('one'))
+                .whereRef('user_scope.user_id', '=', 'app_user.id'),
             ),
       ]),
     );
@@ -63,7 +66,10 @@ export class UserService {
   private async assertVisible(db: Executor, principal: Principal, userId: number): Promise<void> {
     const exists = await db.selectFrom('app_user').select('id').where('id', '=', userId).executeTakeFirst();
     if (!exists) throw new AppError('NOT_FOUND', '用户不存在');
-    const visible = await this.visibleUsers(db, principal).select('id').where('id', '=', userId).executeTakeFirst();
+    const visible = await this.visibleUsers(db, principal)
+      .select('id')
+      .where('id', '=', userId)
+      .executeTakeFirst();
     if (!visible) throw new AppError('OUT_OF_SCOPE', '该用户不在您的管辖范围内');
   }
 
@@ -76,7 +82,9 @@ export class UserService {
     if (phone === null || phone.trim() === '') return { phone_enc: null, phone_hash: null };
     const normalised = normalizeMobile(phone);
     if (!normalised) {
-      throw new AppError('VALIDATION_FAILED', '手机号格式不正确', { phone: '应为 11 位手机号，如 13800138000' });
+      throw new AppError('VALIDATION_FAILED', '手机号格式不正确', {
+        phone: '应为 11 位手机号，如 13800138000',
+      });
     }
     return { phone_enc: this.cipher.encrypt(normalised), phone_hash: this.cipher.blindIndex(normalised) };
   }
@@ -95,7 +103,14 @@ export class UserService {
       db
         .selectFrom('user_scope')
         .innerJoin('grid_node', 'grid_node.id', 'user_scope.grid_id')
-        .select(['user_scope.user_id', 'grid_node.id', 'grid_node.name', 'grid_node.code', 'grid_node.kind', 'grid_node.depth'])
+        .select([
+          'user_scope.user_id',
+          'grid_node.id',
+          'grid_node.name',
+          'grid_node.code',
+          'grid_node.kind',
+          'grid_node.depth',
+        ])
         .where('user_scope.user_id', 'in', ids)
         .orderBy('grid_node.path')
         .execute(),
@@ -169,7 +184,15 @@ export class UserService {
         .execute(),
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items: await this.summaries(this.db, rows.map((r) => r.id)), total: count.n, page, pageSize };
+    return {
+      items: await this.summaries(
+        this.db,
+        rows.map((r) => r.id),
+      ),
+      total: count.n,
+      page,
+      pageSize,
+    };
   }
 
   async get(principal: Principal, id: number): Promise<UserSummary> {
@@ -201,7 +224,12 @@ export class UserService {
       // An administrator-set password is known to two people: the user must replace it at first login.
       await this.auth.storePassword(trx, row.id, body.password, true);
       const [created] = await this.summaries(trx, [row.id]);
-      await appendAudit(trx, actor, { action: 'user.create', targetType: 'user', targetId: row.id, after: created });
+      await appendAudit(trx, actor, {
+        action: 'user.create',
+        targetType: 'user',
+        targetId: row.id,
+        after: created,
+      });
       return created!;
     });
   }
@@ -225,7 +253,13 @@ export class UserService {
         .execute();
       if (body.status === 'disabled') await trx.deleteFrom('session').where('user_id', '=', id).execute();
       const [after] = await this.summaries(trx, [id]);
-      await appendAudit(trx, actor, { action: 'user.update', targetType: 'user', targetId: id, before, after });
+      await appendAudit(trx, actor, {
+        action: 'user.update',
+        targetType: 'user',
+        targetId: id,
+        before,
+        after,
+      });
       return after!;
     });
   }
@@ -234,7 +268,12 @@ export class UserService {
     this.assertNotSelf(principal, id);
     await this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
-      const user = await trx.selectFrom('app_user').select(['username']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+      const user = await trx
+        .selectFrom('app_user')
+        .select(['username'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       await this.auth.checkNewPassword(trx, id, user.username, password);
       await this.auth.storePassword(trx, id, password, true);
       await trx.deleteFrom('session').where('user_id', '=', id).execute();
@@ -256,11 +295,15 @@ export class UserService {
           roles: `不存在的角色：${roleKeys.filter((k) => !found.has(k)).join('、')}`,
         });
       }
-      if (adminDutiesOf(roles.flatMap((r) => r.permissions)).length > 1) throw new AppError('ADMIN_ROLES_EXCLUSIVE');
+      if (adminDutiesOf(roles.flatMap((r) => r.permissions)).length > 1)
+        throw new AppError('ADMIN_ROLES_EXCLUSIVE');
       const [before] = await this.summaries(trx, [id]);
       await trx.deleteFrom('user_role').where('user_id', '=', id).execute();
       if (roleKeys.length) {
-        await trx.insertInto('user_role').values(roleKeys.map((k) => ({ user_id: id, role_key: k }))).execute();
+        await trx
+          .insertInto('user_role')
+          .values(roleKeys.map((k) => ({ user_id: id, role_key: k })))
+          .execute();
       }
       const [after] = await this.summaries(trx, [id]);
       await appendAudit(trx, actor, {
@@ -283,7 +326,10 @@ export class UserService {
       const [before] = await this.summaries(trx, [id]);
       await trx.deleteFrom('user_scope').where('user_id', '=', id).execute();
       if (gridIds.length) {
-        await trx.insertInto('user_scope').values(gridIds.map((g) => ({ user_id: id, grid_id: g }))).execute();
+        await trx
+          .insertInto('user_scope')
+          .values(gridIds.map((g) => ({ user_id: id, grid_id: g })))
+          .execute();
       }
       const [after] = await this.summaries(trx, [id]);
       await appendAudit(trx, actor, {
@@ -300,7 +346,11 @@ export class UserService {
   async unlock(principal: Principal, actor: Actor, id: number): Promise<UserSummary> {
     return this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
-      await trx.updateTable('app_user').set({ locked_until: null, failed_count: 0, updated_at: new Date() }).where('id', '=', id).execute();
+      await trx
+        .updateTable('app_user')
+        .set({ locked_until: null, failed_count: 0, updated_at: new Date() })
+        .where('id', '=', id)
+        .execute();
       await appendAudit(trx, actor, { action: 'user.unlock', targetType: 'user', targetId: id });
       return (await this.summaries(trx, [id]))[0]!;
     });
@@ -310,8 +360,17 @@ export class UserService {
   async revealPhone(principal: Principal, actor: Actor, id: number): Promise<string | null> {
     return this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
-      const row = await trx.selectFrom('app_user').select('phone_enc').where('id', '=', id).executeTakeFirstOrThrow();
-      await appendAudit(trx, actor, { action: 'personal.reveal', targetType: 'user', targetId: id, after: { field: 'phone' } });
+      const row = await trx
+        .selectFrom('app_user')
+        .select('phone_enc')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      await appendAudit(trx, actor, {
+        action: 'personal.reveal',
+        targetType: 'user',
+        targetId: id,
+        after: { field: 'phone' },
+      });
       return row.phone_enc ? this.cipher.decrypt(row.phone_enc) : null;
     });
   }

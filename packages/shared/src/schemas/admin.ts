@@ -33,7 +33,11 @@ export const UserListQuery = Type.Intersect([
 export type UserListQuery = Static<typeof UserListQuery>;
 
 export const CreateUserBody = Type.Object({
-  username: Type.String({ minLength: LIMITS.usernameMin, maxLength: LIMITS.usernameMax, pattern: USERNAME_PATTERN }),
+  username: Type.String({
+    minLength: LIMITS.usernameMin,
+    maxLength: LIMITS.usernameMax,
+    pattern: USERNAME_PATTERN,
+  }),
   displayName: Type.String({ minLength: 1, maxLength: LIMITS.displayNameMax }),
   phone: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
   password: Type.String({ minLength: 1, maxLength: LIMITS.passwordInputMax }),
@@ -93,7 +97,9 @@ export const UpdateRoleBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.roleNameMax })),
     nameEn: Type.Optional(Type.String({ maxLength: LIMITS.roleNameMax })),
-    permissions: Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 100, uniqueItems: true })),
+    permissions: Type.Optional(
+      Type.Array(Type.String({ maxLength: 60 }), { maxItems: 100, uniqueItems: true }),
+    ),
   },
   { minProperties: 1 },
 );

@@ -14,7 +14,9 @@ export const ErrorResponse = Type.Object(
 
 export const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault })),
+  pageSize: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault }),
+  ),
 });
 export type PageQuery = Static<typeof PageQuery>;
 

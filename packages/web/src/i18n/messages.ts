@@ -142,7 +142,8 @@ export const en: Record<MessageKey, string> = {
   'login.username': 'User name',
   'login.password': 'Password',
   'login.submit': 'Log in',
-  'login.demoHint': 'Demo accounts use the password Wangge@2026 (demo accounts are exempt from forced change)',
+  'login.demoHint':
+    'Demo accounts use the password Wangge@2026 (demo accounts are exempt from forced change)',
   'pwd.title': 'Change password',
   'pwd.forcedInitial': 'First login: replace the initial password set by the administrator',
   'pwd.forcedExpired': 'Your password has expired; change it to continue',

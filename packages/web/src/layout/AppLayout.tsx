@@ -51,7 +51,12 @@ export function AppLayout({ children }: { children: ReactNode }) {
   );
 
   const userMenu: MenuProps['items'] = [
-    { key: 'password', icon: <KeyOutlined />, label: t('header.changePassword'), onClick: () => navigate('/password') },
+    {
+      key: 'password',
+      icon: <KeyOutlined />,
+      label: t('header.changePassword'),
+      onClick: () => navigate('/password'),
+    },
     { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), onClick: () => void logout() },
   ];
 
@@ -103,7 +108,12 @@ export function AppLayout({ children }: { children: ReactNode }) {
               {t('header.language')}
             </Button>
             <Dropdown menu={{ items: userMenu }} trigger={['click']}>
-              <Button type="text" icon={<UserOutlined />} style={mobile ? { color: '#fff' } : undefined} data-testid="user-menu">
+              <Button
+                type="text"
+                icon={<UserOutlined />}
+                style={mobile ? { color: '#fff' } : undefined}
+                data-testid="user-menu"
+              >
                 {mobile ? null : <Typography.Text>{me?.displayName}</Typography.Text>}
               </Button>
             </Dropdown>

@@ -11,12 +11,19 @@ export function AuditLogPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [data, setData] = useState<PageResult<AuditEntry> | null>(null);
-  const [params, setParams] = useState({ page: 1, pageSize: LIMITS.pageSizeDefault as number, actor: '', action: '' });
+  const [params, setParams] = useState({
+    page: 1,
+    pageSize: LIMITS.pageSizeDefault as number,
+    actor: '',
+    action: '',
+  });
   const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
   const [verifying, setVerifying] = useState(false);
 
   const load = useCallback(() => {
-    get<PageResult<AuditEntry>>(`/api/audit${query(params)}`).then(setData).catch((err) => message.error(errorText(err, lang)));
+    get<PageResult<AuditEntry>>(`/api/audit${query(params)}`)
+      .then(setData)
+      .catch((err) => message.error(errorText(err, lang)));
   }, [params, lang, message]);
   useEffect(load, [load]);
 
@@ -35,8 +42,18 @@ export function AuditLogPage() {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search placeholder={t('audit.actor')} allowClear onSearch={(actor) => setParams((p) => ({ ...p, actor, page: 1 }))} style={{ width: 180 }} />
-        <Input.Search placeholder={t('audit.action')} allowClear onSearch={(action) => setParams((p) => ({ ...p, action, page: 1 }))} style={{ width: 180 }} />
+        <Input.Search
+          placeholder={t('audit.actor')}
+          allowClear
+          onSearch={(actor) => setParams((p) => ({ ...p, actor, page: 1 }))}
+          style={{ width: 180 }}
+        />
+        <Input.Search
+          placeholder={t('audit.action')}
+          allowClear
+          onSearch={(action) => setParams((p) => ({ ...p, action, page: 1 }))}
+          style={{ width: 180 }}
+        />
         {can('audit.verify') && (
           <Button onClick={() => void runVerify()} loading={verifying} data-testid="audit-verify">
             {t('audit.verify')}
@@ -48,7 +65,11 @@ export function AuditLogPage() {
           style={{ marginBottom: 12 }}
           showIcon
           type={verify.ok ? 'success' : 'error'}
-          message={verify.ok ? t('audit.verifyOk', { n: verify.checked }) : t('audit.verifyFail', { seq: verify.brokenAt ?? '?', reason: verify.reason ?? '' })}
+          message={
+            verify.ok
+              ? t('audit.verifyOk', { n: verify.checked })
+              : t('audit.verifyFail', { seq: verify.brokenAt ?? '?', reason: verify.reason ?? '' })
+          }
           data-testid="audit-verify-result"
         />
       )}
@@ -84,13 +105,24 @@ export function AuditLogPage() {
           { title: t('audit.seq'), dataIndex: 'seq', key: 'seq' },
           { title: t('audit.at'), key: 'at', render: (_, r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss') },
           { title: t('audit.actor'), dataIndex: 'actorName', key: 'actor' },
-          { title: t('audit.action'), dataIndex: 'action', key: 'action', render: (a: string) => <Typography.Text code>{a}</Typography.Text> },
-          { title: t('audit.target'), key: 'target', render: (_, r) => (r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : '—') },
+          {
+            title: t('audit.action'),
+            dataIndex: 'action',
+            key: 'action',
+            render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+          },
+          {
+            title: t('audit.target'),
+            key: 'target',
+            render: (_, r) => (r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : '—'),
+          },
           {
             title: t('audit.result'),
             dataIndex: 'result',
             key: 'result',
-            render: (v: string) => <Tag color={v === 'success' ? 'green' : v === 'denied' ? 'orange' : 'red'}>{v}</Tag>,
+            render: (v: string) => (
+              <Tag color={v === 'success' ? 'green' : v === 'denied' ? 'orange' : 'red'}>{v}</Tag>
+            ),
           },
           { title: t('audit.ip'), dataIndex: 'ip', key: 'ip', responsive: ['md'] },
         ]}

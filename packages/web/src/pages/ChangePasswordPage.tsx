@@ -1,5 +1,11 @@
 import { CheckCircleTwoTone, CloseCircleTwoTone } from '@ant-design/icons';
-import { describeRule, passwordViolations, type Me, type PasswordPolicy, type PasswordRule } from '@wangge/shared';
+import {
+  describeRule,
+  passwordViolations,
+  type Me,
+  type PasswordPolicy,
+  type PasswordRule,
+} from '@wangge/shared';
 import { Alert, App, Button, Card, Form, Input, List, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -21,7 +27,9 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const newPassword: string = Form.useWatch('newPassword', form) ?? '';
 
   useEffect(() => {
-    get<PasswordPolicy>('/api/auth/policy').then(setPolicy).catch(() => undefined);
+    get<PasswordPolicy>('/api/auth/policy')
+      .then(setPolicy)
+      .catch(() => undefined);
   }, []);
 
   const broken = policy ? passwordViolations(newPassword, policy, me?.username) : [];
@@ -54,12 +62,28 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
           message={me?.passwordChangeReason === 'expired' ? t('pwd.forcedExpired') : t('pwd.forcedInitial')}
         />
       )}
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="password-error" />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          message={error}
+          style={{ marginBottom: 16 }}
+          data-testid="password-error"
+        />
+      )}
       <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
-        <Form.Item name="currentPassword" label={t('pwd.current')} rules={[{ required: true, message: t('pwd.current') }]}>
+        <Form.Item
+          name="currentPassword"
+          label={t('pwd.current')}
+          rules={[{ required: true, message: t('pwd.current') }]}
+        >
           <Input.Password autoComplete="current-password" />
         </Form.Item>
-        <Form.Item name="newPassword" label={t('pwd.new')} rules={[{ required: true, message: t('pwd.new') }]}>
+        <Form.Item
+          name="newPassword"
+          label={t('pwd.new')}
+          rules={[{ required: true, message: t('pwd.new') }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         {policy && (
@@ -90,7 +114,9 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
             { required: true, message: t('pwd.confirm') },
             ({ getFieldValue }) => ({
               validator: (_, value) =>
-                !value || getFieldValue('newPassword') === value ? Promise.resolve() : Promise.reject(new Error(t('pwd.mismatch'))),
+                !value || getFieldValue('newPassword') === value
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('pwd.mismatch'))),
             }),
           ]}
         >

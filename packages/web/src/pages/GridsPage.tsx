@@ -23,7 +23,11 @@ function toTreeNode(n: GridNode, lang: 'zh' | 'en'): DataNode {
 
 function insertChildren(nodes: DataNode[], key: React.Key, children: DataNode[]): DataNode[] {
   return nodes.map((n) =>
-    n.key === key ? { ...n, children } : n.children ? { ...n, children: insertChildren(n.children, key, children) } : n,
+    n.key === key
+      ? { ...n, children }
+      : n.children
+        ? { ...n, children: insertChildren(n.children, key, children) }
+        : n,
   );
 }
 
@@ -40,8 +44,16 @@ export function GridsPage() {
   const loadData = useCallback(
     async (node: DataNode) => {
       if (node.children) return;
-      const page = await get<PageResult<GridNode>>(`/api/grids${query({ parentId: Number(node.key), pageSize: 200 })}`);
-      setTree((prev) => insertChildren(prev, node.key, page.items.map((n) => toTreeNode(n, lang))));
+      const page = await get<PageResult<GridNode>>(
+        `/api/grids${query({ parentId: Number(node.key), pageSize: 200 })}`,
+      );
+      setTree((prev) =>
+        insertChildren(
+          prev,
+          node.key,
+          page.items.map((n) => toTreeNode(n, lang)),
+        ),
+      );
     },
     [lang],
   );
@@ -58,7 +70,13 @@ export function GridsPage() {
     <Row gutter={[16, 16]}>
       <Col xs={24} md={12} lg={10}>
         <Card size="small" title={t('menu.grids')}>
-          <Input.Search placeholder={t('grids.searchPlaceholder')} allowClear onSearch={search} style={{ marginBottom: 12 }} data-testid="grid-search" />
+          <Input.Search
+            placeholder={t('grids.searchPlaceholder')}
+            allowClear
+            onSearch={search}
+            style={{ marginBottom: 12 }}
+            data-testid="grid-search"
+          />
           {results ? (
             <List
               size="small"
@@ -71,7 +89,12 @@ export function GridsPage() {
               )}
             />
           ) : (
-            <Tree treeData={tree} loadData={loadData} onSelect={(keys) => keys[0] !== undefined && void select(Number(keys[0]))} data-testid="grid-tree" />
+            <Tree
+              treeData={tree}
+              loadData={loadData}
+              onSelect={(keys) => keys[0] !== undefined && void select(Number(keys[0]))}
+              data-testid="grid-tree"
+            />
           )}
         </Card>
       </Col>
@@ -83,7 +106,9 @@ export function GridsPage() {
                 <Tag>{gridKindLabel(detail.kind, lang)}</Tag>
               </Descriptions.Item>
               <Descriptions.Item label={t('grids.code')}>{detail.code ?? '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('grids.path')}>{[...detail.ancestors.map((a) => a.name), detail.name].join(' / ')}</Descriptions.Item>
+              <Descriptions.Item label={t('grids.path')}>
+                {[...detail.ancestors.map((a) => a.name), detail.name].join(' / ')}
+              </Descriptions.Item>
               <Descriptions.Item label={t('grids.children')}>{detail.childCount}</Descriptions.Item>
               {detail.lng !== null && detail.lat !== null && (
                 <Descriptions.Item label={t('grids.center')}>

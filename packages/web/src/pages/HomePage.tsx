@@ -17,7 +17,10 @@ export function HomePage() {
   const [data, setData] = useState<Dashboard | null>(null);
 
   useEffect(() => {
-    if (can('dashboard.read')) get<Dashboard>('/api/dashboard').then(setData).catch(() => undefined);
+    if (can('dashboard.read'))
+      get<Dashboard>('/api/dashboard')
+        .then(setData)
+        .catch(() => undefined);
   }, [can]);
 
   if (!me) return null;
@@ -26,7 +29,15 @@ export function HomePage() {
       <Typography.Title level={4} data-testid="welcome">
         {t('home.welcome', { name: me.displayName })}
       </Typography.Title>
-      {me.isDemo && <Alert type="info" showIcon message={t('home.demoAccount')} description={t('login.demoHint')} style={{ marginBottom: 16 }} />}
+      {me.isDemo && (
+        <Alert
+          type="info"
+          showIcon
+          message={t('home.demoAccount')}
+          description={t('login.demoHint')}
+          style={{ marginBottom: 16 }}
+        />
+      )}
       <Card style={{ marginBottom: 16 }}>
         <Descriptions column={{ xs: 1, sm: 1, md: 2 }} size="small">
           <Descriptions.Item label={t('home.roles')}>
@@ -46,7 +57,9 @@ export function HomePage() {
               : t('home.noScope')}
           </Descriptions.Item>
           {me.passwordExpiresAt && (
-            <Descriptions.Item label={t('home.passwordExpires')}>{dayjs(me.passwordExpiresAt).format('YYYY-MM-DD')}</Descriptions.Item>
+            <Descriptions.Item label={t('home.passwordExpires')}>
+              {dayjs(me.passwordExpiresAt).format('YYYY-MM-DD')}
+            </Descriptions.Item>
           )}
         </Descriptions>
       </Card>

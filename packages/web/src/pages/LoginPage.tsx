@@ -35,20 +35,53 @@ export function LoginPage() {
                 {t('appName')}
               </Typography.Title>
             </Space>
-            <Button type="text" size="small" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">
+            <Button
+              type="text"
+              size="small"
+              icon={<GlobalOutlined />}
+              onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+              data-testid="lang-switch"
+            >
               {t('header.language')}
             </Button>
           </Space>
           <Typography.Text type="secondary">{t('login.subtitle')}</Typography.Text>
         </Space>
-        {sessionExpired && <Alert type="warning" showIcon message={t('session.expired')} style={{ marginBottom: 16 }} />}
-        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        {sessionExpired && (
+          <Alert type="warning" showIcon message={t('session.expired')} style={{ marginBottom: 16 }} />
+        )}
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            message={error}
+            style={{ marginBottom: 16 }}
+            data-testid="login-error"
+          />
+        )}
         <Form layout="vertical" onFinish={onFinish} requiredMark={false} size="large">
-          <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.username') }]}>
-            <Input prefix={<UserOutlined />} autoComplete="username" maxLength={LIMITS.usernameMax} autoFocus />
+          <Form.Item
+            name="username"
+            label={t('login.username')}
+            rules={[{ required: true, message: t('login.username') }]}
+          >
+            <Input
+              prefix={<UserOutlined />}
+              autoComplete="username"
+              maxLength={LIMITS.usernameMax}
+              autoFocus
+            />
           </Form.Item>
-          <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.password') }]}>
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" maxLength={LIMITS.passwordInputMax} />
+          <Form.Item
+            name="password"
+            label={t('login.password')}
+            rules={[{ required: true, message: t('login.password') }]}
+          >
+            <Input.Password
+              prefix={<LockOutlined />}
+              autoComplete="current-password"
+              maxLength={LIMITS.passwordInputMax}
+            />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
             {t('login.submit')}

@@ -30,11 +30,15 @@ export function RolesPage() {
   const [form] = Form.useForm();
 
   const load = useCallback(() => {
-    get<Role[]>('/api/roles').then(setRoles).catch((err) => message.error(errorText(err, lang)));
+    get<Role[]>('/api/roles')
+      .then(setRoles)
+      .catch((err) => message.error(errorText(err, lang)));
   }, [lang, message]);
   useEffect(load, [load]);
   useEffect(() => {
-    get<PermissionInfo[]>('/api/permissions').then(setPermissions).catch(() => undefined);
+    get<PermissionInfo[]>('/api/permissions')
+      .then(setPermissions)
+      .catch(() => undefined);
   }, []);
 
   const label = (key: string) => {
@@ -46,7 +50,12 @@ export function RolesPage() {
     const values = await form.validateFields();
     try {
       if (editing === 'new') await api('POST', '/api/roles', values);
-      else if (editing) await api('PATCH', `/api/roles/${editing.key}`, { name: values.name, nameEn: values.nameEn, permissions: values.permissions });
+      else if (editing)
+        await api('PATCH', `/api/roles/${editing.key}`, {
+          name: values.name,
+          nameEn: values.nameEn,
+          permissions: values.permissions,
+        });
       message.success(t('common.saved'));
       setEditing(null);
       load();
@@ -86,7 +95,11 @@ export function RolesPage() {
         scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         columns={[
-          { title: t('roles.name'), key: 'name', render: (_, r) => (lang === 'zh' ? r.name : r.nameEn || r.name) },
+          {
+            title: t('roles.name'),
+            key: 'name',
+            render: (_, r) => (lang === 'zh' ? r.name : r.nameEn || r.name),
+          },
           { title: t('roles.key'), dataIndex: 'key', key: 'key', responsive: ['md'] },
           {
             title: t('roles.permissions'),
@@ -100,7 +113,11 @@ export function RolesPage() {
             ),
           },
           { title: t('roles.users'), dataIndex: 'userCount', key: 'userCount' },
-          { title: t('roles.builtin'), key: 'builtin', render: (_, r) => (r.builtin ? t('common.yes') : t('common.no')) },
+          {
+            title: t('roles.builtin'),
+            key: 'builtin',
+            render: (_, r) => (r.builtin ? t('common.yes') : t('common.no')),
+          },
           {
             title: t('common.actions'),
             key: 'actions',
@@ -111,7 +128,12 @@ export function RolesPage() {
                     size="small"
                     type="link"
                     onClick={() => {
-                      form.setFieldsValue({ key: r.key, name: r.name, nameEn: r.nameEn, permissions: r.permissions });
+                      form.setFieldsValue({
+                        key: r.key,
+                        name: r.name,
+                        nameEn: r.nameEn,
+                        permissions: r.permissions,
+                      });
                       setEditing(r);
                     }}
                   >
@@ -139,7 +161,11 @@ export function RolesPage() {
         width={640}
       >
         <Form form={form} layout="vertical">
-          <Form.Item name="key" label={t('roles.key')} rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{1,39}$/ }]}>
+          <Form.Item
+            name="key"
+            label={t('roles.key')}
+            rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{1,39}$/ }]}
+          >
             <Input disabled={editing !== 'new'} />
           </Form.Item>
           <Form.Item name="name" label={t('roles.name')} rules={[{ required: true }]}>
@@ -154,7 +180,13 @@ export function RolesPage() {
               {DUTIES.map((d) => (
                 <div key={String(d.duty)} style={{ marginBottom: 8, width: '100%' }}>
                   <Typography.Text strong>{t(d.label)}</Typography.Text>
-                  <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 4 }}>
+                  <div
+                    style={{
+                      display: 'grid',
+                      gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))',
+                      gap: 4,
+                    }}
+                  >
                     {permissions
                       .filter((p) => p.duty === d.duty)
                       .map((p) => (

@@ -25,16 +25,32 @@ export function SecurityPage() {
   return (
     <Form form={form} layout="vertical" onFinish={save} style={{ maxWidth: 560 }}>
       <Card title={t('security.passwordPolicy')} size="small" style={{ marginBottom: 16 }}>
-        <Form.Item name={['passwordPolicy', 'minLength']} label={t('security.minLength')} rules={[{ required: true }]}>
+        <Form.Item
+          name={['passwordPolicy', 'minLength']}
+          label={t('security.minLength')}
+          rules={[{ required: true }]}
+        >
           <InputNumber min={8} max={64} />
         </Form.Item>
-        <Form.Item name={['passwordPolicy', 'minClasses']} label={t('security.minClasses')} rules={[{ required: true }]}>
+        <Form.Item
+          name={['passwordPolicy', 'minClasses']}
+          label={t('security.minClasses')}
+          rules={[{ required: true }]}
+        >
           <InputNumber min={1} max={4} />
         </Form.Item>
-        <Form.Item name={['passwordPolicy', 'expiryDays']} label={t('security.expiryDays')} rules={[{ required: true }]}>
+        <Form.Item
+          name={['passwordPolicy', 'expiryDays']}
+          label={t('security.expiryDays')}
+          rules={[{ required: true }]}
+        >
           <InputNumber min={0} max={3650} />
         </Form.Item>
-        <Form.Item name={['passwordPolicy', 'historyCount']} label={t('security.historyCount')} rules={[{ required: true }]}>
+        <Form.Item
+          name={['passwordPolicy', 'historyCount']}
+          label={t('security.historyCount')}
+          rules={[{ required: true }]}
+        >
           <InputNumber min={0} max={24} />
         </Form.Item>
       </Card>

@@ -1,5 +1,18 @@
 import { LIMITS, type GridNode, type PageResult, type Role, type UserSummary } from '@wangge/shared';
-import { App, Button, Checkbox, Form, Input, Modal, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Checkbox,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  TreeSelect,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, errorText, get, query } from '../api.ts';
@@ -27,18 +40,28 @@ export function UsersPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [data, setData] = useState<PageResult<UserSummary> | null>(null);
-  const [params, setParams] = useState({ page: 1, pageSize: LIMITS.pageSizeDefault as number, q: '', status: '' });
+  const [params, setParams] = useState({
+    page: 1,
+    pageSize: LIMITS.pageSizeDefault as number,
+    q: '',
+    status: '',
+  });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [roles, setRoles] = useState<Role[]>([]);
   const [revealed, setRevealed] = useState<Record<number, string>>({});
   const [form] = Form.useForm();
 
   const load = useCallback(() => {
-    get<PageResult<UserSummary>>(`/api/users${query(params)}`).then(setData).catch((err) => message.error(errorText(err, lang)));
+    get<PageResult<UserSummary>>(`/api/users${query(params)}`)
+      .then(setData)
+      .catch((err) => message.error(errorText(err, lang)));
   }, [params, lang, message]);
   useEffect(load, [load]);
   useEffect(() => {
-    if (can('user.grant')) get<Role[]>('/api/roles').then(setRoles).catch(() => undefined);
+    if (can('user.grant'))
+      get<Role[]>('/api/roles')
+        .then(setRoles)
+        .catch(() => undefined);
   }, [can]);
 
   const run = async (fn: () => Promise<unknown>, done?: string) => {
@@ -50,7 +73,9 @@ export function UsersPage() {
     } catch (err) {
       message.error(errorText(err, lang));
       if (err instanceof ApiError && err.fields) {
-        form.setFields(Object.entries(err.fields).map(([name, msg]) => ({ name: name.split('/')[0], errors: [msg] })));
+        form.setFields(
+          Object.entries(err.fields).map(([name, msg]) => ({ name: name.split('/')[0], errors: [msg] })),
+        );
       }
     }
   };
@@ -82,9 +107,18 @@ export function UsersPage() {
       if (values.phone !== undefined && values.phone !== '') body.phone = values.phone;
       return run(() => api('PATCH', `/api/users/${id}`, body), t('common.saved'));
     }
-    if (dialog.kind === 'reset') return run(() => api('POST', `/api/users/${id}/reset-password`, values), t('common.saved'));
-    if (dialog.kind === 'roles') return run(() => api('PUT', `/api/users/${id}/roles`, { roles: values.roles ?? [] }), t('common.saved'));
-    if (dialog.kind === 'scopes') return run(() => api('PUT', `/api/users/${id}/scopes`, { gridIds: values.gridIds ?? [] }), t('common.saved'));
+    if (dialog.kind === 'reset')
+      return run(() => api('POST', `/api/users/${id}/reset-password`, values), t('common.saved'));
+    if (dialog.kind === 'roles')
+      return run(
+        () => api('PUT', `/api/users/${id}/roles`, { roles: values.roles ?? [] }),
+        t('common.saved'),
+      );
+    if (dialog.kind === 'scopes')
+      return run(
+        () => api('PUT', `/api/users/${id}/scopes`, { gridIds: values.gridIds ?? [] }),
+        t('common.saved'),
+      );
   };
 
   const columns = [
@@ -110,7 +144,8 @@ export function UsersPage() {
     {
       title: t('users.roles'),
       key: 'roles',
-      render: (_: unknown, u: UserSummary) => u.roles.map((r) => <Tag key={r.key}>{lang === 'zh' ? r.name : r.nameEn || r.name}</Tag>),
+      render: (_: unknown, u: UserSummary) =>
+        u.roles.map((r) => <Tag key={r.key}>{lang === 'zh' ? r.name : r.nameEn || r.name}</Tag>),
     },
     {
       title: t('users.scopes'),
@@ -123,7 +158,9 @@ export function UsersPage() {
       key: 'status',
       render: (_: unknown, u: UserSummary) => (
         <Space size={2} wrap>
-          <Tag color={u.status === 'active' ? 'green' : 'default'}>{t(u.status === 'active' ? 'users.active' : 'users.disabled')}</Tag>
+          <Tag color={u.status === 'active' ? 'green' : 'default'}>
+            {t(u.status === 'active' ? 'users.active' : 'users.disabled')}
+          </Tag>
           {u.locked && <Tag color="red">{t('users.locked')}</Tag>}
           {u.mustChangePassword && <Tag color="orange">{t('users.mustChange')}</Tag>}
         </Space>
@@ -133,7 +170,8 @@ export function UsersPage() {
       title: t('users.lastLogin'),
       key: 'lastLogin',
       responsive: ['lg' as const],
-      render: (_: unknown, u: UserSummary) => (u.lastLoginAt ? dayjs(u.lastLoginAt).format('YYYY-MM-DD HH:mm') : '—'),
+      render: (_: unknown, u: UserSummary) =>
+        u.lastLoginAt ? dayjs(u.lastLoginAt).format('YYYY-MM-DD HH:mm') : '—',
     },
     {
       title: t('common.actions'),
@@ -142,29 +180,54 @@ export function UsersPage() {
         const self = u.id === me?.id;
         return (
           <Space size={0} wrap>
-            {can('user.write') && <Button size="small" type="link" onClick={() => open({ kind: 'edit', user: u })}>{t('common.edit')}</Button>}
+            {can('user.write') && (
+              <Button size="small" type="link" onClick={() => open({ kind: 'edit', user: u })}>
+                {t('common.edit')}
+              </Button>
+            )}
             {can('user.write') && !self && (
               <Button
                 size="small"
                 type="link"
-                onClick={() => void run(() => api('PATCH', `/api/users/${u.id}`, { status: u.status === 'active' ? 'disabled' : 'active' }), t('common.saved'))}
+                onClick={() =>
+                  void run(
+                    () =>
+                      api('PATCH', `/api/users/${u.id}`, {
+                        status: u.status === 'active' ? 'disabled' : 'active',
+                      }),
+                    t('common.saved'),
+                  )
+                }
               >
                 {t(u.status === 'active' ? 'users.disable' : 'users.enable')}
               </Button>
             )}
             {can('user.reset_password') && !self && (
-              <Button size="small" type="link" onClick={() => open({ kind: 'reset', user: u })}>{t('users.resetPassword')}</Button>
+              <Button size="small" type="link" onClick={() => open({ kind: 'reset', user: u })}>
+                {t('users.resetPassword')}
+              </Button>
             )}
             {can('user.grant') && !self && (
-              <Button size="small" type="link" onClick={() => open({ kind: 'roles', user: u })} data-testid={`roles-${u.username}`}>
+              <Button
+                size="small"
+                type="link"
+                onClick={() => open({ kind: 'roles', user: u })}
+                data-testid={`roles-${u.username}`}
+              >
                 {t('users.grantRoles')}
               </Button>
             )}
             {can('user.grant') && !self && (
-              <Button size="small" type="link" onClick={() => open({ kind: 'scopes', user: u })}>{t('users.grantScopes')}</Button>
+              <Button size="small" type="link" onClick={() => open({ kind: 'scopes', user: u })}>
+                {t('users.grantScopes')}
+              </Button>
             )}
             {can('user.unlock') && u.locked && (
-              <Button size="small" type="link" onClick={() => void run(() => api('POST', `/api/users/${u.id}/unlock`), t('common.saved'))}>
+              <Button
+                size="small"
+                type="link"
+                onClick={() => void run(() => api('POST', `/api/users/${u.id}/unlock`), t('common.saved'))}
+              >
                 {t('users.unlock')}
               </Button>
             )}
@@ -234,7 +297,11 @@ export function UsersPage() {
         <Form form={form} layout="vertical" preserve={false}>
           {dialog?.kind === 'create' && (
             <>
-              <Form.Item name="username" label={t('users.username')} rules={[{ required: true }, { pattern: /^[A-Za-z0-9_.-]{3,32}$/ }]}>
+              <Form.Item
+                name="username"
+                label={t('users.username')}
+                rules={[{ required: true }, { pattern: /^[A-Za-z0-9_.-]{3,32}$/ }]}
+              >
                 <Input maxLength={LIMITS.usernameMax} />
               </Form.Item>
               <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true }]}>
@@ -243,7 +310,12 @@ export function UsersPage() {
               <Form.Item name="phone" label={t('users.phone')}>
                 <Input maxLength={20} />
               </Form.Item>
-              <Form.Item name="password" label={t('users.initialPassword')} extra={t('users.initialPasswordHint')} rules={[{ required: true }]}>
+              <Form.Item
+                name="password"
+                label={t('users.initialPassword')}
+                extra={t('users.initialPasswordHint')}
+                rules={[{ required: true }]}
+              >
                 <Input.Password autoComplete="new-password" />
               </Form.Item>
             </>
@@ -259,7 +331,12 @@ export function UsersPage() {
             </>
           )}
           {dialog?.kind === 'reset' && (
-            <Form.Item name="password" label={t('users.initialPassword')} extra={t('users.initialPasswordHint')} rules={[{ required: true }]}>
+            <Form.Item
+              name="password"
+              label={t('users.initialPassword')}
+              extra={t('users.initialPasswordHint')}
+              rules={[{ required: true }]}
+            >
               <Input.Password autoComplete="new-password" />
             </Form.Item>
           )}
@@ -268,15 +345,30 @@ export function UsersPage() {
               <Typography.Paragraph type="secondary">{t('users.exclusiveHint')}</Typography.Paragraph>
               <Form.Item name="roles">
                 <Checkbox.Group
-                  style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))', gap: 8 }}
-                  options={roles.map((r) => ({ value: r.key, label: lang === 'zh' ? r.name : r.nameEn || r.name }))}
+                  style={{
+                    display: 'grid',
+                    gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))',
+                    gap: 8,
+                  }}
+                  options={roles.map((r) => ({
+                    value: r.key,
+                    label: lang === 'zh' ? r.name : r.nameEn || r.name,
+                  }))}
                 />
               </Form.Item>
             </>
           )}
           {dialog?.kind === 'scopes' && (
             <Form.Item name="gridIds" label={t('users.scopes')}>
-              <ScopePicker initial={dialog.user.scopes.map((s) => ({ id: s.id, pId: null, value: s.id, title: s.name, isLeaf: false }))} />
+              <ScopePicker
+                initial={dialog.user.scopes.map((s) => ({
+                  id: s.id,
+                  pId: null,
+                  value: s.id,
+                  title: s.name,
+                  isLeaf: false,
+                }))}
+              />
             </Form.Item>
           )}
         </Form>
@@ -286,14 +378,30 @@ export function UsersPage() {
 }
 
 /** A lazily loaded tree of the grids the administrator may hand out. */
-function ScopePicker({ initial, value, onChange }: { initial: ScopeOption[]; value?: number[]; onChange?: (v: number[]) => void }) {
+function ScopePicker({
+  initial,
+  value,
+  onChange,
+}: {
+  initial: ScopeOption[];
+  value?: number[];
+  onChange?: (v: number[]) => void;
+}) {
   const [options, setOptions] = useState<ScopeOption[]>(initial);
   const add = (nodes: GridNode[]) =>
     setOptions((prev) => {
       const seen = new Set(prev.map((o) => o.id));
       return [
         ...prev,
-        ...nodes.filter((n) => !seen.has(n.id)).map((n) => ({ id: n.id, pId: n.parentId, value: n.id, title: n.name, isLeaf: n.childCount === 0 })),
+        ...nodes
+          .filter((n) => !seen.has(n.id))
+          .map((n) => ({
+            id: n.id,
+            pId: n.parentId,
+            value: n.id,
+            title: n.name,
+            isLeaf: n.childCount === 0,
+          })),
       ];
     });
   useEffect(() => {
@@ -308,7 +416,9 @@ function ScopePicker({ initial, value, onChange }: { initial: ScopeOption[]; val
       onChange={onChange}
       treeData={options}
       loadData={async (node) => {
-        const r = await get<PageResult<GridNode>>(`/api/grids${query({ parentId: Number(node.value), pageSize: 200 })}`);
+        const r = await get<PageResult<GridNode>>(
+          `/api/grids${query({ parentId: Number(node.value), pageSize: 200 })}`,
+        );
         add(r.items);
       }}
       data-testid="scope-picker"
