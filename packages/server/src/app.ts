@@ -26,6 +26,17 @@ import { SettingsService } from './settings/settings.service.ts';
 import { userRoutes } from './user/user.routes.ts';
 import { VERSION } from './version.ts';
 
+/**
+ * Query values may carry personal data (a phone or ID number typed into a search box), so logs
+ * keep only the parameter names.
+ */
+export function redactQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = [...new URLSearchParams(url.slice(q + 1)).keys()];
+  return `${url.slice(0, q)}?${names.map((n) => `${n}=…`).join('&')}`;
+}
+
 export interface BuildOptions {
   /** Logger on/off; tests keep it off. */
   logger?: boolean;

@@ -119,9 +119,15 @@ export async function resetDatabase(config: Config): Promise<void> {
 }
 
 /** Opens, migrates and, on an empty database, fills it (demo data or initial administrators). */
-export async function prepare(config: Config, database?: Database): Promise<Prepared> {
+export async function prepare(
+  config: Config,
+  database?: Database,
+  progress: (message: string) => void = () => undefined,
+): Promise<Prepared> {
+  if (!database) progress('打开数据库 (opening the database)…');
   const db = database ?? (await openDatabase(config));
   const migrated = await migrateToLatest(db.db);
+  if (migrated.length) progress(`已执行数据库迁移 (migrated): ${migrated.join(', ')}`);
   await ensureBuiltinRoles(db.db);
   const users = await db.db
     .selectFrom('app_user')
@@ -134,7 +140,13 @@ export async function prepare(config: Config, database?: Database): Promise<Prep
   if (firstStart) {
     if (config.demo) {
       const cipher = new FieldCipher(loadDataKey(config.dataKey, config.dataDir));
-      demo = await loadDemo(db.db, { hasher, cipher, seed: config.demoSeed, password: config.demoPassword });
+      demo = await loadDemo(db.db, {
+        hasher,
+        cipher,
+        seed: config.demoSeed,
+        password: config.demoPassword,
+        progress,
+      });
     } else {
       initialAdmins = await createInitialAdmins(db.db, config, hasher);
     }

@@ -119,7 +119,8 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
-    dataDir: path.resolve(env.WANGGE_DATA_DIR?.trim() || './data'),
+    // Relative to where npm was invoked (npm runs workspace scripts inside the package folder).
+    dataDir: path.resolve(env.INIT_CWD || process.cwd(), env.WANGGE_DATA_DIR?.trim() || 'data'),
     databaseUrl,
     dataKey,
     demo,

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     await resetDatabase(config);
     console.log('演示数据已清除，正在重建… (demo data removed, rebuilding)');
   }
-  const prepared = await prepare(config);
+  const prepared = await prepare(config, undefined, (message) => console.log(`  ${message}`));
   const { database } = prepared;
 
   if (args.has('--verify-audit')) {

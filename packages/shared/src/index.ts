@@ -1,3 +1,4 @@
+export * from './audit-actions.ts';
 export * from './constants.ts';
 export * from './errors.ts';
 export * from './grid-kinds.ts';

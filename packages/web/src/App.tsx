@@ -26,7 +26,7 @@ const FONT =
 function Guard({ permissions, children }: { permissions: Permission[]; children: ReactNode }) {
   const { can } = useAuth();
   const { t } = useI18n();
-  if (!can(...permissions)) return <Result status="403" title="403" subTitle={t('common.notFound')} />;
+  if (!can(...permissions)) return <Result status="403" title="403" subTitle={t('common.forbidden')} />;
   return <>{children}</>;
 }
 

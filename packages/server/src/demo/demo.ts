@@ -50,10 +50,19 @@ function mobile(rng: Random): string {
  */
 export async function loadDemo(
   db: Kysely<DB>,
-  deps: { hasher: PasswordHasher; cipher: FieldCipher; seed: number; password: string },
+  deps: {
+    hasher: PasswordHasher;
+    cipher: FieldCipher;
+    seed: number;
+    password: string;
+    progress?: (message: string) => void;
+  },
 ): Promise<DemoResult> {
+  const progress = deps.progress ?? (() => undefined);
   const rng = createRandom(deps.seed);
+  progress('演示数据 1/3：读取全国行政区划 (reading the national divisions)…');
   const divisions = await readCounty(DEMO_COUNTY.code);
+  progress(`演示数据 2/3：为${divisions.county.name}生成网格 (generating grids)…`);
   const countyArea = irregularOutline(rng, DEMO_COUNTY.center, DEMO_COUNTY.radius[0], DEMO_COUNTY.radius[1]);
   const townAreas = subdivide(rng, countyArea, divisions.townships.length);
 
@@ -97,6 +106,7 @@ export async function loadDemo(
     }
   }
 
+  progress(`演示数据 3/3：写入 ${nodes.length} 个网格节点和演示账号 (writing)…`);
   return db.transaction().execute(async (trx) => {
     const idOf = await insertGridNodes(trx, nodes);
     const gridCount = nodes.length;

@@ -13,6 +13,7 @@ import { assertGridsInScope, inScope } from '../auth/scope.ts';
 import { actorOf, principalOf, type App } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { withErrors } from '../http.ts';
+import { visibleUsers } from '../user/user.repository.ts';
 import { gridNodeColumns, toGridNode } from './grid.repository.ts';
 
 export async function gridRoutes(app: App): Promise<void> {

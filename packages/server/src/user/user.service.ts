@@ -12,18 +12,14 @@ import { sql } from 'kysely';
 import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { Principal } from '../auth/principal.ts';
-import { assertGridsInScope, inScope } from '../auth/scope.ts';
+import { assertGridsInScope } from '../auth/scope.ts';
+import { visibleUsers } from './user.repository.ts';
 import type { FieldCipher } from '../crypto.ts';
 import type { Executor } from '../db/types.ts';
 import type { DB } from '../db/types.ts';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
 import { iso } from '../http.ts';
-
-/** A root path has exactly one id: `/7/`. */
-function coversARoot(principal: Principal): boolean {
-  return principal.scopePaths.some((p) => /^\/\d+\/$/.test(p));
-}
 
 export class UserService {
   constructor(
@@ -32,41 +28,10 @@ export class UserService {
     private readonly auth: AuthService,
   ) {}
 
-  /**
-   * Users the principal may see and manage: every one of the user's scope subtrees lies inside
-   * the principal's scope. Users without a scope (administrators) are visible only to someone
-   * whose scope includes a whole tree.
-   */
-  private visibleUsers(db: Executor, principal: Principal) {
-    const rootCover = coversARoot(principal);
-    return db.selectFrom('app_user').where((eb) =>
-      eb.and([
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('user_scope')
-              .innerJoin('grid_node', 'grid_node.id', 'user_scope.grid_id')
-              .select(sql`1`.as('one'))
-              .whereRef('user_scope.user_id', '=', 'app_user.id')
-              .where((e) => e.not(inScope(e.ref('grid_node.path'), principal.scopePaths))),
-          ),
-        ),
-        rootCover
-          ? sql<boolean>`true`
-          : eb.exists(
-              eb
-                .selectFrom('user_scope')
-                .select(sql`1`.as('one'))
-                .whereRef('user_scope.user_id', '=', 'app_user.id'),
-            ),
-      ]),
-    );
-  }
-
   private async assertVisible(db: Executor, principal: Principal, userId: number): Promise<void> {
     const exists = await db.selectFrom('app_user').select('id').where('id', '=', userId).executeTakeFirst();
     if (!exists) throw new AppError('NOT_FOUND', '用户不存在');
-    const visible = await this.visibleUsers(db, principal)
+    const visible = await visibleUsers(db, principal)
       .select('id')
       .where('id', '=', userId)
       .executeTakeFirst();
@@ -150,7 +115,7 @@ export class UserService {
   async list(principal: Principal, query: UserListQuery): Promise<PageResult<UserSummary>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
-    let q = this.visibleUsers(this.db, principal);
+    let q = visibleUsers(this.db, principal);
     if (query.q?.trim()) {
       const text = query.q.trim();
       const phone = normalizeMobile(text);

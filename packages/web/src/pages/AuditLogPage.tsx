@@ -1,4 +1,10 @@
-import { LIMITS, type AuditEntry, type AuditVerifyResult, type PageResult } from '@wangge/shared';
+import {
+  AUDIT_ACTIONS,
+  LIMITS,
+  type AuditEntry,
+  type AuditVerifyResult,
+  type PageResult,
+} from '@wangge/shared';
 import { Alert, App, Button, Input, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';

@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import type { Principal } from '../auth/principal.ts';
+import { inScope } from '../auth/scope.ts';
+import type { Executor } from '../db/types.ts';
+
+/** A root path has exactly one id: `/7/`. */
+function coversARoot(principal: Principal): boolean {
+  return principal.scopePaths.some((p) => /^\/\d+\/$/.test(p));
+}
+
+/**
+ * Users the principal may see and manage: every one of the user's scope subtrees lies inside
+ * the principal's scope. Users without a scope (administrators) are visible only to someone
+ * whose scope includes a whole tree.
+ */
+export function visibleUsers(db: Executor, principal: Principal) {
+  const rootCover = coversARoot(principal);
+  return db.selectFrom('app_user').where((eb) =>
+    eb.and([
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('user_scope')
+            .innerJoin('grid_node', 'grid_node.id', 'user_scope.grid_id')
+            .select(sql`1`.as('one'))
+            .whereRef('user_scope.user_id', '=', 'app_user.id')
+            .where((e) => e.not(inScope(e.ref('grid_node.path'), principal.scopePaths))),
+        ),
+      ),
+      rootCover
+        ? sql<boolean>`true`
+        : eb.exists(
+            eb
+              .selectFrom('user_scope')
+              .select(sql`1`.as('one'))
+              .whereRef('user_scope.user_id', '=', 'app_user.id'),
+          ),
+    ]),
+  );
+}
