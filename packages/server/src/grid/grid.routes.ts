@@ -171,8 +171,7 @@ export async function gridRoutes(app: App): Promise<void> {
       const canSeeUsers = principal.permissions.has('user.read');
       const userCount = canSeeUsers
         ? (
-            await db
-              .selectFrom('app_user')
+            await visibleUsers(db, principal)
               .select((eb) => eb.fn.countAll<number>().as('n'))
               .executeTakeFirstOrThrow()
           ).n

@@ -86,6 +86,12 @@ describe.each(testEngines())('authorisation on $name', (engine) => {
       const list = (await call('sys_a', 'GET', '/api/users?pageSize=100')).json();
       const names = list.items.map((u: { username: string }) => u.username).sort();
       expect(names).toEqual(['chief_a', 'member_a', 'sec_a', 'sys_a']);
+      const dashboard = (await call('sys_a', 'GET', '/api/dashboard')).json();
+      expect(dashboard.userCount).toBe(4);
+      expect(dashboard.gridCounts).toEqual([
+        { kind: 'town', count: 1 },
+        { kind: 'village', count: 1 },
+      ]);
       expect((await call('sys_a', 'GET', `/api/users/${ids.memberB}`)).json().error.code).toBe(
         'OUT_OF_SCOPE',
       );

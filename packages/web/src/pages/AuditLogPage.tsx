@@ -115,7 +115,9 @@ export function AuditLogPage() {
             title: t('audit.action'),
             dataIndex: 'action',
             key: 'action',
-            render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+            render: (a: string) => (
+              <span title={a}>{AUDIT_ACTIONS[a]?.[lang] ?? <Typography.Text code>{a}</Typography.Text>}</span>
+            ),
           },
           {
             title: t('audit.target'),
