@@ -12,39 +12,6 @@ export interface NewGridNode {
   center?: [number, number] | null;
 }
 
-/** Inserts a node and fills its materialised path (`/root/…/self/`) and depth from the parent. */
-export async function insertGridNode(db: Executor, node: NewGridNode): Promise<{ id: number; path: string }> {
-  const parent = node.parentId
-    ? await db
-        .selectFrom('grid_node')
-        .select(['path', 'depth'])
-        .where('id', '=', node.parentId)
-        .executeTakeFirstOrThrow()
-    : null;
-  const row = await db
-    .insertInto('grid_node')
-    .values({
-      parent_id: node.parentId,
-      path: 'pending',
-      depth: parent ? parent.depth + 1 : 0,
-      kind: node.kind,
-      name: node.name,
-      code: node.code,
-      geometry: node.geometry ? JSON.stringify(node.geometry) : null,
-      min_lng: node.bbox?.[0] ?? null,
-      min_lat: node.bbox?.[1] ?? null,
-      max_lng: node.bbox?.[2] ?? null,
-      max_lat: node.bbox?.[3] ?? null,
-      lng: node.center?.[0] ?? null,
-      lat: node.center?.[1] ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const path = `${parent?.path ?? '/'}${row.id}/`;
-  await db.updateTable('grid_node').set({ path }).where('id', '=', row.id).execute();
-  return { id: row.id, path };
-}
-
 export interface NewGridNodeInBatch extends Omit<NewGridNode, 'parentId'> {
   /** Key of this node within the batch, so later nodes can name it as parent. */
   key: string;
@@ -115,6 +82,17 @@ export async function insertGridNodes(
       .execute();
   }
   return result;
+}
+
+/** Inserts one node below an existing parent (or as a root) and returns its id and path. */
+export async function insertGridNode(db: Executor, node: NewGridNode): Promise<{ id: number; path: string }> {
+  const { parentId, ...rest } = node;
+  const ids = await insertGridNodes(db, [
+    { ...rest, key: 'new', parent: parentId === null ? null : { id: parentId } },
+  ]);
+  const id = ids.get('new')!;
+  const row = await db.selectFrom('grid_node').select('path').where('id', '=', id).executeTakeFirstOrThrow();
+  return { id, path: row.path };
 }
 
 export function gridNodeColumns(db: Executor) {
