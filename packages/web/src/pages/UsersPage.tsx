@@ -388,11 +388,18 @@ function ScopePicker({
   onChange?: (v: number[]) => void;
 }) {
   const [options, setOptions] = useState<ScopeOption[]>(initial);
+  // Selected nodes are shown from the start; once their parent is expanded they move under it.
   const add = (nodes: GridNode[]) =>
     setOptions((prev) => {
+      const loaded = new Map(nodes.map((n) => [n.id, n]));
+      const kept = prev.map((o) =>
+        loaded.has(o.id)
+          ? { ...o, pId: loaded.get(o.id)!.parentId, isLeaf: loaded.get(o.id)!.childCount === 0 }
+          : o,
+      );
       const seen = new Set(prev.map((o) => o.id));
       return [
-        ...prev,
+        ...kept,
         ...nodes
           .filter((n) => !seen.has(n.id))
           .map((n) => ({
