@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADMIN_ROLE_KEYS, BUILTIN_ROLES, type BuiltinRoleKey } from '@wangge/shared';
+import { ADMIN_ROLE_KEYS, BUILTIN_ROLES, SCHEMES, type BuiltinRoleKey } from '@wangge/shared';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, purgeExpiredAudit, SYSTEM_ACTOR } from './audit/audit.service.ts';
 import { PasswordHasher } from './auth/password-hasher.ts';
@@ -48,6 +48,33 @@ export async function ensureBuiltinRoles(db: Kysely<DB>): Promise<void> {
         )
         .execute();
     }
+  }
+}
+
+/** The shipped schemes (S0–S11) as rows, refreshed from the data files on every start. */
+export async function ensureSchemes(db: Kysely<DB>): Promise<void> {
+  for (const scheme of SCHEMES) {
+    const values = {
+      key: scheme.key,
+      code: scheme.code,
+      name: scheme.name,
+      name_en: scheme.nameEn,
+      definition: JSON.stringify(scheme),
+      builtin: true,
+    };
+    await db
+      .insertInto('scheme')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          code: scheme.code,
+          name: scheme.name,
+          name_en: scheme.nameEn,
+          definition: JSON.stringify(scheme),
+          updated_at: new Date(),
+        }),
+      )
+      .execute();
   }
 }
 
@@ -129,6 +156,7 @@ export async function prepare(
   const migrated = await migrateToLatest(db.db);
   if (migrated.length) progress(`已执行数据库迁移 (migrated): ${migrated.join(', ')}`);
   await ensureBuiltinRoles(db.db);
+  await ensureSchemes(db.db);
   const users = await db.db
     .selectFrom('app_user')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SESSION_COOKIE, type BuiltinRoleKey } from '@wangge/shared';
 import { buildApp } from '../src/app.ts';
 import { PasswordHasher } from '../src/auth/password-hasher.ts';
-import { ensureBuiltinRoles } from '../src/bootstrap.ts';
+import { ensureBuiltinRoles, ensureSchemes } from '../src/bootstrap.ts';
 import { parseConfig, type Config } from '../src/config.ts';
 import { FieldCipher } from '../src/crypto.ts';
 import type { Database } from '../src/db/database.ts';
@@ -44,6 +44,7 @@ export async function createTestApp(database: Database, overrides: Partial<Confi
   const config = testConfig(overrides);
   await migrateToLatest(database.db);
   await ensureBuiltinRoles(database.db);
+  await ensureSchemes(database.db);
   const app = await buildApp(config, database, { logger: false });
   await app.ready();
   return {

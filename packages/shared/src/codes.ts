@@ -6,9 +6,20 @@
  */
 
 /** How a level of a scheme codes its nodes. */
-export type CodeRule = 'admin2' | 'admin4' | 'admin6' | 'admin9' | 'admin12' | 'grid' | 'seq2' | 'seq3' | 'free';
+export type CodeRule =
+  'admin2' | 'admin4' | 'admin6' | 'admin9' | 'admin12' | 'grid' | 'seq2' | 'seq3' | 'free';
 
-export const CODE_RULES: readonly CodeRule[] = ['admin2', 'admin4', 'admin6', 'admin9', 'admin12', 'grid', 'seq2', 'seq3', 'free'];
+export const CODE_RULES: readonly CodeRule[] = [
+  'admin2',
+  'admin4',
+  'admin6',
+  'admin9',
+  'admin12',
+  'grid',
+  'seq2',
+  'seq3',
+  'free',
+];
 
 export interface CodeContext {
   rule: CodeRule;
@@ -20,12 +31,7 @@ export interface CodeContext {
   gridDigits?: 2 | 3;
 }
 
-export type CodeProblem =
-  | 'format'
-  | 'parent_prefix'
-  | 'range'
-  | 'parent_missing'
-  | 'reserved';
+export type CodeProblem = 'format' | 'parent_prefix' | 'range' | 'parent_missing' | 'reserved';
 
 export const CODE_PROBLEM_TEXT: Record<CodeProblem, string> = {
   format: '编码位数或字符不正确',
@@ -45,7 +51,13 @@ const RANGES: Record<string, [number, number]> = {
 };
 
 /** The length of the parent's code each administrative rule expects. */
-const PARENT_LENGTH: Partial<Record<CodeRule, number>> = { admin4: 2, admin6: 4, admin9: 6, admin12: 9, grid: 12 };
+const PARENT_LENGTH: Partial<Record<CodeRule, number>> = {
+  admin4: 2,
+  admin6: 4,
+  admin9: 6,
+  admin12: 9,
+  grid: 12,
+};
 
 function digits(n: number): RegExp {
   return new RegExp(`^\\d{${n}}$`);
@@ -93,7 +105,8 @@ export function checkCode(code: string, ctx: CodeContext): CodeProblem[] {
   }
   const seq = sequenceOf(code, ctx);
   const range = RANGES[ctx.kind];
-  if ((ctx.rule === 'admin9' || ctx.rule === 'admin12') && range && (seq < range[0] || seq > range[1])) problems.push('range');
+  if ((ctx.rule === 'admin9' || ctx.rule === 'admin12') && range && (seq < range[0] || seq > range[1]))
+    problems.push('range');
   if ((ctx.rule === 'admin9' || ctx.rule === 'admin12') && !range && seq === 0) problems.push('range');
   if ((ctx.rule === 'seq2' || ctx.rule === 'seq3') && seq === 0) problems.push('reserved');
   return problems;

@@ -1,7 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditHeadTable, AuditLogTable } from '../audit/audit.table.ts';
 import type { LoginLogTable, SessionTable } from '../auth/auth.table.ts';
-import type { GridNodeTable } from '../grid/grid.table.ts';
+import type {
+  GridEventTable,
+  GridLineageTable,
+  GridNodeTable,
+  JobTable,
+  SchemeTable,
+} from '../grid/grid.table.ts';
+import type { DepartmentStaffTable, DepartmentTable, DutyTable, PersonTable } from '../duty/duty.table.ts';
 import type { RoleTable } from '../role/role.table.ts';
 import type { SettingTable } from '../settings/settings.table.ts';
 import type {
@@ -13,6 +20,14 @@ import type {
 
 export interface DB {
   grid_node: GridNodeTable;
+  grid_event: GridEventTable;
+  grid_lineage: GridLineageTable;
+  scheme: SchemeTable;
+  job: JobTable;
+  person: PersonTable;
+  duty: DutyTable;
+  department: DepartmentTable;
+  department_staff: DepartmentStaffTable;
   app_user: AppUserTable;
   password_history: PasswordHistoryTable;
   role: RoleTable;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
 import { testConfig } from '../../test/factories.ts';
 import { PasswordHasher } from '../auth/password-hasher.ts';
-import { ensureBuiltinRoles } from '../bootstrap.ts';
+import { ensureBuiltinRoles, ensureSchemes } from '../bootstrap.ts';
 import { FieldCipher } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -40,6 +40,7 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
     database = await engine.open();
     await migrateToLatest(database.db);
     await ensureBuiltinRoles(database.db);
+    await ensureSchemes(database.db);
     result = await loadDemo(database.db, {
       hasher: new PasswordHasher(config.argon2),
       cipher: new FieldCipher(config.dataKey!),
@@ -105,6 +106,7 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
     try {
       await migrateToLatest(other.db);
       await ensureBuiltinRoles(other.db);
+      await ensureSchemes(other.db);
       await loadDemo(other.db, {
         hasher: new PasswordHasher(config.argon2),
         cipher: new FieldCipher(config.dataKey!),

@@ -76,6 +76,7 @@ export async function loadDemo(
     nodes.push({
       key,
       parent: parent === null ? null : { key: parent },
+      scheme: parent === null ? 'county_safety' : null,
       kind,
       name,
       code,

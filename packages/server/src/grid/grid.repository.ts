@@ -7,7 +7,10 @@ export interface NewGridNode {
   kind: string;
   name: string;
   code: string | null;
+  /** Scheme of a new tree (roots only); children inherit their parent's scheme and next level. */
+  scheme?: string | null;
   geometry?: unknown;
+  geometrySource?: string | null;
   bbox?: [number, number, number, number] | null;
   center?: [number, number] | null;
 }
@@ -35,11 +38,14 @@ export async function insertGridNodes(
   }>`select nextval(pg_get_serial_sequence('grid_node', 'id'))::integer as id
     from generate_series(1, ${nodes.length})`.execute(db);
   const outsideIds = [...new Set(nodes.flatMap((n) => (n.parent && 'id' in n.parent ? [n.parent.id] : [])))];
-  const known = new Map<number, { path: string; depth: number }>();
+  const known = new Map<
+    number,
+    { path: string; depth: number; root_id: number; scheme: string | null; level: number | null }
+  >();
   if (outsideIds.length) {
     const rows = await db
       .selectFrom('grid_node')
-      .select(['id', 'path', 'depth'])
+      .select(['id', 'path', 'depth', 'root_id', 'scheme', 'level'])
       .where('id', 'in', outsideIds)
       .execute();
     for (const r of rows) known.set(r.id, r);
@@ -57,12 +63,19 @@ export async function insertGridNodes(
     if (parentId !== null && !parent) throw new Error(`parent ${parentId} not found`);
     const path = `${parent?.path ?? '/'}${id}/`;
     const depth = parent ? parent.depth + 1 : 0;
-    known.set(id, { path, depth });
+    const rootId = parent ? parent.root_id : id;
+    const scheme = parent ? parent.scheme : (n.scheme ?? null);
+    const level = parent ? (parent.level === null ? null : parent.level + 1) : scheme ? 0 : null;
+    known.set(id, { path, depth, root_id: rootId, scheme, level });
     return {
       id,
       parent_id: parentId,
+      root_id: rootId,
+      scheme,
+      level,
       path,
       depth,
+      geometry_source: n.geometrySource ?? null,
       kind: n.kind,
       name: n.name,
       code: n.code,
