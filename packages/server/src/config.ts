@@ -105,7 +105,9 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     );
   }
 
-  const demo = bool('WANGGE_DEMO', databaseUrl === null);
+  const production = env.NODE_ENV === 'production';
+  // Demo data comes with a published password: never by default in production.
+  const demo = bool('WANGGE_DEMO', databaseUrl === null && !production);
   const initialAdminPassword = env.WANGGE_INITIAL_ADMIN_PASSWORD || null;
 
   const auditRetentionDays = int('AUDIT_RETENTION_DAYS', 365, MIN_AUDIT_RETENTION_DAYS, 36500);
@@ -127,7 +129,7 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     demoSeed: int('WANGGE_DEMO_SEED', 20261122, 0, 2 ** 31 - 1),
     demoPassword: env.WANGGE_DEMO_PASSWORD || 'Wangge@2026',
     initialAdminPassword,
-    cookieSecure: bool('COOKIE_SECURE', false),
+    cookieSecure: bool('COOKIE_SECURE', production),
     trustProxy: bool('TRUST_PROXY', false),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: env.LOG_LEVEL?.trim() || 'info',

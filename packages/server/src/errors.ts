@@ -110,6 +110,9 @@ function toAppError(error: FastifyError & { validation?: AjvError[] }): AppError
   const pgCode = (error as { code?: string }).code;
   if (pgCode === '23505') return new AppError('CONFLICT');
   if (pgCode === '23503') return new AppError('CONFLICT', '关联的数据不存在或仍被引用');
+  // Class 22 (data exception): a value the database cannot take, such as a NUL byte or a number
+  // out of range. It is the caller's input, never a server fault.
+  if (pgCode?.startsWith('22')) return new AppError('BAD_REQUEST', '提交的数据包含无法处理的字符或数值');
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new AppError('BAD_REQUEST');
   }

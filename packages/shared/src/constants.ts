@@ -7,6 +7,7 @@ export const LIMITS = {
   passwordInputMax: 256,
   pageSizeDefault: 20,
   pageSizeMax: 200,
+  pageMax: 100_000,
   searchMax: 100,
   noteMax: 500,
   scopeNodesMax: 200,

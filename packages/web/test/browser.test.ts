@@ -87,6 +87,8 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await page.goto(`${base}/`);
     const title = page.locator('[data-testid=app-title]');
     await expect.poll(() => title.innerText()).toBe('网格化管理平台');
+    // This server runs the demo, so the login page tells visitors the demo password.
+    await expect.poll(() => page.locator('[data-testid=demo-hint]').innerText()).toContain('Wangge@2026');
 
     // Which font did Chromium actually use for the title's glyphs?
     const cdp = await page.context().newCDPSession(page);

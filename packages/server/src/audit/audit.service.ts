@@ -95,10 +95,18 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
     reason,
   });
 
+  // The head is read first and the walk stops there, so entries committed meanwhile do not
+  // look like a truncated tail.
+  const head = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
       .selectAll()
+      .where('seq', '<=', head.seq)
       .$if(prevSeq !== null, (q) => q.where('seq', '>', prevSeq!))
       .orderBy('seq')
       .limit(batchSize)
@@ -111,6 +119,13 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
         // starts from the first remaining entry's recorded predecessor.
         if (row.seq === 1 && row.prev_hash !== GENESIS_HASH)
           return fail(row.seq, '链首记录的前序哈希不是初始值');
+        if (row.seq !== 1) {
+          // Only a recorded purge may remove the start of the chain, and exactly up to here.
+          const purge = await lastPurge(db, head.seq);
+          if (!purge || purge.upToSeq !== row.seq - 1 || purge.lastHash !== row.prev_hash) {
+            return fail(row.seq, `链首记录缺失：第 1–${row.seq - 1} 条不是按保存期清理的`);
+          }
+        }
       } else {
         if (row.seq !== prevSeq! + 1)
           return fail(row.seq, `序号不连续：${prevSeq} 之后是 ${row.seq}，中间记录被删除`);
@@ -136,15 +151,27 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
       checked++;
     }
   }
-  const head = await db
-    .selectFrom('audit_head')
-    .select(['seq', 'hash'])
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow();
   if (head.seq !== (prevSeq ?? 0) || (prevSeq !== null && head.hash !== prevHash)) {
     return fail(head.seq, `链尾不符：应有 ${head.seq} 条，实际最后一条为 ${prevSeq ?? 0}，末尾记录被删除`);
   }
   return { ok: true, checked, firstSeq, lastSeq: prevSeq, brokenAt: null, reason: null };
+}
+
+/** The newest purge recorded in the chain at or before `maxSeq`: how far it deleted, and the last hash it removed. */
+async function lastPurge(
+  db: Executor,
+  maxSeq: number,
+): Promise<{ upToSeq: number; lastHash: string } | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('after')
+    .where('action', '=', 'audit.purge')
+    .where('seq', '<=', maxSeq)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const after = row?.after as { upToSeq?: number; lastHash?: string } | undefined;
+  return after?.upToSeq && after.lastHash ? { upToSeq: after.upToSeq, lastHash: after.lastHash } : null;
 }
 
 /** Deletes entries older than the retention period (never less than 180 days), itself audited. */
@@ -153,18 +180,22 @@ export async function purgeExpiredAudit(db: Executor, retentionDays: number): Pr
     throw new Error('audit retention below 180 days');
   const run = async (trx: Executor) => {
     await sql`select set_config('wangge.audit_purge_days', ${String(retentionDays)}, true)`.execute(trx);
-    const deleted = await trx
-      .deleteFrom('audit_log')
-      .where('at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)
-      .returning(['seq'])
-      .execute();
-    if (deleted.length) {
+    // Entries are appended in time order, so the expired ones are a prefix of the chain.
+    const { rows } = await sql<{ deleted: number; up_to_seq: number | null; last_hash: string | null }>`
+      with gone as (
+        delete from audit_log where at < now() - make_interval(days => ${retentionDays}) returning seq, hash
+      )
+      select count(*)::integer as deleted, max(seq)::bigint as up_to_seq,
+        (select hash from gone order by seq desc limit 1) as last_hash
+      from gone`.execute(trx);
+    const { deleted, up_to_seq: upToSeq, last_hash: lastHash } = rows[0]!;
+    if (deleted > 0) {
       await appendAudit(trx, SYSTEM_ACTOR, {
         action: 'audit.purge',
-        after: { deleted: deleted.length, retentionDays, upToSeq: Math.max(...deleted.map((d) => d.seq)) },
+        after: { deleted, retentionDays, upToSeq: Number(upToSeq), lastHash },
       });
     }
-    return deleted.length;
+    return deleted;
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }

@@ -127,6 +127,24 @@ describe.each(testEngines())('audit chain on $name', (engine) => {
       ).rejects.toThrow(/append-only/);
       expect(await purgeExpiredAudit(fresh.db, 180)).toBe(0);
       expect(await fresh.db.selectFrom('audit_log').select('seq').execute()).toHaveLength(4);
+
+      // Age the first two entries past the retention period; the purge removes exactly them and
+      // the chain still verifies from the first remaining entry.
+      await sql`alter table audit_log disable trigger user`.execute(fresh.db);
+      await sql`update audit_log set at = at - interval '200 days' where seq <= 2`.execute(fresh.db);
+      await sql`alter table audit_log enable trigger user`.execute(fresh.db);
+      expect(await purgeExpiredAudit(fresh.db, 180)).toBe(2);
+      const after = await verifyAuditChain(fresh.db);
+      // The re-dated entries fail their own hashes, but they are gone; what is left is intact.
+      expect(after).toMatchObject({ ok: true, firstSeq: 3, lastSeq: 5 });
+
+      // Deleting the start of the chain without a recorded purge is caught.
+      await sql`alter table audit_log disable trigger user`.execute(fresh.db);
+      await sql`delete from audit_log where seq = 3`.execute(fresh.db);
+      await sql`alter table audit_log enable trigger user`.execute(fresh.db);
+      const cut = await verifyAuditChain(fresh.db);
+      expect(cut.ok).toBe(false);
+      expect(cut.reason).toContain('链首记录缺失');
     } finally {
       await fresh.close();
     }

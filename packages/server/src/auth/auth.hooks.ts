@@ -4,6 +4,8 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type App } from '../context.ts';
 import { AppError } from '../errors.ts';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export function clientOf(request: FastifyRequest) {
   const ua = request.headers['user-agent'];
   return { ip: request.ip ?? null, userAgent: typeof ua === 'string' ? ua : null };
@@ -32,6 +34,21 @@ export function installAuthHooks(app: App): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     const url = request.routeOptions.url ?? '';
+    // Defence in depth beside SameSite=Strict: a state-changing call must come from our own origin.
+    if (!SAFE_METHODS.has(request.method) && url.startsWith('/api/')) {
+      const origin = request.headers.origin;
+      if (origin && origin !== 'null') {
+        let host: string | null = null;
+        try {
+          host = new URL(origin).host;
+        } catch {
+          host = null;
+        }
+        if (host !== request.headers.host) throw new AppError('FORBIDDEN', '跨站请求被拒绝');
+      } else if (origin === 'null') {
+        throw new AppError('FORBIDDEN', '跨站请求被拒绝');
+      }
+    }
     // The API reference pages are public, like the OpenAPI document they render.
     if (!url.startsWith('/api/') || url.startsWith('/api/docs') || config.public) return;
 

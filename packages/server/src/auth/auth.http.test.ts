@@ -171,6 +171,17 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
     });
   });
 
+  it('changes a password while the settings cache is cold (no deadlock on the embedded database)', async () => {
+    // Inside a transaction the policy must be read through that transaction: PGlite has one
+    // connection, and reading through the outer handle would wait for ever.
+    (t.app.ctx.settings as unknown as { cached: unknown }).cached = null;
+    const check = t.db
+      .transaction()
+      .execute((trx) => t.app.ctx.auth.checkNewPassword(trx, null, 'someone', 'Frosty-pass-2026'));
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('deadlock')), 5000));
+    await expect(Promise.race([check, timeout])).resolves.toBeUndefined();
+  });
+
   it('exempts demo accounts from forced change and expiry', async () => {
     await buildUser(t, { username: 'demo1', roles: ['leader'], isDemo: true, mustChange: true });
     await t.db
@@ -312,6 +323,29 @@ describe('HTTP hygiene', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 
+  it('answers ids, pages and text the database cannot hold with 400, not 500', async () => {
+    await buildUser(t, { username: 'hyg', roles: ['sys_admin'] });
+    const cookie = await login(t.app, 'hyg');
+    for (const url of [
+      '/api/users/3000000000',
+      '/api/users?page=1000000000000000000',
+      '/api/grids?parentId=99999999999',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    const nul = await t.app.inject({ method: 'GET', url: '/api/users?q=a%00b', headers: { cookie } });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.code).toBe('BAD_REQUEST');
+    const nulLogin = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'a\u0000', password: 'x' },
+    });
+    expect(nulLogin.statusCode).toBe(400);
+  });
+
   it('sends security headers', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -322,7 +356,7 @@ describe('HTTP hygiene', () => {
 
   it('reports health and publishes an OpenAPI document built from the route schemas', async () => {
     const health = await t.app.inject({ method: 'GET', url: '/api/health' });
-    expect(health.json()).toMatchObject({ status: 'ok', database: 'pglite', version: '0.1.0' });
+    expect(health.json()).toMatchObject({ status: 'ok', database: 'pglite', version: '0.1.0', demo: false });
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(

@@ -167,6 +167,16 @@ export class AuthService {
     const token = randomToken();
     const now = new Date();
     await this.db.transaction().execute(async (trx) => {
+      // Re-check under a row lock: parallel guesses may have locked the account meanwhile.
+      const current = await trx
+        .selectFrom('app_user')
+        .select(['locked_until'])
+        .where('id', '=', user.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (current.locked_until && current.locked_until.getTime() > Date.now()) {
+        throw new AppError('ACCOUNT_LOCKED', lockedMessage(current.locked_until));
+      }
       await trx
         .updateTable('app_user')
         .set({
@@ -263,15 +273,16 @@ export class AuthService {
     userId: number | null,
     username: string,
     password: string,
+    field: 'newPassword' | 'password' = 'newPassword',
   ): Promise<void> {
-    const { passwordPolicy } = await this.settings.security();
+    const { passwordPolicy } = await this.settings.security(trx);
     const broken = passwordViolations(password, passwordPolicy, username);
     if (broken.length) {
       throw new AppError(
         'PASSWORD_POLICY',
         `新密码不符合密码策略：${broken.map((r) => describeRule(r, passwordPolicy)).join('；')}`,
         {
-          newPassword: broken.map((r) => describeRule(r, passwordPolicy)).join('；'),
+          [field]: broken.map((r) => describeRule(r, passwordPolicy)).join('；'),
         },
       );
     }
@@ -290,7 +301,7 @@ export class AuthService {
             'PASSWORD_REUSED',
             `新密码不能与最近 ${passwordPolicy.historyCount} 次使用过的密码相同`,
             {
-              newPassword: '最近使用过',
+              [field]: '最近使用过',
             },
           );
         }

@@ -16,6 +16,7 @@ export async function healthRoutes(app: App): Promise<void> {
         status: 'ok' as const,
         database: app.ctx.engine,
         version: app.ctx.version,
+        demo: app.ctx.config.demo,
         time: new Date().toISOString(),
       };
     },

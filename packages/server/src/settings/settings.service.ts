@@ -28,9 +28,10 @@ export class SettingsService {
     };
   }
 
-  async security(): Promise<SecuritySettings> {
+  /** Pass the transaction when calling inside one (PGlite has a single connection). */
+  async security(db: Executor = this.db): Promise<SecuritySettings> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.value;
-    const row = await this.db
+    const row = await db
       .selectFrom('setting')
       .select('value')
       .where('key', '=', SECURITY_KEY)
@@ -48,7 +49,7 @@ export class SettingsService {
   }
 
   async updateSecurity(trx: Executor, actor: Actor, next: SecuritySettings): Promise<void> {
-    const before = await this.security();
+    const before = await this.security(trx);
     await trx
       .insertInto('setting')
       .values({ key: SECURITY_KEY, value: JSON.stringify(next), updated_by: actor.id })

@@ -225,6 +225,53 @@ describe.each(testEngines())('authorisation on $name', (engine) => {
       ).toBe('BUILTIN_ROLE');
     });
 
+    it('the system administrator cannot take over accounts holding other administrator duties', async () => {
+      const reset = await call('sys', 'POST', `/api/users/${ids.audit}/reset-password`, {
+        password: 'Takeover-pass-1',
+      });
+      expect(reset.statusCode).toBe(403);
+      expect(reset.json().error).toEqual({ code: 'FORBIDDEN', message: '不能管理持有其他管理员职责的账号' });
+      expect(
+        (await call('sys', 'PATCH', `/api/users/${ids.sec}`, { status: 'disabled' })).json().error.code,
+      ).toBe('FORBIDDEN');
+      // An ordinary account remains the system administrator's to manage.
+      expect(
+        (await call('sys', 'PATCH', `/api/users/${ids.chiefB}`, { displayName: '乙镇网格长' })).statusCode,
+      ).toBe(200);
+      expect(
+        await t.db.selectFrom('session').select('user_id').where('user_id', '=', ids.audit).execute(),
+      ).toHaveLength(1);
+    });
+
+    it('only a security administrator over a whole tree may grant administrator roles', async () => {
+      const res = await call('sec_a', 'PUT', `/api/users/${ids.chiefA}/roles`, { roles: ['audit_admin'] });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.message).toContain('管理员角色');
+      expect(
+        (await call('sec_a', 'PUT', `/api/users/${ids.sysA}/roles`, { roles: ['leader'] })).statusCode,
+      ).toBe(403);
+      expect(
+        (await call('sec_a', 'PUT', `/api/users/${ids.chiefA}/roles`, { roles: ['grid_chief', 'leader'] }))
+          .statusCode,
+      ).toBe(200);
+    });
+
+    it('refuses state-changing calls from another origin', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/users/${ids.chiefA}/unlock`,
+        headers: { cookie: cookies.sec!, origin: 'https://evil.example', host: 'localhost' },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.message).toBe('跨站请求被拒绝');
+      const same = await t.app.inject({
+        method: 'POST',
+        url: `/api/users/${ids.chiefA}/unlock`,
+        headers: { cookie: cookies.sec!, origin: 'http://localhost', host: 'localhost' },
+      });
+      expect(same.statusCode).toBe(200);
+    });
+
     it('administrators cannot change their own roles, scope or status', async () => {
       expect(
         (await call('sec', 'PUT', `/api/users/${ids.sec}/roles`, { roles: ['sec_admin', 'leader'] })).json()

@@ -42,6 +42,23 @@ export class UserService {
     if (principal.userId === userId) throw new AppError('SELF_CHANGE_FORBIDDEN');
   }
 
+  /**
+   * An account that holds an administrator duty the actor does not hold is out of the actor's
+   * reach (三员分立): the system administrator cannot reset the audit administrator's password.
+   */
+  private async assertDutiesCovered(trx: Executor, principal: Principal, userId: number): Promise<void> {
+    const rows = await trx
+      .selectFrom('user_role')
+      .innerJoin('role', 'role.key', 'user_role.role_key')
+      .select('role.permissions')
+      .where('user_role.user_id', '=', userId)
+      .execute();
+    const mine = new Set(adminDutiesOf(principal.permissions));
+    if (adminDutiesOf(rows.flatMap((r) => r.permissions)).some((duty) => !mine.has(duty))) {
+      throw new AppError('FORBIDDEN', '不能管理持有其他管理员职责的账号');
+    }
+  }
+
   private phoneFields(phone: string | null | undefined) {
     if (phone === undefined) return {};
     if (phone === null || phone.trim() === '') return { phone_enc: null, phone_hash: null };
@@ -174,7 +191,7 @@ export class UserService {
         .where((eb) => eb(eb.fn('lower', ['username']), '=', body.username.toLowerCase()))
         .executeTakeFirst();
       if (taken) throw new AppError('USERNAME_TAKEN', undefined, { username: '用户名已被使用' });
-      await this.auth.checkNewPassword(trx, null, body.username, body.password);
+      await this.auth.checkNewPassword(trx, null, body.username, body.password, 'password');
       const row = await trx
         .insertInto('app_user')
         .values({
@@ -204,6 +221,7 @@ export class UserService {
     const phone = this.phoneFields(body.phone);
     return this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
+      await this.assertDutiesCovered(trx, principal, id);
       await trx.selectFrom('app_user').select('id').where('id', '=', id).forUpdate().execute();
       const [before] = await this.summaries(trx, [id]);
       await trx
@@ -233,13 +251,14 @@ export class UserService {
     this.assertNotSelf(principal, id);
     await this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
+      await this.assertDutiesCovered(trx, principal, id);
       const user = await trx
         .selectFrom('app_user')
         .select(['username'])
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirstOrThrow();
-      await this.auth.checkNewPassword(trx, id, user.username, password);
+      await this.auth.checkNewPassword(trx, id, user.username, password, 'password');
       await this.auth.storePassword(trx, id, password, true);
       await trx.deleteFrom('session').where('user_id', '=', id).execute();
       await appendAudit(trx, actor, { action: 'user.password.reset', targetType: 'user', targetId: id });
@@ -252,7 +271,13 @@ export class UserService {
       await this.assertVisible(trx, principal, id);
       await trx.selectFrom('app_user').select('id').where('id', '=', id).forUpdate().execute();
       const roles = roleKeys.length
-        ? await trx.selectFrom('role').select(['key', 'permissions']).where('key', 'in', roleKeys).execute()
+        ? await trx
+            .selectFrom('role')
+            .select(['key', 'permissions'])
+            .where('key', 'in', roleKeys)
+            // Share-locked, so a concurrent role edit cannot slip a second duty in.
+            .forShare()
+            .execute()
         : [];
       if (roles.length !== roleKeys.length) {
         const found = new Set(roles.map((r) => r.key));
@@ -263,6 +288,20 @@ export class UserService {
       if (adminDutiesOf(roles.flatMap((r) => r.permissions)).length > 1)
         throw new AppError('ADMIN_ROLES_EXCLUSIVE');
       const [before] = await this.summaries(trx, [id]);
+      // Administrator duties are deployment-wide: only a granter whose scope covers a whole tree
+      // may give or take them.
+      const previous = await trx
+        .selectFrom('user_role')
+        .innerJoin('role', 'role.key', 'user_role.role_key')
+        .select('role.permissions')
+        .where('user_role.user_id', '=', id)
+        .execute();
+      const touchesAdmin =
+        adminDutiesOf(roles.flatMap((r) => r.permissions)).length > 0 ||
+        adminDutiesOf(previous.flatMap((r) => r.permissions)).length > 0;
+      if (touchesAdmin && !principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
+        throw new AppError('FORBIDDEN', '只有管辖整个网格树的安全管理员才能分配管理员角色');
+      }
       await trx.deleteFrom('user_role').where('user_id', '=', id).execute();
       if (roleKeys.length) {
         await trx

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS, USERNAME_PATTERN } from '../constants.ts';
 import { RoleRef, ScopeRef } from './auth.ts';
-import { PageQuery } from './common.ts';
+import { Id, PageQuery } from './common.ts';
 
 export const UserStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
 export type UserStatus = Static<typeof UserStatus>;
@@ -64,7 +64,7 @@ export const SetRolesBody = Type.Object({
 export type SetRolesBody = Static<typeof SetRolesBody>;
 
 export const SetScopesBody = Type.Object({
-  gridIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: LIMITS.scopeNodesMax, uniqueItems: true }),
+  gridIds: Type.Array(Id(), { maxItems: LIMITS.scopeNodesMax, uniqueItems: true }),
 });
 export type SetScopesBody = Static<typeof SetScopesBody>;
 

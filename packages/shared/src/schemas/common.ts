@@ -13,7 +13,7 @@ export const ErrorResponse = Type.Object(
 );
 
 export const PageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageMax, default: 1 })),
   pageSize: Type.Optional(
     Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault }),
   ),
@@ -36,12 +36,16 @@ export interface PageResult<T> {
   pageSize: number;
 }
 
-export const IdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** A database id: a positive 32-bit integer. */
+export const Id = () => Type.Integer({ minimum: 1, maximum: 2147483647 });
+
+export const IdParam = Type.Object({ id: Id() });
 
 export const Health = Type.Object({
   status: Type.Literal('ok'),
   database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
   version: Type.String(),
+  demo: Type.Boolean(),
   time: Type.String({ format: 'date-time' }),
 });
 export type Health = Static<typeof Health>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../constants.ts';
+import { Id } from './common.ts';
 
 export const GridNode = Type.Object({
   id: Type.Integer(),
@@ -16,9 +17,9 @@ export const GridNode = Type.Object({
 export type GridNode = Static<typeof GridNode>;
 
 export const GridListQuery = Type.Object({
-  parentId: Type.Optional(Type.Integer({ minimum: 1 })),
+  parentId: Type.Optional(Id()),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.searchMax })),
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageMax, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: 100 })),
 });
 export type GridListQuery = Static<typeof GridListQuery>;

@@ -1,8 +1,8 @@
 import { gridKindLabel, type GridNode, type PageResult } from '@wangge/shared';
-import { Card, Col, Descriptions, Empty, Input, List, Row, Tag, Tree, Typography } from 'antd';
+import { App, Card, Col, Descriptions, Empty, Input, List, Row, Tag, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { useCallback, useEffect, useState } from 'react';
-import { get, query } from '../api.ts';
+import { errorText, get, getAllPages, query } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 
 interface Detail extends GridNode {
@@ -33,6 +33,7 @@ function insertChildren(nodes: DataNode[], key: React.Key, children: DataNode[])
 
 export function GridsPage() {
   const { t, lang } = useI18n();
+  const { message } = App.useApp();
   const [tree, setTree] = useState<DataNode[]>([]);
   const [results, setResults] = useState<GridNode[] | null>(null);
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -44,26 +45,35 @@ export function GridsPage() {
   const loadData = useCallback(
     async (node: DataNode) => {
       if (node.children) return;
-      const page = await get<PageResult<GridNode>>(
-        `/api/grids${query({ parentId: Number(node.key), pageSize: 200 })}`,
-      );
-      setTree((prev) =>
-        insertChildren(
-          prev,
-          node.key,
-          page.items.map((n) => toTreeNode(n, lang)),
-        ),
-      );
+      try {
+        const children = await getAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.key) })}`);
+        setTree((prev) =>
+          insertChildren(
+            prev,
+            node.key,
+            children.map((n) => toTreeNode(n, lang)),
+          ),
+        );
+      } catch (err) {
+        message.error(errorText(err, lang));
+      }
     },
-    [lang],
+    [lang, message],
   );
 
-  const select = (id: number) => get<Detail>(`/api/grids/${id}`).then(setDetail);
+  const select = (id: number) =>
+    get<Detail>(`/api/grids/${id}`)
+      .then(setDetail)
+      .catch((err) => message.error(errorText(err, lang)));
 
   const search = async (text: string) => {
     if (!text.trim()) return setResults(null);
-    const page = await get<PageResult<GridNode>>(`/api/grids${query({ q: text.trim(), pageSize: 50 })}`);
-    setResults(page.items);
+    try {
+      const page = await get<PageResult<GridNode>>(`/api/grids${query({ q: text.trim(), pageSize: 50 })}`);
+      setResults(page.items);
+    } catch (err) {
+      message.error(errorText(err, lang));
+    }
   };
 
   return (

@@ -1,8 +1,8 @@
 import { GlobalOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
-import { LIMITS } from '@wangge/shared';
+import { LIMITS, type Health } from '@wangge/shared';
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
-import { useState } from 'react';
-import { errorText } from '../api.ts';
+import { useEffect, useState } from 'react';
+import { errorText, get } from '../api.ts';
 import { useAuth } from '../auth/AuthContext.tsx';
 import { useI18n } from '../i18n/index.tsx';
 
@@ -11,6 +11,13 @@ export function LoginPage() {
   const { t, lang, setLang } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [demo, setDemo] = useState(false);
+
+  useEffect(() => {
+    get<Health>('/api/health')
+      .then((h) => setDemo(h.demo))
+      .catch(() => setDemo(false));
+  }, []);
 
   const onFinish = async (values: { username: string; password: string }) => {
     setBusy(true);
@@ -87,9 +94,15 @@ export function LoginPage() {
             {t('login.submit')}
           </Button>
         </Form>
-        <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
-          {t('login.demoHint')}
-        </Typography.Paragraph>
+        {demo && (
+          <Typography.Paragraph
+            type="secondary"
+            style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}
+            data-testid="demo-hint"
+          >
+            {t('login.demoHint')}
+          </Typography.Paragraph>
+        )}
       </Card>
     </div>
   );

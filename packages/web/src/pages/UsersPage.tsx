@@ -15,7 +15,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, errorText, get, query } from '../api.ts';
+import { api, ApiError, errorText, get, getAllPages, query } from '../api.ts';
 import { useAuth } from '../auth/AuthContext.tsx';
 import { useI18n } from '../i18n/index.tsx';
 
@@ -104,7 +104,8 @@ export function UsersPage() {
     const id = dialog.user.id;
     if (dialog.kind === 'edit') {
       const body: Record<string, unknown> = { displayName: values.displayName };
-      if (values.phone !== undefined && values.phone !== '') body.phone = values.phone;
+      // Untouched: unchanged; emptied: cleared.
+      if (values.phone !== undefined) body.phone = values.phone === '' ? null : values.phone;
       return run(() => api('PATCH', `/api/users/${id}`, body), t('common.saved'));
     }
     if (dialog.kind === 'reset')
@@ -423,10 +424,7 @@ function ScopePicker({
       onChange={onChange}
       treeData={options}
       loadData={async (node) => {
-        const r = await get<PageResult<GridNode>>(
-          `/api/grids${query({ parentId: Number(node.value), pageSize: 200 })}`,
-        );
-        add(r.items);
+        add(await getAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.value) })}`));
       }}
       data-testid="scope-picker"
     />
