@@ -21,6 +21,8 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
+  /** Time zone of the deployment's calendar: "today", effective dates, working time. */
+  readonly timeZone: string;
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
   readonly lockThreshold: number;
@@ -133,6 +135,7 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     trustProxy: bool('TRUST_PROXY', false),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    timeZone: env.WANGGE_TIME_ZONE?.trim() || 'Asia/Shanghai',
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 5, 480),
     sessionMaxHours: int('SESSION_MAX_HOURS', 12, 1, 168),
     lockThreshold: int('LOGIN_LOCK_THRESHOLD', 5, 3, 20),
@@ -146,6 +149,11 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL 取值无效 (invalid), got "${config.logLevel}"`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.timeZone });
+  } catch {
+    problems.push(`WANGGE_TIME_ZONE 不是有效的时区 (invalid time zone), got "${config.timeZone}"`);
   }
   if (config.auditRetentionDays < MIN_AUDIT_RETENTION_DAYS) {
     problems.push(`审计日志保存期不得少于 ${MIN_AUDIT_RETENTION_DAYS} 天 (audit retention below 180 days)`);

@@ -45,7 +45,7 @@ export async function createTestApp(database: Database, overrides: Partial<Confi
   await migrateToLatest(database.db);
   await ensureBuiltinRoles(database.db);
   await ensureSchemes(database.db);
-  const app = await buildApp(config, database, { logger: false });
+  const app = await buildApp(config, database, { logger: process.env.TEST_LOG === '1' });
   await app.ready();
   return {
     app,

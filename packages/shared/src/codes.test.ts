@@ -56,9 +56,11 @@ describe('administrative and unit-grid codes', () => {
     expect(
       checkCode('33052310320101', { rule: 'grid', kind: 'base_grid', parentCode: '330523103202' }),
     ).toEqual(['parent_prefix']);
-    expect(checkCode('330523103', { rule: 'admin9', kind: 'town', parentCode: null })).toEqual([
-      'parent_missing',
-    ]);
+    expect(checkCode('330523103', { rule: 'admin9', kind: 'town', parentCode: null })).toEqual([]); // a tree's root
+    expect(checkCode('330523003', { rule: 'admin9', kind: 'town', parentCode: null })).toEqual(['range']);
+    expect(checkCode('MINE1-01', { rule: 'seq2', kind: 'office', parentCode: 'MINE1-' })).toEqual([]);
+    expect(checkCode('MINE1-0A', { rule: 'seq2', kind: 'office', parentCode: 'MINE1-' })).toEqual(['format']);
+    expect(checkCode('01', { rule: 'seq2', kind: 'office', parentCode: null })).toEqual(['parent_missing']);
     expect(checkCode('330523103', { rule: 'admin9', kind: 'town', parentCode: '3305' })).toEqual([
       'parent_prefix',
     ]);

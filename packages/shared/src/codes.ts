@@ -92,23 +92,26 @@ export function checkCode(code: string, ctx: CodeContext): CodeProblem[] {
   if (ctx.rule === 'free') return /^[0-9A-Za-z_-]{1,40}$/.test(code) ? [] : ['format'];
   const length = codeLength(ctx);
   if (length === null) return ['parent_missing'];
+  if (ctx.rule === 'seq2' || ctx.rule === 'seq3') {
+    // Parent's code (of any form) followed by a 2- or 3-digit sequence.
+    if (code.length !== length || !/^\d+$/.test(code.slice(ctx.parentCode!.length))) return ['format'];
+    if (!code.startsWith(ctx.parentCode!)) return ['parent_prefix'];
+    return sequenceOf(code, ctx) === 0 ? ['reserved'] : [];
+  }
   if (!digits(length).test(code)) return ['format'];
-  const needsParent = ctx.rule !== 'admin2' && ctx.rule !== 'admin6';
   const problems: CodeProblem[] = [];
-  // A county (6 digits) under a city (4) or province (2) must start with it; a root county is fine.
-  if (ctx.parentCode !== null && /^\d+$/.test(ctx.parentCode)) {
+  // A tree may start at any level (a township's own safety net starts at its town), so a root is
+  // checked by format and range only; below a parent the code must extend the parent's.
+  if (ctx.parentCode !== null) {
     const expected = PARENT_LENGTH[ctx.rule];
     if (expected && ctx.parentCode.length !== expected) problems.push('parent_prefix');
     else if (!code.startsWith(ctx.parentCode)) problems.push('parent_prefix');
-  } else if (needsParent && ctx.rule !== 'admin4') {
-    problems.push('parent_missing');
   }
   const seq = sequenceOf(code, ctx);
   const range = RANGES[ctx.kind];
   if ((ctx.rule === 'admin9' || ctx.rule === 'admin12') && range && (seq < range[0] || seq > range[1]))
     problems.push('range');
   if ((ctx.rule === 'admin9' || ctx.rule === 'admin12') && !range && seq === 0) problems.push('range');
-  if ((ctx.rule === 'seq2' || ctx.rule === 'seq3') && seq === 0) problems.push('reserved');
   return problems;
 }
 
@@ -134,12 +137,23 @@ function sequenceOf(code: string, ctx: CodeContext): number {
  * Returns null when the range is full or the rule has no sequence (free, admin6 roots).
  */
 export function nextCode(ctx: CodeContext, siblingCodes: Iterable<string>): string | null {
-  if (!ctx.parentCode || !/^\d+$/.test(ctx.parentCode)) return null;
+  if (!ctx.parentCode) return null;
+  if (ctx.rule !== 'seq2' && ctx.rule !== 'seq3' && !/^\d+$/.test(ctx.parentCode)) return null;
   const used = new Set(siblingCodes);
   let prefix: string;
   let width: number;
   let [from, to] = [1, 0];
   switch (ctx.rule) {
+    case 'admin4':
+      prefix = ctx.parentCode.slice(0, 2);
+      width = 2;
+      [from, to] = [1, 99];
+      break;
+    case 'admin6':
+      prefix = ctx.parentCode.slice(0, 4);
+      width = 2;
+      [from, to] = [1, 99];
+      break;
     case 'admin9':
       prefix = ctx.parentCode.slice(0, 6);
       width = 3;

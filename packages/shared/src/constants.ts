@@ -10,6 +10,7 @@ export const LIMITS = {
   pageMax: 100_000,
   searchMax: 100,
   noteMax: 500,
+  gridNameMax: 60,
   scopeNodesMax: 200,
 } as const;
 

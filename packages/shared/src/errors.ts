@@ -46,6 +46,17 @@ export const ERRORS = {
   BUILTIN_ROLE: { status: 400, zh: '内置角色不能修改或删除', en: 'Built-in roles cannot be changed' },
   ROLE_IN_USE: { status: 409, zh: '角色仍有用户在用，不能删除', en: 'The role is still assigned to users' },
   NOT_FOUND: { status: 404, zh: '记录不存在', en: 'Not found' },
+  GRID_CLOSED: { status: 409, zh: '该网格已撤销，不能再修改', en: 'This grid has been closed' },
+  GRID_HAS_CHILDREN: {
+    status: 409,
+    zh: '该网格仍有下级网格，请先调整或一并撤销下级',
+    en: 'The grid still has children; move or close them first',
+  },
+  JOB_RUNNING: {
+    status: 409,
+    zh: '同类任务正在进行中，请等待完成',
+    en: 'A job of this kind is already running',
+  },
   CONFLICT: { status: 409, zh: '数据已被修改或已存在，请刷新后重试', en: 'Conflict with existing data' },
   USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'This user name is taken' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },

@@ -7,6 +7,8 @@ export interface NewGridNode {
   kind: string;
   name: string;
   code: string | null;
+  /** First day the node is in force (default: today). */
+  validFrom?: string;
   /** Scheme of a new tree (roots only); children inherit their parent's scheme and next level. */
   scheme?: string | null;
   geometry?: unknown;
@@ -76,6 +78,7 @@ export async function insertGridNodes(
       path,
       depth,
       geometry_source: n.geometrySource ?? null,
+      ...(n.validFrom ? { valid_from: n.validFrom } : {}),
       kind: n.kind,
       name: n.name,
       code: n.code,
@@ -119,6 +122,11 @@ export function gridNodeColumns(db: Executor) {
     'g.path',
     'g.lng',
     'g.lat',
+    'g.scheme',
+    'g.level',
+    'g.valid_from',
+    'g.valid_to',
+    'g.root_id',
     sql<boolean>`g.geometry is not null`.as('has_geometry'),
     (eb) =>
       eb
@@ -141,6 +149,10 @@ export function toGridNode(r: {
   lat: number | null;
   has_geometry: boolean;
   child_count: number | null;
+  scheme: string | null;
+  level: number | null;
+  valid_from: string;
+  valid_to: string | null;
 }): GridNode {
   return {
     id: r.id,
@@ -150,6 +162,10 @@ export function toGridNode(r: {
     name: r.name,
     code: r.code,
     childCount: Number(r.child_count ?? 0),
+    scheme: r.scheme,
+    level: r.level,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
     hasGeometry: r.has_geometry,
     lng: r.lng,
     lat: r.lat,

@@ -1,24 +1,34 @@
 import {
+  CloseGridBody,
+  CreateGridBody,
   Dashboard,
+  GridChange,
   GridDetail,
+  GridHistory,
   GridListQuery,
   GridNode,
   IdParam,
+  MergeGridBody,
+  MoveGridBody,
   Page,
   RenameGridBody,
+  SchemeSummary,
+  SplitGridBody,
 } from '@wangge/shared';
+import { Type } from 'typebox';
 import { sql } from 'kysely';
-import { appendAudit, escapeLike } from '../audit/audit.service.ts';
+import { escapeLike } from '../audit/audit.service.ts';
 import { assertGridsInScope, inScope } from '../auth/scope.ts';
 import { actorOf, principalOf, type App } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { withErrors } from '../http.ts';
 import { visibleUsers } from '../user/user.repository.ts';
 import { gridNodeColumns, toGridNode } from './grid.repository.ts';
+import { GridService } from './grid.service.ts';
 
 export async function gridRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
   const tags = ['grid'];
+  const grids = new GridService(db, app.ctx.config.timeZone);
 
   app.get(
     '/api/grids',
@@ -105,6 +115,26 @@ export async function gridRoutes(app: App): Promise<void> {
     },
   );
 
+  const node = async (id: number) =>
+    toGridNode(await gridNodeColumns(db).where('g.id', '=', id).executeTakeFirstOrThrow());
+
+  app.post(
+    '/api/grids',
+    {
+      schema: {
+        tags,
+        summary: '新建网格（编码留空则自动生成）',
+        body: CreateGridBody,
+        response: withErrors({ 201: GridNode }),
+      },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request, reply) => {
+      const id = await grids.create(principalOf(request), actorOf(request), request.body);
+      return reply.status(201).send(await node(id));
+    },
+  );
+
   app.patch(
     '/api/grids/:id',
     {
@@ -118,34 +148,100 @@ export async function gridRoutes(app: App): Promise<void> {
       config: { permissions: ['grid.write'] },
     },
     async (request) => {
-      const principal = principalOf(request);
-      return db.transaction().execute(async (trx) => {
-        await assertGridsInScope(trx, principal, [request.params.id]);
-        const before = await trx
-          .selectFrom('grid_node')
-          .select(['name'])
-          .where('id', '=', request.params.id)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
-        const name = request.body.name.trim();
-        if (!name) throw new AppError('VALIDATION_FAILED', undefined, { name: '不能为空' });
-        await trx
-          .updateTable('grid_node')
-          .set({ name, updated_at: new Date() })
-          .where('id', '=', request.params.id)
-          .execute();
-        await appendAudit(trx, actorOf(request), {
-          action: 'grid.rename',
-          targetType: 'grid',
-          targetId: request.params.id,
-          before,
-          after: { name },
-        });
-        return toGridNode(
-          await gridNodeColumns(trx).where('g.id', '=', request.params.id).executeTakeFirstOrThrow(),
-        );
-      });
+      await grids.rename(principalOf(request), actorOf(request), request.params.id, request.body);
+      return node(request.params.id);
     },
+  );
+
+  app.post(
+    '/api/grids/:id/move',
+    {
+      schema: {
+        tags,
+        summary: '调整上级（编码随之更新）',
+        params: IdParam,
+        body: MoveGridBody,
+        response: withErrors({ 200: GridNode }),
+      },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request) => {
+      await grids.move(principalOf(request), actorOf(request), request.params.id, request.body);
+      return node(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/grids/:id/split',
+    {
+      schema: {
+        tags,
+        summary: '拆分网格',
+        params: IdParam,
+        body: SplitGridBody,
+        response: withErrors({ 200: GridChange }),
+      },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request) => grids.split(principalOf(request), actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/grids/merge',
+    {
+      schema: { tags, summary: '合并网格', body: MergeGridBody, response: withErrors({ 200: GridChange }) },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request) => grids.merge(principalOf(request), actorOf(request), request.body),
+  );
+
+  app.post(
+    '/api/grids/:id/close',
+    {
+      schema: {
+        tags,
+        summary: '撤销网格',
+        params: IdParam,
+        body: CloseGridBody,
+        response: withErrors({ 200: GridChange }),
+      },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request) => grids.close(principalOf(request), actorOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/grids/:id/history',
+    {
+      schema: {
+        tags,
+        summary: '网格沿革：变更记录、拆分合并的前后关系',
+        params: IdParam,
+        response: withErrors({ 200: GridHistory }),
+      },
+      config: { permissions: ['grid.read'] },
+    },
+    async (request) => grids.history(principalOf(request), request.params.id),
+  );
+
+  app.get(
+    '/api/schemes',
+    {
+      schema: {
+        tags,
+        summary: '网格方案（层级模板）',
+        response: withErrors({ 200: Type.Array(SchemeSummary) }),
+      },
+      config: { permissions: ['grid.read'] },
+    },
+    async () =>
+      (await db.selectFrom('scheme').selectAll().orderBy('code').execute()).map((s) => ({
+        key: s.key,
+        code: s.code,
+        name: s.name,
+        nameEn: s.name_en,
+        definition: s.definition,
+      })),
   );
 
   app.get(

@@ -10,6 +10,10 @@ export const GridNode = Type.Object({
   name: Type.String(),
   code: Type.Union([Type.String(), Type.Null()]),
   childCount: Type.Integer(),
+  scheme: Type.Union([Type.String(), Type.Null()]),
+  level: Type.Union([Type.Integer(), Type.Null()]),
+  validFrom: Type.String({ format: 'date' }),
+  validTo: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   hasGeometry: Type.Boolean(),
   lng: Type.Union([Type.Number(), Type.Null()]),
   lat: Type.Union([Type.Number(), Type.Null()]),
@@ -32,8 +36,108 @@ export const GridDetail = Type.Intersect([
   }),
 ]);
 
+const Name = () => Type.String({ minLength: 1, maxLength: LIMITS.gridNameMax });
+const Code = () => Type.String({ minLength: 1, maxLength: 40 });
+const EffectiveDate = () =>
+  Type.Optional(Type.String({ format: 'date', description: '生效日期（默认今天，不得晚于今天）' }));
+
+export const CreateGridBody = Type.Object({
+  parentId: Type.Union([Id(), Type.Null()]),
+  kind: Type.String({ minLength: 1, maxLength: 40 }),
+  name: Name(),
+  code: Type.Optional(Type.Union([Code(), Type.Null()], { description: '留空则按方案规则自动生成' })),
+  scheme: Type.Optional(Type.String({ maxLength: 40, description: '新建网格树（根节点）时必填' })),
+  effectiveDate: EffectiveDate(),
+});
+export type CreateGridBody = Static<typeof CreateGridBody>;
+
 export const RenameGridBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 60 }),
+  name: Name(),
+  effectiveDate: EffectiveDate(),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type RenameGridBody = Static<typeof RenameGridBody>;
+
+export const MoveGridBody = Type.Object({
+  parentId: Id(),
+  code: Type.Optional(Code()),
+  effectiveDate: EffectiveDate(),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type MoveGridBody = Static<typeof MoveGridBody>;
+
+export const SplitGridBody = Type.Object({
+  parts: Type.Array(
+    Type.Object({ name: Name(), code: Type.Optional(Code()), geometry: Type.Optional(Type.Unknown()) }),
+    { minItems: 2, maxItems: 50 },
+  ),
+  /** Child id → index of the part it goes to; children not listed go by location, else to the first part. */
+  assign: Type.Optional(
+    Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 0, maximum: 49 })),
+  ),
+  effectiveDate: EffectiveDate(),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type SplitGridBody = Static<typeof SplitGridBody>;
+
+export const MergeGridBody = Type.Object({
+  ids: Type.Array(Id(), { minItems: 2, maxItems: 50, uniqueItems: true }),
+  name: Name(),
+  code: Type.Optional(Code()),
+  effectiveDate: EffectiveDate(),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type MergeGridBody = Static<typeof MergeGridBody>;
+
+export const CloseGridBody = Type.Object({
+  effectiveDate: EffectiveDate(),
+  cascade: Type.Optional(Type.Boolean({ description: '一并撤销全部下级' })),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type CloseGridBody = Static<typeof CloseGridBody>;
+
+export const GridRef = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  code: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.Union([Type.Literal('split'), Type.Literal('merge')]),
+  effectiveDate: Type.String({ format: 'date' }),
+});
+
+export const GridHistory = Type.Object({
+  events: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      kind: Type.String(),
+      effectiveDate: Type.String({ format: 'date' }),
+      before: Type.Unknown(),
+      after: Type.Unknown(),
+      note: Type.Union([Type.String(), Type.Null()]),
+      actorId: Type.Union([Type.Integer(), Type.Null()]),
+      at: Type.String({ format: 'date-time' }),
+    }),
+  ),
+  predecessors: Type.Array(GridRef),
+  successors: Type.Array(GridRef),
+});
+export type GridHistory = Static<typeof GridHistory>;
+
+export const GridChange = Type.Object({
+  /** The nodes created by the operation (split parts, merge result). */
+  created: Type.Array(Type.Integer()),
+  /** The nodes closed by it. */
+  closed: Type.Array(Type.Integer()),
+  /** Duty assignments ended because their node closed. */
+  dutiesEnded: Type.Integer(),
+});
+export type GridChange = Static<typeof GridChange>;
+
+export const SchemeSummary = Type.Object({
+  key: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  nameEn: Type.String(),
+  definition: Type.Unknown(),
 });
 
 export const Dashboard = Type.Object({
