@@ -6,6 +6,7 @@
  * Progress goes to stderr, so stdout is machine-readable.
  */
 import { appStart } from './bench/app-start.ts';
+import { gridLookup } from './bench/grid-lookup.ts';
 
 export interface Figure {
   bench: string;
@@ -20,7 +21,7 @@ export interface Benchmark {
   run(): Promise<Figure[]>;
 }
 
-const benchmarks: Benchmark[] = [appStart];
+const benchmarks: Benchmark[] = [appStart, gridLookup];
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -20,6 +20,7 @@ import type { Database } from './db/database.ts';
 import { AppError, installErrorHandler } from './errors.ts';
 import { gridRoutes } from './grid/grid.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { LocatorService } from './grid/locator.service.ts';
 import { roleRoutes } from './role/role.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { SettingsService } from './settings/settings.service.ts';
@@ -78,6 +79,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     hasher,
     settings,
     auth: new AuthService(database.db, config, settings, hasher),
+    locator: new LocatorService(database.db),
     version: VERSION,
   };
   app.decorate('ctx', ctx);

@@ -17,6 +17,7 @@ import type { FieldCipher } from './crypto.ts';
 import type { Engine } from './db/database.ts';
 import type { DB } from './db/types.ts';
 import type { SettingsService } from './settings/settings.service.ts';
+import type { LocatorService } from './grid/locator.service.ts';
 
 /** Shared services, built once in buildApp and reachable from every route as `app.ctx`. */
 export interface AppContext {
@@ -27,6 +28,8 @@ export interface AppContext {
   hasher: PasswordHasher;
   settings: SettingsService;
   auth: AuthService;
+  /** Point-to-grid lookup, shared by every module that locates reports. */
+  locator: LocatorService;
   version: string;
 }
 

@@ -1,4 +1,5 @@
 import { checkCode, SCHEMES } from '@wangge/shared';
+import gcoord from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
 import { buildUser, createTestApp, login, type TestApp } from '../../test/factories.ts';
@@ -299,6 +300,19 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
         .executeTakeFirstOrThrow();
       expect(duty).toMatchObject({ node_id: village.id, valid_to: '2026-11-01' });
 
+      // Point-to-grid: a point in the second square is in the second part; the same point given in
+      // GCJ-02 (as an AMap picker sends it) lands there too.
+      const located = (
+        await call('GET', `/api/grids/locate?lng=120.02&lat=30.507&rootId=${county.id}`)
+      ).json();
+      expect(located.hits.map((h: { id: number }) => h.id)).toEqual([west]);
+      expect(located.hits[0].ancestors.map((a: { id: number }) => a.id)).toEqual([county.id, townA.id]);
+      const [gx, gy] = gcoord.transform([120.02, 30.507], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+      const viaGcj = (await call('GET', `/api/grids/locate?lng=${gx}&lat=${gy}&crs=gcj02`)).json();
+      expect(viaGcj.hits.map((h: { id: number }) => h.id)).toContain(west);
+      expect(viaGcj.lng).toBeCloseTo(120.02, 5);
+      expect((await call('GET', '/api/grids/locate?lng=10&lat=10')).json().hits).toEqual([]);
+
       const renameClosed = await call('PATCH', `/api/grids/${village.id}`, { name: 'x' });
       expect(renameClosed.json().error.code).toBe('GRID_CLOSED');
       village = eastNode;
@@ -319,6 +333,11 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
       expect(
         (await call('GET', `/api/grids?parentId=${townA.id}`)).json().items.map((n: { id: number }) => n.id),
       ).toEqual([merged]);
+      // The lookup index was rebuilt: the same point now lands in the merged grid.
+      const located = (
+        await call('GET', `/api/grids/locate?lng=120.02&lat=30.507&rootId=${county.id}`)
+      ).json();
+      expect(located.hits.map((h: { id: number }) => h.id)).toEqual([merged]);
       village = node;
     });
 

@@ -8,6 +8,8 @@ import {
   GridListQuery,
   GridNode,
   IdParam,
+  LocateQuery,
+  LocateResult,
   MergeGridBody,
   MoveGridBody,
   Page,
@@ -24,11 +26,12 @@ import { withErrors } from '../http.ts';
 import { visibleUsers } from '../user/user.repository.ts';
 import { gridNodeColumns, toGridNode } from './grid.repository.ts';
 import { GridService } from './grid.service.ts';
+import { toWgs84 } from './locator.service.ts';
 
 export async function gridRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
   const tags = ['grid'];
-  const grids = new GridService(db, app.ctx.config.timeZone);
+  const grids = new GridService(db, app.ctx.config.timeZone, () => app.ctx.locator.invalidate());
 
   app.get(
     '/api/grids',
@@ -112,6 +115,63 @@ export async function gridRoutes(app: App): Promise<void> {
         ancestors: ancestors.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
         geometry: row.geometry ?? null,
       };
+    },
+  );
+
+  app.get(
+    '/api/grids/locate',
+    {
+      schema: {
+        tags,
+        summary: '坐标定位到网格：返回包含该点的最深层网格（每棵网格树一个）',
+        querystring: LocateQuery,
+        response: withErrors({ 200: LocateResult }),
+      },
+      config: { permissions: ['grid.read'] },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const [lng, lat] = toWgs84(request.query.lng, request.query.lat, request.query.crs ?? 'wgs84');
+      const roots = request.query.rootId
+        ? [request.query.rootId]
+        : [
+            ...new Set(
+              (
+                await db
+                  .selectFrom('grid_node')
+                  .select('root_id')
+                  .where('id', 'in', principal.scopes.length ? principal.scopes.map((s) => s.id) : [0])
+                  .execute()
+              ).map((r) => r.root_id),
+            ),
+          ];
+      const found = (await Promise.all(roots.map((root) => app.ctx.locator.locate(root, lng, lat)))).filter(
+        (id): id is number => id !== null,
+      );
+      const rows = found.length
+        ? await gridNodeColumns(db)
+            .where('g.id', 'in', found)
+            .where((eb) => inScope(eb.ref('g.path'), principal.scopePaths))
+            .execute()
+        : [];
+      const hits = await Promise.all(
+        rows.map(async (row) => {
+          const ids = row.path.split('/').filter(Boolean).map(Number).slice(0, -1);
+          const ancestors = ids.length
+            ? await db
+                .selectFrom('grid_node')
+                .select(['id', 'name', 'kind', 'depth'])
+                .where('id', 'in', ids)
+                .orderBy('depth')
+                .execute()
+            : [];
+          return {
+            ...toGridNode(row),
+            ancestors: ancestors.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
+          };
+        }),
+      );
+      return { lng, lat, hits };
     },
   );
 

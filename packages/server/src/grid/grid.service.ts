@@ -70,7 +70,16 @@ export class GridService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly timeZone: string,
+    /** Called after every committed change, e.g. to drop point-to-grid indexes. */
+    private readonly onChange: () => void = () => undefined,
   ) {}
+
+  /** Runs a change in a transaction and reports it once committed. */
+  private async change<T>(fn: (trx: Executor) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction().execute(fn);
+    this.onChange();
+    return result;
+  }
 
   async scheme(db: Executor, key: string | null): Promise<Scheme | null> {
     if (!key) return null;
@@ -228,7 +237,7 @@ export class GridService {
 
   async create(principal: Principal, actor: Actor, body: CreateGridBody): Promise<number> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
-    return this.db.transaction().execute(async (trx) => {
+    return this.change(async (trx) => {
       let parent: NodeRow | null = null;
       if (body.parentId !== null) {
         parent = (await this.lockNodes(trx, principal, [body.parentId]))[0]!;
@@ -274,7 +283,7 @@ export class GridService {
 
   async rename(principal: Principal, actor: Actor, id: number, body: RenameGridBody): Promise<void> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
-    await this.db.transaction().execute(async (trx) => {
+    await this.change(async (trx) => {
       const [node] = await this.lockNodes(trx, principal, [id]);
       const name = body.name.trim();
       if (!name) throw new AppError('VALIDATION_FAILED', undefined, { name: '不能为空' });
@@ -390,7 +399,7 @@ export class GridService {
 
   async move(principal: Principal, actor: Actor, id: number, body: MoveGridBody): Promise<void> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
-    await this.db.transaction().execute(async (trx) => {
+    await this.change(async (trx) => {
       const [node, parent] = await this.lockNodes(trx, principal, [id, body.parentId]);
       if (node!.parent_id === parent!.id && body.code === undefined) return;
       await this.relocate(trx, actor, node!, parent!, body.code, effectiveDate, body.note, new Set());
@@ -450,7 +459,7 @@ export class GridService {
     const facts = body.parts.map((p, i) =>
       p.geometry === undefined ? null : geometryFacts(p.geometry, `parts/${i}/geometry`),
     );
-    return this.db.transaction().execute(async (trx) => {
+    return this.change(async (trx) => {
       const [node] = await this.lockNodes(trx, principal, [id]);
       if (node!.parent_id === null)
         throw new AppError('VALIDATION_FAILED', undefined, { id: '根节点不能拆分' });
@@ -543,7 +552,7 @@ export class GridService {
 
   async merge(principal: Principal, actor: Actor, body: MergeGridBody): Promise<GridChange> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
-    return this.db.transaction().execute(async (trx) => {
+    return this.change(async (trx) => {
       const nodes = await this.lockNodes(trx, principal, body.ids);
       const parentId = nodes[0]!.parent_id;
       if (parentId === null || nodes.some((n) => n.parent_id !== parentId || n.kind !== nodes[0]!.kind)) {
@@ -605,7 +614,7 @@ export class GridService {
 
   async close(principal: Principal, actor: Actor, id: number, body: CloseGridBody): Promise<GridChange> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
-    return this.db.transaction().execute(async (trx) => {
+    return this.change(async (trx) => {
       const [node] = await this.lockNodes(trx, principal, [id]);
       const descendants = await trx
         .selectFrom('grid_node')

@@ -132,6 +132,33 @@ export const GridChange = Type.Object({
 });
 export type GridChange = Static<typeof GridChange>;
 
+export const LocateQuery = Type.Object({
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  crs: Type.Optional(
+    Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
+      description: '输入坐标系：wgs84（默认，含 CGCS2000）、gcj02（高德、腾讯）、bd09（百度）',
+    }),
+  ),
+  rootId: Type.Optional(Id()),
+});
+export type LocateQuery = Static<typeof LocateQuery>;
+
+export const LocateResult = Type.Object({
+  /** The point in WGS84 after conversion. */
+  lng: Type.Number(),
+  lat: Type.Number(),
+  /** The deepest grid holding the point, one per tree in the caller's scope. */
+  hits: Type.Array(
+    Type.Intersect([
+      GridNode,
+      Type.Object({
+        ancestors: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), kind: Type.String() })),
+      }),
+    ]),
+  ),
+});
+
 export const SchemeSummary = Type.Object({
   key: Type.String(),
   code: Type.String(),
