@@ -21,6 +21,8 @@ import { AppError, installErrorHandler } from './errors.ts';
 import { gridRoutes } from './grid/grid.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { LocatorService } from './grid/locator.service.ts';
+import { JobService } from './job/job.service.ts';
+import { jobRoutes } from './job/job.routes.ts';
 import { roleRoutes } from './role/role.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { SettingsService } from './settings/settings.service.ts';
@@ -80,6 +82,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     settings,
     auth: new AuthService(database.db, config, settings, hasher),
     locator: new LocatorService(database.db),
+    jobs: new JobService(database.db),
     version: VERSION,
   };
   app.decorate('ctx', ctx);
@@ -132,6 +135,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     app.swagger(),
   );
 
+  await ctx.jobs.recover();
   installAuthHooks(app);
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -140,6 +144,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   await app.register(auditRoutes);
   await app.register(settingsRoutes);
   await app.register(gridRoutes);
+  await app.register(jobRoutes);
 
   const webDist =
     config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;

@@ -18,6 +18,7 @@ import type { Engine } from './db/database.ts';
 import type { DB } from './db/types.ts';
 import type { SettingsService } from './settings/settings.service.ts';
 import type { LocatorService } from './grid/locator.service.ts';
+import type { JobService } from './job/job.service.ts';
 
 /** Shared services, built once in buildApp and reachable from every route as `app.ctx`. */
 export interface AppContext {
@@ -30,6 +31,8 @@ export interface AppContext {
   auth: AuthService;
   /** Point-to-grid lookup, shared by every module that locates reports. */
   locator: LocatorService;
+  /** Background jobs with progress (imports). */
+  jobs: JobService;
   version: string;
 }
 

@@ -5,9 +5,17 @@ import { buildApp } from './app.ts';
 import { verifyAuditChain, purgeExpiredAudit } from './audit/audit.service.ts';
 import { prepare, resetDatabase } from './bootstrap.ts';
 import { ConfigError, parseConfig } from './config.ts';
+import { importDivisions } from './grid/divisions.import.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+/** `--name=value` or `--name value`. */
+function option(name: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -25,6 +33,29 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result));
     await database.close();
     process.exit(result.ok ? 0 : 1);
+  }
+  if (args.has('--import-divisions')) {
+    const scope = { province: option('province'), city: option('city'), county: option('county') };
+    const started = performance.now();
+    const result = await importDivisions(database.db, {
+      scope: Object.fromEntries(Object.entries(scope).filter(([, v]) => v)),
+      actor: { id: null, name: 'cli', ip: null, userAgent: null },
+      timeZone: config.timeZone,
+      progress: (done, total, message) => {
+        const pct = total ? Math.floor((done / total) * 100) : 0;
+        const bar = '█'.repeat(Math.floor(pct / 4)).padEnd(25, '░');
+        process.stderr.write(
+          `\r  ${bar} ${String(pct).padStart(3)}%  ${done}/${total || '?'}  ${message}        `,
+        );
+      },
+    });
+    process.stderr.write('\n');
+    console.log(
+      `  行政区划导入完成 (imported) in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `新增 ${result.added}，更名 ${result.renamed}，撤销 ${result.closed}，未变 ${result.unchanged}`,
+    );
+    await database.close();
+    return;
   }
   if (args.has('--no-listen')) {
     await database.close();

@@ -46,8 +46,11 @@ const RANGES: Record<string, [number, number]> = {
   street: [1, 99],
   town: [100, 199],
   township: [200, 399],
+  // Development zones, farms, airports and the like (GB/T 10114 uses 400 and up).
+  special_zone: [400, 999],
   community: [1, 199],
   village: [200, 399],
+  special_area: [400, 999],
 };
 
 /** The length of the parent's code each administrative rule expects. */
@@ -102,7 +105,7 @@ export function checkCode(code: string, ctx: CodeContext): CodeProblem[] {
   const problems: CodeProblem[] = [];
   // A tree may start at any level (a township's own safety net starts at its town), so a root is
   // checked by format and range only; below a parent the code must extend the parent's.
-  if (ctx.parentCode !== null) {
+  if (ctx.parentCode !== null && /^\d+$/.test(ctx.parentCode)) {
     const expected = PARENT_LENGTH[ctx.rule];
     if (expected && ctx.parentCode.length !== expected) problems.push('parent_prefix');
     else if (!code.startsWith(ctx.parentCode)) problems.push('parent_prefix');
@@ -137,6 +140,12 @@ function sequenceOf(code: string, ctx: CodeContext): number {
  * Returns null when the range is full or the rule has no sequence (free, admin6 roots).
  */
 export function nextCode(ctx: CodeContext, siblingCodes: Iterable<string>): string | null {
+  if (ctx.rule === 'admin2') {
+    // Provinces: 11–82 in GB/T 2260; the parent (the country) has no numeric code.
+    const used = new Set(siblingCodes);
+    for (let n = 11; n <= 99; n++) if (!used.has(String(n))) return String(n);
+    return null;
+  }
   if (!ctx.parentCode) return null;
   if (ctx.rule !== 'seq2' && ctx.rule !== 'seq3' && !/^\d+$/.test(ctx.parentCode)) return null;
   const used = new Set(siblingCodes);

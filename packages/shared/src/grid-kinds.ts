@@ -1,12 +1,15 @@
 /** Node kinds used by the shipped schemes. Schemes name these; labels are for display. */
 export const GRID_KINDS = {
+  country: { zh: '国家', en: 'Country' },
   province: { zh: '省', en: 'Province' },
   city: { zh: '市', en: 'City' },
   county: { zh: '县（区）', en: 'County' },
   street: { zh: '街道', en: 'Subdistrict' },
   town: { zh: '镇', en: 'Town' },
   township: { zh: '乡', en: 'Township' },
+  special_zone: { zh: '乡级特殊区域', en: 'Special township-level area' },
   community: { zh: '社区', en: 'Community' },
+  special_area: { zh: '村级特殊区域', en: 'Special village-level area' },
   village: { zh: '行政村', en: 'Village' },
   base_grid: { zh: '基础网格', en: 'Base grid' },
   compound: { zh: '小区', en: 'Compound' },

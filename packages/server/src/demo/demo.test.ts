@@ -57,7 +57,7 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
     const count = (kind: string) => nodes.filter((n) => n.kind === kind).length;
     expect(count('county')).toBe(1);
     expect(count('street') + count('town') + count('township')).toBe(15);
-    expect(count('community') + count('village')).toBe(218);
+    expect(count('community') + count('village') + count('special_area')).toBe(218);
     expect(count('base_grid')).toBeGreaterThan(218 * 2 - 1);
     for (const n of nodes) {
       if (!n.parent_id) continue;

@@ -86,15 +86,16 @@ export async function readCounty(countyCode: string): Promise<CountyDivisions> {
   return { province, city, county, townships, villages };
 }
 
-/** GB/T 10114 township type from the 3-digit part of a 9-digit code: 001–099 street, 100–199 town, 200–399 township. */
-export function townshipKind(code9: string): 'street' | 'town' | 'township' {
+/** GB/T 10114 township type from the 3-digit part of a 9-digit code: 001–099 street, 100–199 town, 200–399 township, 400+ special area. */
+export function townshipKind(code9: string): 'street' | 'town' | 'township' | 'special_zone' {
   const n = Number(code9.slice(6, 9));
-  return n < 100 ? 'street' : n < 200 ? 'town' : 'township';
+  return n < 100 ? 'street' : n < 200 ? 'town' : n < 400 ? 'township' : 'special_zone';
 }
 
-/** Statistical division code: residents' committees 001–199, villages 200–399. */
-export function villageKind(code12: string): 'community' | 'village' {
-  return Number(code12.slice(9, 12)) < 200 ? 'community' : 'village';
+/** Statistical division code: residents' committees 001–199, villages 200–399, 400+ special areas (farms, work zones). */
+export function villageKind(code12: string): 'community' | 'village' | 'special_area' {
+  const n = Number(code12.slice(9, 12));
+  return n < 200 ? 'community' : n < 400 ? 'village' : 'special_area';
 }
 
 /** Short display name: "苕秀社区居委会" → "苕秀社区", "大竹园村委会" → "大竹园村". */

@@ -29,9 +29,20 @@ export interface NewGridNodeInBatch extends Omit<NewGridNode, 'parentId'> {
  * table's sequence first, so paths are computed here and every row is written exactly once.
  * Returns the new id of every batch key.
  */
+/** What a child needs from its parent: path, depth, tree, scheme and level. */
+export interface ParentInfo {
+  path: string;
+  depth: number;
+  root_id: number;
+  scheme: string | null;
+  level: number | null;
+}
+
 export async function insertGridNodes(
   db: Executor,
   nodes: NewGridNodeInBatch[],
+  /** Parents the caller already knows (by id), so they need not be read again. */
+  knownParents?: ReadonlyMap<number, ParentInfo>,
 ): Promise<Map<string, number>> {
   const result = new Map<string, number>();
   if (nodes.length === 0) return result;
@@ -39,11 +50,12 @@ export async function insertGridNodes(
     id: number;
   }>`select nextval(pg_get_serial_sequence('grid_node', 'id'))::integer as id
     from generate_series(1, ${nodes.length})`.execute(db);
-  const outsideIds = [...new Set(nodes.flatMap((n) => (n.parent && 'id' in n.parent ? [n.parent.id] : [])))];
-  const known = new Map<
-    number,
-    { path: string; depth: number; root_id: number; scheme: string | null; level: number | null }
-  >();
+  const known = new Map<number, ParentInfo>(knownParents ?? []);
+  const outsideIds = [
+    ...new Set(
+      nodes.flatMap((n) => (n.parent && 'id' in n.parent && !known.has(n.parent.id) ? [n.parent.id] : [])),
+    ),
+  ];
   if (outsideIds.length) {
     const rows = await db
       .selectFrom('grid_node')
@@ -78,7 +90,7 @@ export async function insertGridNodes(
       path,
       depth,
       geometry_source: n.geometrySource ?? null,
-      ...(n.validFrom ? { valid_from: n.validFrom } : {}),
+      valid_from: n.validFrom ?? null,
       kind: n.kind,
       name: n.name,
       code: n.code,
@@ -91,11 +103,26 @@ export async function insertGridNodes(
       lat: n.center?.[1] ?? null,
     };
   });
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('grid_node')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  // One statement per chunk with a column array per field (unnest), so a chunk of thousands of
+  // rows costs one parse and a fixed number of parameters.
+  for (let i = 0; i < rows.length; i += 5000) {
+    const part = rows.slice(i, i + 5000);
+    const col = <T>(pick: (r: (typeof rows)[number]) => T) => part.map(pick);
+    await sql`
+      insert into grid_node (id, parent_id, root_id, scheme, level, path, depth, geometry_source, valid_from,
+        kind, name, code, geometry, min_lng, min_lat, max_lng, max_lat, lng, lat)
+      select id, parent_id, root_id, scheme, level, path, depth, geometry_source, coalesce(valid_from, current_date),
+        kind, name, code, geometry, min_lng, min_lat, max_lng, max_lat, lng, lat
+      from unnest(
+        ${col((r) => r.id)}::integer[], ${col((r) => r.parent_id)}::integer[], ${col((r) => r.root_id)}::integer[],
+        ${col((r) => r.scheme)}::text[], ${col((r) => r.level)}::integer[], ${col((r) => r.path)}::text[],
+        ${col((r) => r.depth)}::integer[], ${col((r) => r.geometry_source)}::text[], ${col((r) => r.valid_from)}::date[],
+        ${col((r) => r.kind)}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.code)}::text[],
+        ${col((r) => r.geometry)}::jsonb[], ${col((r) => r.min_lng)}::float8[], ${col((r) => r.min_lat)}::float8[],
+        ${col((r) => r.max_lng)}::float8[], ${col((r) => r.max_lat)}::float8[], ${col((r) => r.lng)}::float8[],
+        ${col((r) => r.lat)}::float8[]
+      ) as t(id, parent_id, root_id, scheme, level, path, depth, geometry_source, valid_from,
+        kind, name, code, geometry, min_lng, min_lat, max_lng, max_lat, lng, lat)`.execute(db);
   }
   return result;
 }

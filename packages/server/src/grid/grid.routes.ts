@@ -7,7 +7,9 @@ import {
   GridHistory,
   GridListQuery,
   GridNode,
+  DivisionImportBody,
   IdParam,
+  JobStarted,
   LocateQuery,
   LocateResult,
   MergeGridBody,
@@ -27,6 +29,8 @@ import { visibleUsers } from '../user/user.repository.ts';
 import { gridNodeColumns, toGridNode } from './grid.repository.ts';
 import { GridService } from './grid.service.ts';
 import { toWgs84 } from './locator.service.ts';
+import { importDivisions } from './divisions.import.ts';
+import { AppError } from '../errors.ts';
 
 export async function gridRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
@@ -172,6 +176,44 @@ export async function gridRoutes(app: App): Promise<void> {
         }),
       );
       return { lng, lat, hits };
+    },
+  );
+
+  app.post(
+    '/api/grids/import/divisions',
+    {
+      schema: {
+        tags,
+        summary: '导入全国行政区划（全部或指定省、市、县），可重复执行；返回后台任务编号',
+        body: DivisionImportBody,
+        response: withErrors({ 202: JobStarted }),
+      },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (!principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
+        throw new AppError('OUT_OF_SCOPE', '只有管辖整个网格树的管理员才能导入行政区划');
+      }
+      const actor = actorOf(request);
+      const scope = request.body;
+      const jobId = await app.ctx.jobs.start('grid.import.divisions', scope, actor, async (progress) => {
+        const result = await importDivisions(db, {
+          scope,
+          actor,
+          timeZone: app.ctx.config.timeZone,
+          progress,
+        });
+        app.ctx.locator.invalidate();
+        // The importing administrator sees the divisions tree from now on.
+        await db
+          .insertInto('user_scope')
+          .values({ user_id: principal.userId, grid_id: result.rootId })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        return result;
+      });
+      return reply.status(202).send({ jobId });
     },
   );
 

@@ -159,6 +159,29 @@ export const LocateResult = Type.Object({
   ),
 });
 
+export const Job = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  status: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  done: Type.Integer(),
+  total: Type.Union([Type.Integer(), Type.Null()]),
+  message: Type.Union([Type.String(), Type.Null()]),
+  params: Type.Unknown(),
+  result: Type.Unknown(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type Job = Static<typeof Job>;
+
+export const DivisionImportBody = Type.Object({
+  province: Type.Optional(Type.String({ pattern: '^[0-9]{2}$', description: '省级代码（2 位）' })),
+  city: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: '地市代码（4 位）' })),
+  county: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: '区县代码（6 位）' })),
+});
+
+export const JobStarted = Type.Object({ jobId: Type.Integer() });
+
 export const SchemeSummary = Type.Object({
   key: Type.String(),
   code: Type.String(),

@@ -1,0 +1,33 @@
+import { IdParam, Job } from '@wangge/shared';
+import { principalOf, type App } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { withErrors } from '../http.ts';
+
+export async function jobRoutes(app: App): Promise<void> {
+  app.get(
+    '/api/jobs/:id',
+    {
+      schema: {
+        tags: ['system'],
+        summary: '后台任务进度',
+        params: IdParam,
+        response: withErrors({ 200: Job }),
+      },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request) => {
+      const job = await app.ctx.jobs.get(request.params.id);
+      const principal = principalOf(request);
+      const row = await app.ctx.db
+        .selectFrom('job')
+        .select('created_by')
+        .where('id', '=', job.id)
+        .executeTakeFirstOrThrow();
+      // Jobs are deployment-wide work: their starter, or anyone whose scope covers a whole tree.
+      if (row.created_by !== principal.userId && !principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
+        throw new AppError('OUT_OF_SCOPE');
+      }
+      return job;
+    },
+  );
+}
