@@ -122,7 +122,12 @@ export const gridLookup: Benchmark = {
     }
     samples.sort();
     return [
-      { bench: 'grid.lookup.bulk', value: count / oursSeconds, unit: 'points/s', baseline: count / bareSeconds },
+      {
+        bench: 'grid.lookup.bulk',
+        value: count / oursSeconds,
+        unit: 'points/s',
+        baseline: count / bareSeconds,
+      },
       { bench: 'grid.lookup.single_p99', value: samples[Math.floor(samples.length * 0.99)]!, unit: 'µs' },
     ];
   },

@@ -12,3 +12,4 @@ export * from './schemas/common.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/admin.ts';
 export * from './schemas/grid.ts';
+export * from './schemas/duty.ts';

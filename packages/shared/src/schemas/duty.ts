@@ -1,0 +1,132 @@
+import { Type, type Static } from 'typebox';
+import { LIMITS } from '../constants.ts';
+import { Id, PageQuery } from './common.ts';
+
+const DateString = () => Type.String({ format: 'date' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Person = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  phoneMasked: Type.Union([Type.String(), Type.Null()]),
+  organisation: Type.Union([Type.String(), Type.Null()]),
+  userId: Type.Union([Type.Integer(), Type.Null()]),
+  activeDuties: Type.Integer(),
+});
+export type Person = Static<typeof Person>;
+
+export const PersonListQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({ q: Type.Optional(Type.String({ maxLength: LIMITS.searchMax })) }),
+]);
+export type PersonListQuery = Static<typeof PersonListQuery>;
+
+export const CreatePersonBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: LIMITS.displayNameMax }),
+  phone: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+  organisation: Type.Optional(Type.Union([Type.String({ maxLength: 60 }), Type.Null()])),
+  userId: Type.Optional(Type.Union([Id(), Type.Null()])),
+});
+export type CreatePersonBody = Static<typeof CreatePersonBody>;
+
+export const Duty = Type.Object({
+  id: Type.Integer(),
+  personId: Type.Integer(),
+  personName: Type.String(),
+  phoneMasked: Type.Union([Type.String(), Type.Null()]),
+  nodeId: Type.Integer(),
+  nodeName: Type.String(),
+  nodeCode: Type.Union([Type.String(), Type.Null()]),
+  role: Type.String(),
+  roleName: Type.String(),
+  validFrom: DateString(),
+  validTo: Nullable(DateString()),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+export type Duty = Static<typeof Duty>;
+
+export const AssignDutyBody = Type.Object({
+  personId: Id(),
+  nodeId: Id(),
+  role: Type.String({ minLength: 1, maxLength: 40 }),
+  validFrom: Type.Optional(DateString()),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type AssignDutyBody = Static<typeof AssignDutyBody>;
+
+export const EndDutyBody = Type.Object({
+  validTo: Type.Optional(DateString()),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type EndDutyBody = Static<typeof EndDutyBody>;
+
+export const HandoverBody = Type.Object({
+  toPersonId: Id(),
+  date: Type.Optional(DateString()),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+});
+export type HandoverBody = Static<typeof HandoverBody>;
+
+export const DutyListQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    nodeId: Type.Optional(Id()),
+    personId: Type.Optional(Id()),
+    /** Include the whole subtree of nodeId (the roster), not only the node itself. */
+    subtree: Type.Optional(Type.Boolean()),
+    /** Include ended assignments (history). */
+    history: Type.Optional(Type.Boolean()),
+  }),
+]);
+export type DutyListQuery = Static<typeof DutyListQuery>;
+
+export const GapQuery = Type.Intersect([PageQuery, Type.Object({ nodeId: Id() })]);
+export type GapQuery = Static<typeof GapQuery>;
+
+export const OverloadQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({ nodeId: Id(), max: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 3 })) }),
+]);
+export type OverloadQuery = Static<typeof OverloadQuery>;
+
+export const GapItem = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  code: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.String(),
+  path: Type.Array(Type.String()),
+});
+
+export const OverloadItem = Type.Object({
+  personId: Type.Integer(),
+  name: Type.String(),
+  phoneMasked: Type.Union([Type.String(), Type.Null()]),
+  duties: Type.Integer(),
+});
+
+export const Department = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  code: Type.String(),
+  sectors: Type.Array(Type.String()),
+  categories: Type.Array(Type.String()),
+  staff: Type.Array(Type.Object({ personId: Type.Integer(), name: Type.String(), role: Type.String() })),
+});
+export type Department = Static<typeof Department>;
+
+export const DepartmentBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 60 }),
+  code: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' }),
+  sectors: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 50, uniqueItems: true }),
+  ),
+  categories: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 100, uniqueItems: true }),
+  ),
+});
+export type DepartmentBody = Static<typeof DepartmentBody>;
+
+export const StaffBody = Type.Object({
+  personId: Id(),
+  role: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+});
