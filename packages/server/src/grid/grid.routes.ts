@@ -8,6 +8,10 @@ import {
   GridListQuery,
   GridNode,
   DivisionImportBody,
+  FeatureCollectionBody,
+  GeoJsonImportQuery,
+  GeoJsonImportResult,
+  TopologyReport,
   IdParam,
   JobStarted,
   LocateQuery,
@@ -28,6 +32,7 @@ import { withErrors } from '../http.ts';
 import { visibleUsers } from '../user/user.repository.ts';
 import { gridNodeColumns, toGridNode } from './grid.repository.ts';
 import { GridService } from './grid.service.ts';
+import { GeoJsonService } from './geojson.service.ts';
 import { toWgs84 } from './locator.service.ts';
 import { importDivisions } from './divisions.import.ts';
 import { AppError } from '../errors.ts';
@@ -215,6 +220,67 @@ export async function gridRoutes(app: App): Promise<void> {
       });
       return reply.status(202).send({ jobId });
     },
+  );
+
+  const geojson = new GeoJsonService(db, app.ctx.config.timeZone, () => app.ctx.locator.invalidate());
+
+  app.get(
+    '/api/grids/:id/geojson',
+    {
+      schema: {
+        tags,
+        summary: '导出子树边界（GeoJSON，WGS84）',
+        params: IdParam,
+        response: withErrors({ 200: FeatureCollectionBody }),
+      },
+      config: { permissions: ['grid.read'] },
+    },
+    async (request, reply) => {
+      const collection = await geojson.export(principalOf(request), request.params.id);
+      reply.header('content-disposition', `attachment; filename="grid-${request.params.id}.geojson"`);
+      return collection;
+    },
+  );
+
+  app.post(
+    '/api/grids/:id/geojson',
+    {
+      bodyLimit: 50 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: '导入子树边界（按 code 或 id 匹配；GCJ-02、BD-09 自动转换）；dryRun 只出报告',
+        params: IdParam,
+        querystring: GeoJsonImportQuery,
+        body: FeatureCollectionBody,
+        response: withErrors({ 200: GeoJsonImportResult }),
+      },
+      config: { permissions: ['grid.write'] },
+    },
+    async (request) =>
+      geojson.import(principalOf(request), actorOf(request), request.params.id, request.body, {
+        crs: request.query.crs ?? 'wgs84',
+        dryRun: request.query.dryRun ?? false,
+        skipUnmatched: request.query.skipUnmatched ?? false,
+        toleranceM2: request.query.toleranceM2 ?? 1,
+      }),
+  );
+
+  app.get(
+    '/api/grids/:id/topology',
+    {
+      schema: {
+        tags,
+        summary: '拓扑检查：自相交、同级重叠、相对上级的缝隙与越界',
+        params: IdParam,
+        querystring: Type.Object({
+          toleranceM2: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
+        }),
+        response: withErrors({ 200: TopologyReport }),
+      },
+      config: { permissions: ['grid.read'] },
+    },
+    async (request) =>
+      geojson.topology(principalOf(request), request.params.id, request.query.toleranceM2 ?? 1),
   );
 
   const node = async (id: number) =>

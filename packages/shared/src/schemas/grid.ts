@@ -182,6 +182,62 @@ export const DivisionImportBody = Type.Object({
 
 export const JobStarted = Type.Object({ jobId: Type.Integer() });
 
+export const GeoJsonImportQuery = Type.Object({
+  crs: Type.Optional(
+    Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
+      description: '源坐标系，默认 wgs84（含 CGCS2000）',
+    }),
+  ),
+  dryRun: Type.Optional(Type.Boolean({ description: '只生成报告，不写入' })),
+  skipUnmatched: Type.Optional(Type.Boolean({ description: '跳过匹配不到网格的要素' })),
+  toleranceM2: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 1_000_000, description: '拓扑检查的面积容差（平方米），默认 1' }),
+  ),
+});
+
+export const FeatureCollectionBody = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(Type.Unknown(), { maxItems: 20_000 }),
+});
+
+export const TopologyReport = Type.Object({
+  checkedNodes: Type.Integer(),
+  checkedParents: Type.Integer(),
+  toleranceM2: Type.Number(),
+  problems: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      nodeId: Type.Integer(),
+      otherId: Type.Optional(Type.Integer()),
+      areaM2: Type.Optional(Type.Number()),
+      geometry: Type.Optional(Type.Unknown()),
+      message: Type.String(),
+    }),
+  ),
+});
+
+export const GeoJsonImportResult = Type.Object({
+  sourceCrs: Type.String(),
+  features: Type.Integer(),
+  matched: Type.Integer(),
+  unmatched: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      code: Type.Union([Type.String(), Type.Null()]),
+      id: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+  invalid: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      code: Type.Union([Type.String(), Type.Null()]),
+      message: Type.String(),
+    }),
+  ),
+  applied: Type.Boolean(),
+  topology: TopologyReport,
+});
+
 export const SchemeSummary = Type.Object({
   key: Type.String(),
   code: Type.String(),
