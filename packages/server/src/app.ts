@@ -24,6 +24,7 @@ import { LocatorService } from './grid/locator.service.ts';
 import { JobService } from './job/job.service.ts';
 import { jobRoutes } from './job/job.routes.ts';
 import { dutyRoutes } from './duty/duty.routes.ts';
+import { printRoutes } from './grid/print.routes.ts';
 import { roleRoutes } from './role/role.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { SettingsService } from './settings/settings.service.ts';
@@ -147,6 +148,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   await app.register(gridRoutes);
   await app.register(jobRoutes);
   await app.register(dutyRoutes);
+  await app.register(printRoutes);
 
   const webDist =
     config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;

@@ -21,6 +21,8 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
+  /** A CJK font file (TTF/OTF/TTC) for PDFs; null searches the usual system locations. */
+  readonly pdfFont: string | null;
   /** Time zone of the deployment's calendar: "today", effective dates, working time. */
   readonly timeZone: string;
   readonly sessionIdleMinutes: number;
@@ -136,6 +138,7 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     timeZone: env.WANGGE_TIME_ZONE?.trim() || 'Asia/Shanghai',
+    pdfFont: env.WANGGE_PDF_FONT?.trim() || null,
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 5, 480),
     sessionMaxHours: int('SESSION_MAX_HOURS', 12, 1, 168),
     lockThreshold: int('LOGIN_LOCK_THRESHOLD', 5, 3, 20),

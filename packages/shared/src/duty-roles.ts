@@ -30,6 +30,22 @@ export const DUTY_ROLES = {
 
 export type DutyRole = keyof typeof DUTY_ROLES;
 
+/** What each role does, as printed on the public notice board (公示牌). */
+export const DUTY_TEXT: Partial<Record<DutyRole, string>> = {
+  chief: '统筹本网格工作，组织巡查排查，督促隐患和问题整改到位，协调解决网格内的重大事项。',
+  deputy_chief: '协助网格长开展工作，分管本网格的具体事项。',
+  member:
+    '每日巡查网格，采集人、房、事、物、组织信息；发现隐患和问题及时上报、跟踪处置；宣传政策，服务群众。',
+  supervisor: '监督网格员履职，核查上报事项的真实性和整改效果。',
+  patroller: '按规定频次巡查责任区域，记录巡查情况，发现问题立即报告。',
+  monitor: '对单元格内的单位和场所开展监管，建立一户一档，督促整改。',
+  safety_officer: '开展日常安全检查，组织隐患排查治理，落实安全生产责任。',
+  building_chief: '联系楼栋住户，收集社情民意，协助开展人口信息采集和安全检查。',
+  responsible: '对责任区域的安全和管理负总责。',
+  specific_responsible: '具体落实责任区域的各项工作任务。',
+  social_worker: '受理和分派事件，开展回访，维护人口信息。',
+};
+
 export function isDutyRole(role: string): role is DutyRole {
   return Object.prototype.hasOwnProperty.call(DUTY_ROLES, role);
 }

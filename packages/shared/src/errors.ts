@@ -52,6 +52,11 @@ export const ERRORS = {
     zh: '该网格仍有下级网格，请先调整或一并撤销下级',
     en: 'The grid still has children; move or close them first',
   },
+  PDF_FONT_MISSING: {
+    status: 503,
+    zh: '服务器缺少中文字体，无法生成 PDF：请安装 fonts-noto-cjk，或用 WANGGE_PDF_FONT 指定字体文件',
+    en: 'No CJK font on the server: install fonts-noto-cjk or set WANGGE_PDF_FONT',
+  },
   JOB_RUNNING: {
     status: 409,
     zh: '同类任务正在进行中，请等待完成',
