@@ -93,6 +93,31 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
     expect(users.every((u) => u.is_demo)).toBe(true);
   });
 
+  it('puts a named person on duty on every township and village, and members on nearly every base grid', async () => {
+    const onDuty = await database.db
+      .selectFrom('duty')
+      .innerJoin('grid_node', 'grid_node.id', 'duty.node_id')
+      .select(['grid_node.kind', 'duty.role', 'duty.node_id'])
+      .where('duty.valid_to', 'is', null)
+      .execute();
+    const chiefs = new Set(onDuty.filter((d) => d.role === 'chief').map((d) => d.node_id));
+    const nodes = await database.db.selectFrom('grid_node').select(['id', 'kind', 'depth']).execute();
+    for (const n of nodes.filter((n) => n.depth === 1 || n.depth === 2)) expect(chiefs.has(n.id)).toBe(true);
+    const baseGrids = nodes.filter((n) => n.kind === 'base_grid');
+    const staffed = new Set(onDuty.filter((d) => d.role === 'member').map((d) => d.node_id));
+    const gaps = baseGrids.filter((g) => !staffed.has(g.id)).length;
+    expect(gaps).toBeGreaterThan(0);
+    expect(gaps).toBeLessThan(baseGrids.length * 0.1);
+    const member01 = await database.db
+      .selectFrom('person')
+      .innerJoin('app_user', 'app_user.id', 'person.user_id')
+      .innerJoin('duty', 'duty.person_id', 'person.id')
+      .select(['duty.role'])
+      .where('app_user.username', '=', 'member01')
+      .execute();
+    expect(member01).toEqual([{ role: 'member' }]);
+  });
+
   it('is deterministic: the same seed gives the same polygons', async () => {
     const digest = async (db: Database) => {
       const rows = await db.db

@@ -194,6 +194,23 @@ export async function loadDemo(
     ];
     const hashes = await passwordHash(accounts.length);
     const logins: DemoLogin[] = [];
+    // People on duty: the demo accounts that work in the grid hold their posts; everyone else on
+    // duty is a person without a login. About one base grid in 25 is left without a member, so
+    // the gap report has something to show.
+    const duties: {
+      person: { name: string; phone: string; userId: number | null };
+      nodeId: number;
+      role: string;
+    }[] = [];
+    const dutyOf: Partial<Record<string, { nodeId: number; role: string }>> = {
+      townchief: { nodeId: townIds.get(firstTown.code)!, role: 'chief' },
+      townchief2: { nodeId: townIds.get(secondTown.code)!, role: 'chief' },
+      villagechief: { nodeId: villageIds.get(community.code)!, role: 'chief' },
+      member01: { nodeId: communityGrids[0]!, role: 'member' },
+      member02: { nodeId: communityGrids[1]!, role: 'member' },
+      member03: { nodeId: ruralGrids[0]!, role: 'member' },
+    };
+    const taken = new Set(Object.values(dutyOf).map((d) => `${d!.nodeId}:${d!.role}`));
     for (const [i, a] of accounts.entries()) {
       const displayName = a.title ?? personName(rng);
       const phone = mobile(rng);
@@ -222,10 +239,49 @@ export async function loadDemo(
           .execute();
       }
       logins.push({ username: a.username, displayName, role: a.role, scope: a.scope });
+      const post = dutyOf[a.username];
+      if (post) duties.push({ person: { name: displayName, phone, userId: user.id }, ...post });
     }
+    const staff = (nodeId: number, role: string) => {
+      if (taken.has(`${nodeId}:${role}`)) return;
+      duties.push({ person: { name: personName(rng), phone: mobile(rng), userId: null }, nodeId, role });
+    };
+    for (const id of townIds.values()) staff(id, 'chief');
+    for (const id of villageIds.values()) staff(id, 'chief');
+    for (const ids of baseGrids.values()) for (const id of ids) if (rng.next() > 0.04) staff(id, 'member');
+    const people = await trx
+      .insertInto('person')
+      .values(
+        duties.map((d) => ({
+          name: d.person.name,
+          phone_enc: deps.cipher.encrypt(d.person.phone),
+          phone_hash: deps.cipher.blindIndex(d.person.phone),
+          user_id: d.person.userId,
+          organisation: null,
+        })),
+      )
+      .returning('id')
+      .execute();
+    await trx
+      .insertInto('duty')
+      .values(
+        duties.map((d, i) => ({
+          person_id: people[i]!.id,
+          node_id: d.nodeId,
+          role: d.role,
+          valid_from: '2026-01-01',
+        })),
+      )
+      .execute();
     await appendAudit(trx, SYSTEM_ACTOR, {
       action: 'demo.load',
-      after: { county: divisions.county.code, seed: deps.seed, grids: gridCount, users: accounts.length },
+      after: {
+        county: divisions.county.code,
+        seed: deps.seed,
+        grids: gridCount,
+        users: accounts.length,
+        duties: duties.length,
+      },
     });
     return {
       county: `${divisions.province.name}${divisions.city.name}${divisions.county.name}`,
