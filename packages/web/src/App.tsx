@@ -12,6 +12,7 @@ import { AppLayout } from './layout/AppLayout.tsx';
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
 import { GridsPage } from './pages/GridsPage.tsx';
+import { DivisionsImportPage } from './pages/DivisionsImportPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LoginLogPage } from './pages/LoginLogPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -63,6 +64,14 @@ function Routed() {
           element={
             <Guard permissions={['grid.read']}>
               <GridsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/grids/import"
+          element={
+            <Guard permissions={['grid.write']}>
+              <DivisionsImportPage />
             </Guard>
           }
         />

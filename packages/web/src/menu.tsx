@@ -5,6 +5,7 @@ import {
   ClusterOutlined,
   DashboardOutlined,
   FileSearchOutlined,
+  ImportOutlined,
   LoginOutlined,
   SafetyOutlined,
   SettingOutlined,
@@ -34,6 +35,12 @@ export interface MenuGroup {
 export const MENU: (MenuEntry | MenuGroup)[] = [
   { path: '/', label: 'menu.home', icon: <DashboardOutlined />, permissions: ['dashboard.read'] },
   { path: '/grids', label: 'menu.grids', icon: <ClusterOutlined />, permissions: ['grid.read'] },
+  {
+    path: '/grids/import',
+    label: 'grids.importDivisions',
+    icon: <ImportOutlined />,
+    permissions: ['grid.write'],
+  },
   {
     key: 'admin',
     label: 'menu.admin',

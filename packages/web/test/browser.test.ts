@@ -144,7 +144,14 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     const sys = await newPage();
     await logIn(sys, 'sysadmin');
     await sys.waitForSelector('[data-testid=welcome]');
-    expect(await menuTexts(sys)).toEqual(['工作台', '网格', '系统管理', '用户管理', '接口文档']);
+    expect(await menuTexts(sys)).toEqual([
+      '工作台',
+      '网格',
+      '导入行政区划',
+      '系统管理',
+      '用户管理',
+      '接口文档',
+    ]);
 
     const auditor = await newPage();
     await logIn(auditor, 'auditadmin');
@@ -222,6 +229,57 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await page.click('[data-testid=password-submit]');
     await page.waitForSelector('[data-testid=welcome]');
     expect(await page.locator('[data-testid=welcome]').innerText()).toBe('欢迎，赵六');
+  });
+
+  it('browses the grid tree, shows the outline, and edits people on duty with a handover', async () => {
+    const page = await newPage();
+    await logIn(page, 'townchief');
+    await page.waitForSelector('[data-testid=welcome]');
+    await page.click('[data-testid=main-menu] >> text=网格');
+    await page.click('[data-testid=grid-tree] .ant-tree-node-content-wrapper >> nth=0');
+    await page.waitForSelector('[data-testid=grid-detail]');
+    await page.waitForSelector('[data-testid=grid-map] canvas');
+    expect(await page.locator('[data-testid=grid-detail]').innerText()).toContain('330523001');
+
+    // Search by code finds a community; selecting it opens its page.
+    await page.fill('[data-testid=grid-search] input', '330523001002');
+    await page.press('[data-testid=grid-search] input', 'Enter');
+    await page.click('[data-testid=grid-results] >> text=苕秀社区');
+    await expect
+      .poll(() => page.locator('[data-testid=grid-detail] .ant-card-head').innerText())
+      .toContain('苕秀社区');
+
+    await page.click('[data-testid=grid-detail] >> text=责任人');
+    await page.waitForSelector('[data-testid=duty-table] tr.ant-table-row');
+    const before = await page.locator('[data-testid=duty-table] tr.ant-table-row').count();
+
+    // A new person takes a role the scheme allows at this level.
+    await page.click('[data-testid=duty-assign]');
+    await page.click('[data-testid=duty-role]');
+    await page.locator('.ant-select-item-option', { hasText: '网格员' }).first().click();
+    await page.fill('[data-testid=duty-new-name]', '测试新网格员');
+    await page.fill('[data-testid=duty-new-phone]', '13700001111');
+    await page.click('.ant-modal-footer .ant-btn-primary');
+    await expect
+      .poll(() => page.locator('[data-testid=duty-table] tr.ant-table-row').count())
+      .toBe(before + 1);
+    expect(await page.locator('[data-testid=duty-table]').innerText()).toContain('137****1111');
+
+    // The village chief hands over to the new person.
+    const chiefRow = page.locator('[data-testid=duty-table] tr.ant-table-row', { hasText: '网格长' });
+    await chiefRow.locator('button', { hasText: '交接' }).click();
+    await page.click('[data-testid=duty-successor]');
+    await page.keyboard.type('测试新');
+    await page.locator('.ant-select-item-option', { hasText: '测试新网格员' }).first().click();
+    await page.click('.ant-modal-footer .ant-btn-primary');
+    await expect
+      .poll(async () =>
+        (
+          await page.locator('[data-testid=duty-table] tr.ant-table-row', { hasText: '网格长' }).innerText()
+        ).includes('测试新网格员'),
+      )
+      .toBe(true);
+    await page.screenshot({ path: path.join(shots, 'grid-duties.png') });
   });
 
   it('works at phone width: drawer menu, no sideways scrolling', async () => {

@@ -36,7 +36,7 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
     expect(cookie.sameSite).toBe('Strict');
     expect(res.json()).toMatchObject({
       username: 'chief',
-      permissions: ['dashboard.read', 'grid.read'],
+      permissions: ['dashboard.read', 'duty.read', 'duty.write', 'grid.read', 'person.phone.reveal'],
       mustChangePassword: false,
     });
     const session = await t.db.selectFrom('session').select('id_hash').execute();

@@ -50,11 +50,11 @@ export class GeoJsonService {
     private readonly onChange: () => void,
   ) {}
 
-  private async subtree(principal: Principal, nodeId: number): Promise<SubtreeNode[]> {
+  private async subtree(principal: Principal, nodeId: number, levels?: number): Promise<SubtreeNode[]> {
     await assertGridsInScope(this.db, principal, [nodeId]);
     const node = await this.db
       .selectFrom('grid_node')
-      .select('path')
+      .select(['path', 'depth'])
       .where('id', '=', nodeId)
       .executeTakeFirstOrThrow();
     return this.db
@@ -74,13 +74,14 @@ export class GeoJsonService {
       ])
       .where('path', 'like', `${node.path}%`)
       .where('valid_to', 'is', null)
+      .$if(levels !== undefined, (q) => q.where('depth', '<=', node.depth + levels!))
       .orderBy('path')
       .execute();
   }
 
   /** A FeatureCollection of the subtree's polygons (WGS84), with id, code, name, kind and parent. */
-  async export(principal: Principal, nodeId: number) {
-    const nodes = await this.subtree(principal, nodeId);
+  async export(principal: Principal, nodeId: number, levels?: number) {
+    const nodes = await this.subtree(principal, nodeId, levels);
     const codeOf = new Map(nodes.map((n) => [n.id, n.code]));
     return {
       type: 'FeatureCollection' as const,

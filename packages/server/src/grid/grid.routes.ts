@@ -229,14 +229,15 @@ export async function gridRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
-        summary: '导出子树边界（GeoJSON，WGS84）',
+        summary: '导出子树边界（GeoJSON，WGS84）；levels=1 只含本级和直接下级',
         params: IdParam,
+        querystring: Type.Object({ levels: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })) }),
         response: withErrors({ 200: FeatureCollectionBody }),
       },
       config: { permissions: ['grid.read'] },
     },
     async (request, reply) => {
-      const collection = await geojson.export(principalOf(request), request.params.id);
+      const collection = await geojson.export(principalOf(request), request.params.id, request.query.levels);
       reply.header('content-disposition', `attachment; filename="grid-${request.params.id}.geojson"`);
       return collection;
     },

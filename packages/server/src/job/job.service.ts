@@ -1,5 +1,5 @@
 import type { Job } from '@wangge/shared';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../audit/audit.service.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
@@ -62,7 +62,13 @@ export class JobService {
         await pending;
         await this.db
           .updateTable('job')
-          .set({ status: 'done', result: JSON.stringify(result), message: '完成', finished_at: new Date() })
+          .set({
+            status: 'done',
+            done: sql<number>`coalesce(total, done)`,
+            result: JSON.stringify(result),
+            message: '完成',
+            finished_at: new Date(),
+          })
           .where('id', '=', row.id)
           .execute();
       } catch (err) {

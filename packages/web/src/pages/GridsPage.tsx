@@ -1,13 +1,11 @@
 import { gridKindLabel, type GridNode, type PageResult } from '@wangge/shared';
-import { App, Card, Col, Descriptions, Empty, Input, List, Row, Tag, Tree, Typography } from 'antd';
+import { App, Card, Col, Empty, Input, List, Row, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { useCallback, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { errorText, get, getAllPages, query } from '../api.ts';
+import { NodePanel } from '../grid/NodePanel.tsx';
 import { useI18n } from '../i18n/index.tsx';
-
-interface Detail extends GridNode {
-  ancestors: { id: number; name: string; kind: string }[];
-}
 
 function toTreeNode(n: GridNode, lang: 'zh' | 'en'): DataNode {
   return {
@@ -31,16 +29,22 @@ function insertChildren(nodes: DataNode[], key: React.Key, children: DataNode[])
   );
 }
 
+/** The grid tree: browse or search on the left, the selected grid on the right (below on a phone). */
 export function GridsPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('id') ? Number(params.get('id')) : null;
   const [tree, setTree] = useState<DataNode[]>([]);
   const [results, setResults] = useState<GridNode[] | null>(null);
-  const [detail, setDetail] = useState<Detail | null>(null);
+
+  const select = useCallback((id: number) => setParams({ id: String(id) }), [setParams]);
 
   useEffect(() => {
-    get<PageResult<GridNode>>('/api/grids').then((r) => setTree(r.items.map((n) => toTreeNode(n, lang))));
-  }, [lang]);
+    get<PageResult<GridNode>>('/api/grids')
+      .then((r) => setTree(r.items.map((n) => toTreeNode(n, lang))))
+      .catch((err) => message.error(errorText(err, lang)));
+  }, [lang, message]);
 
   const loadData = useCallback(
     async (node: DataNode) => {
@@ -61,11 +65,6 @@ export function GridsPage() {
     [lang, message],
   );
 
-  const select = (id: number) =>
-    get<Detail>(`/api/grids/${id}`)
-      .then(setDetail)
-      .catch((err) => message.error(errorText(err, lang)));
-
   const search = async (text: string) => {
     if (!text.trim()) return setResults(null);
     try {
@@ -78,7 +77,7 @@ export function GridsPage() {
 
   return (
     <Row gutter={[16, 16]}>
-      <Col xs={24} md={12} lg={10}>
+      <Col xs={24} md={10} lg={8}>
         <Card size="small" title={t('menu.grids')}>
           <Input.Search
             placeholder={t('grids.searchPlaceholder')}
@@ -92,8 +91,9 @@ export function GridsPage() {
               size="small"
               dataSource={results}
               locale={{ emptyText: <Empty /> }}
+              data-testid="grid-results"
               renderItem={(n) => (
-                <List.Item onClick={() => void select(n.id)} style={{ cursor: 'pointer' }}>
+                <List.Item onClick={() => select(n.id)} style={{ cursor: 'pointer' }}>
                   {n.name} <Typography.Text type="secondary">{n.code}</Typography.Text>
                 </List.Item>
               )}
@@ -102,31 +102,18 @@ export function GridsPage() {
             <Tree
               treeData={tree}
               loadData={loadData}
-              onSelect={(keys) => keys[0] !== undefined && void select(Number(keys[0]))}
+              selectedKeys={selected ? [selected] : []}
+              onSelect={(keys) => keys[0] !== undefined && select(Number(keys[0]))}
               data-testid="grid-tree"
             />
           )}
         </Card>
       </Col>
-      <Col xs={24} md={12} lg={14}>
-        {detail && (
-          <Card size="small" title={detail.name} data-testid="grid-detail">
-            <Descriptions column={1} size="small">
-              <Descriptions.Item label={t('grids.kind')}>
-                <Tag>{gridKindLabel(detail.kind, lang)}</Tag>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('grids.code')}>{detail.code ?? '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('grids.path')}>
-                {[...detail.ancestors.map((a) => a.name), detail.name].join(' / ')}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('grids.children')}>{detail.childCount}</Descriptions.Item>
-              {detail.lng !== null && detail.lat !== null && (
-                <Descriptions.Item label={t('grids.center')}>
-                  {detail.lng.toFixed(5)}, {detail.lat.toFixed(5)}
-                </Descriptions.Item>
-              )}
-            </Descriptions>
-          </Card>
+      <Col xs={24} md={14} lg={16}>
+        {selected ? (
+          <NodePanel key={selected} id={selected} onSelect={select} />
+        ) : (
+          <Empty description={t('grids.searchPlaceholder')} />
         )}
       </Col>
     </Row>
