@@ -63,6 +63,28 @@ describe.each(testEngines())('people on duty on $name', (engine) => {
     expect(audit).toHaveLength(1);
   });
 
+  it('keeps a photo per person, checked by its content, not its name', async () => {
+    const p = await person('照片人员');
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const ok = await call(chief, 'PUT', `/api/people/${p.id}/photo`, {
+      dataUrl: `data:image/png;base64,${png.toString('base64')}`,
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().hasPhoto).toBe(true);
+    const back = await call(chief, 'GET', `/api/people/${p.id}/photo`);
+    expect(back.headers['content-type']).toBe('image/png');
+    expect(back.rawPayload.equals(png)).toBe(true);
+    const fake = await call(chief, 'PUT', `/api/people/${p.id}/photo`, {
+      dataUrl: `data:image/png;base64,${Buffer.from('<svg onload=alert(1)>').toString('base64')}`,
+    });
+    expect(fake.statusCode).toBe(400);
+    expect(fake.json().error.fields.dataUrl).toContain('JPEG');
+  });
+
   it('assigns duties inside the scope only, and no twice', async () => {
     const p = await person('李网格');
     const ok = await call(chief, 'POST', '/api/duties', {

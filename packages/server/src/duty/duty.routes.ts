@@ -15,10 +15,12 @@ import {
   Page,
   Person,
   PersonListQuery,
+  PhotoBody,
   RevealedPhone,
   StaffBody,
   LIMITS,
 } from '@wangge/shared';
+import path from 'node:path';
 import { Type } from 'typebox';
 import { actorOf, principalOf, type App } from '../context.ts';
 import { withErrors } from '../http.ts';
@@ -73,6 +75,43 @@ export async function dutyRoutes(app: App): Promise<void> {
     async (request) => ({
       phone: await duties.revealPhone(principalOf(request), actorOf(request), request.params.id),
     }),
+  );
+
+  const photos = path.join(app.ctx.config.dataDir, 'uploads', 'people');
+
+  app.put(
+    '/api/people/:id/photo',
+    {
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: '上传人员照片（JPEG/PNG/WebP，≤2 MB）',
+        params: IdParam,
+        body: PhotoBody,
+        response: withErrors({ 200: Person }),
+      },
+      config: { permissions: ['duty.write'] },
+    },
+    async (request) =>
+      duties.setPhoto(
+        principalOf(request),
+        actorOf(request),
+        request.params.id,
+        request.body.dataUrl,
+        photos,
+      ),
+  );
+
+  app.get(
+    '/api/people/:id/photo',
+    {
+      schema: { tags, summary: '人员照片', params: IdParam },
+      config: { permissions: ['duty.read'] },
+    },
+    async (request, reply) => {
+      const photo = await duties.photo(principalOf(request), request.params.id, photos);
+      return reply.type(photo.type).header('cache-control', 'private, max-age=300').send(photo.bytes);
+    },
   );
 
   app.get(

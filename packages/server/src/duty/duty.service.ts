@@ -11,6 +11,9 @@ import type {
   Scheme,
 } from '@wangge/shared';
 import { DUTY_ROLES, isDutyRole, LIMITS, maskMobile, normalizeMobile } from '@wangge/shared';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -19,6 +22,25 @@ import { isIsoDate, todayIn } from '../calendar.ts';
 import type { FieldCipher } from '../crypto.ts';
 import type { DB, Executor } from '../db/types.ts';
 import { AppError } from '../errors.ts';
+
+const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
+
+/** Image type by its first bytes, whatever the name or declared type says. */
+function imageKind(bytes: Buffer): 'jpeg' | 'png' | 'webp' | null {
+  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (
+    bytes.length > 8 &&
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'png';
+  if (
+    bytes.length > 12 &&
+    bytes.toString('latin1', 0, 4) === 'RIFF' &&
+    bytes.toString('latin1', 8, 12) === 'WEBP'
+  )
+    return 'webp';
+  return null;
+}
 
 /**
  * People on duty (定人定责): a person record (with or without a login) and assignments
@@ -96,7 +118,7 @@ export class DutyService {
     if (!ids.length) return [];
     const rows = await db
       .selectFrom('person as p')
-      .select(['p.id', 'p.name', 'p.phone_enc', 'p.organisation', 'p.user_id'])
+      .select(['p.id', 'p.name', 'p.phone_enc', 'p.organisation', 'p.user_id', 'p.photo_path'])
       .select((eb) =>
         eb
           .selectFrom('duty as d')
@@ -116,6 +138,7 @@ export class DutyService {
         phoneMasked: this.masked(r.phone_enc),
         organisation: r.organisation,
         userId: r.user_id,
+        hasPhoto: r.photo_path !== null,
         activeDuties: Number(r.active ?? 0),
       }));
   }
@@ -194,6 +217,65 @@ export class DutyService {
       });
       return row.phone_enc ? this.cipher.decrypt(row.phone_enc) : null;
     });
+  }
+
+  /** Stores a person's photo (JPEG, PNG or WebP, checked by content) in the upload folder. */
+  async setPhoto(
+    principal: Principal,
+    actor: Actor,
+    personId: number,
+    dataUrl: string,
+    folder: string,
+  ): Promise<Person> {
+    const [, mime, base64] = /^data:(image\/(?:jpeg|png|webp));base64,(.*)$/s.exec(dataUrl) ?? [];
+    const bytes = base64 ? Buffer.from(base64, 'base64') : Buffer.alloc(0);
+    const kind = imageKind(bytes);
+    if (!mime || !kind || `image/${kind}` !== mime) {
+      throw new AppError('VALIDATION_FAILED', '照片格式不正确', { dataUrl: '只接受 JPEG、PNG 或 WebP 图片' });
+    }
+    if (bytes.length > PHOTO_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', '照片不能超过 2 MB');
+    return this.db.transaction().execute(async (trx) => {
+      await this.assertPersonVisible(trx, principal, personId);
+      const before = await trx
+        .selectFrom('person')
+        .select('photo_path')
+        .where('id', '=', personId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      fs.mkdirSync(folder, { recursive: true });
+      const name = `person-${personId}-${randomBytes(6).toString('hex')}.${kind === 'jpeg' ? 'jpg' : kind}`;
+      fs.writeFileSync(path.join(folder, name), bytes);
+      await trx
+        .updateTable('person')
+        .set({ photo_path: name, updated_at: new Date() })
+        .where('id', '=', personId)
+        .execute();
+      await appendAudit(trx, actor, {
+        action: 'person.photo',
+        targetType: 'person',
+        targetId: personId,
+        after: { bytes: bytes.length, type: mime },
+      });
+      if (before.photo_path) fs.rmSync(path.join(folder, path.basename(before.photo_path)), { force: true });
+      return (await this.people(trx, [personId]))[0]!;
+    });
+  }
+
+  async photo(
+    principal: Principal,
+    personId: number,
+    folder: string,
+  ): Promise<{ bytes: Buffer; type: string }> {
+    await this.assertPersonVisible(this.db, principal, personId);
+    const row = await this.db
+      .selectFrom('person')
+      .select('photo_path')
+      .where('id', '=', personId)
+      .executeTakeFirstOrThrow();
+    const file = row.photo_path ? path.join(folder, path.basename(row.photo_path)) : null;
+    if (!file || !fs.existsSync(file)) throw new AppError('NOT_FOUND', '没有照片');
+    const bytes = fs.readFileSync(file);
+    return { bytes, type: `image/${imageKind(bytes) ?? 'jpeg'}` };
   }
 
   private async assertPersonVisible(db: Executor, principal: Principal, personId: number): Promise<void> {

@@ -11,7 +11,17 @@ export const Person = Type.Object({
   phoneMasked: Type.Union([Type.String(), Type.Null()]),
   organisation: Type.Union([Type.String(), Type.Null()]),
   userId: Type.Union([Type.Integer(), Type.Null()]),
+  hasPhoto: Type.Boolean(),
   activeDuties: Type.Integer(),
+});
+
+export const PhotoBody = Type.Object({
+  /** data:image/jpeg;base64,… (JPEG, PNG or WebP, at most 2 MB). */
+  dataUrl: Type.String({
+    minLength: 20,
+    maxLength: 3_000_000,
+    pattern: '^data:image/(jpeg|png|webp);base64,',
+  }),
 });
 export type Person = Static<typeof Person>;
 
