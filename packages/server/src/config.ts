@@ -21,6 +21,8 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
+  /** Digits of the unit-grid sequence after the 12-digit community code (CJ/T 213: 2, some cities 3). */
+  readonly gridCodeDigits: 2 | 3;
   /** A CJK font file (TTF/OTF/TTC) for PDFs; null searches the usual system locations. */
   readonly pdfFont: string | null;
   /** Time zone of the deployment's calendar: "today", effective dates, working time. */
@@ -139,6 +141,7 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     timeZone: env.WANGGE_TIME_ZONE?.trim() || 'Asia/Shanghai',
     pdfFont: env.WANGGE_PDF_FONT?.trim() || null,
+    gridCodeDigits: int('WANGGE_GRID_CODE_DIGITS', 2, 2, 3) as 2 | 3,
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 5, 480),
     sessionMaxHours: int('SESSION_MAX_HOURS', 12, 1, 168),
     lockThreshold: int('LOGIN_LOCK_THRESHOLD', 5, 3, 20),

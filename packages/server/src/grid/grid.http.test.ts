@@ -225,6 +225,51 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
       expect(future.json().error.fields.effectiveDate).toBe('生效日期不能晚于今天');
     });
 
+    it('uses 3-digit unit-grid sequences where the deployment is configured so', async () => {
+      const t3 = await createTestApp(await engine.open(), { gridCodeDigits: 3 });
+      try {
+        await buildUser(t3, { username: 'g3', roles: ['sys_admin'] });
+        const user = await t3.db
+          .selectFrom('app_user')
+          .select('id')
+          .where('username', '=', 'g3')
+          .executeTakeFirstOrThrow();
+        const boot = await t3.db
+          .insertInto('grid_node')
+          .values({
+            id: 500,
+            parent_id: null,
+            root_id: 500,
+            path: '/500/',
+            depth: 0,
+            kind: 'county',
+            name: 'x',
+            code: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await t3.db.insertInto('user_scope').values({ user_id: user.id, grid_id: boot.id }).execute();
+        const cookie3 = await login(t3.app, 'g3');
+        const post = async (payload: object) =>
+          (
+            await t3.app.inject({ method: 'POST', url: '/api/grids', headers: { cookie: cookie3 }, payload })
+          ).json();
+        const street = await post({
+          parentId: null,
+          scheme: 'community_service',
+          kind: 'street',
+          code: '330523001',
+          name: '街道',
+        });
+        await t3.db.insertInto('user_scope').values({ user_id: user.id, grid_id: street.id }).execute();
+        const community = await post({ parentId: street.id, kind: 'community', name: '社区' });
+        const grid = await post({ parentId: community.id, kind: 'base_grid', name: '网格' });
+        expect(grid.code).toBe(`${community.code}001`);
+      } finally {
+        await t3.close();
+      }
+    });
+
     it('renames with an event, keeping the id', async () => {
       const res = await call('PATCH', `/api/grids/${village.id}`, { name: '五四村（新）', note: '村名调整' });
       expect(res.json()).toMatchObject({ id: village.id, name: '五四村（新）' });

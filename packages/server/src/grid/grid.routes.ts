@@ -40,7 +40,12 @@ import { AppError } from '../errors.ts';
 export async function gridRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
   const tags = ['grid'];
-  const grids = new GridService(db, app.ctx.config.timeZone, () => app.ctx.locator.invalidate());
+  const grids = new GridService(
+    db,
+    app.ctx.config.timeZone,
+    () => app.ctx.locator.invalidate(),
+    app.ctx.config.gridCodeDigits,
+  );
 
   app.get(
     '/api/grids',

@@ -72,6 +72,8 @@ export class GridService {
     private readonly timeZone: string,
     /** Called after every committed change, e.g. to drop point-to-grid indexes. */
     private readonly onChange: () => void = () => undefined,
+    /** Unit-grid sequence digits when the scheme does not fix them. */
+    private readonly gridDigits: 2 | 3 = 2,
   ) {}
 
   /** Runs a change in a transaction and reports it once committed. */
@@ -165,12 +167,8 @@ export class GridService {
         kind: `方案“${scheme.name}”的“${def.name}”一级只能是：${def.kinds.join('、')}`,
       });
     }
-    const gridDigits = (scheme.rules as { gridDigits?: 2 | 3 }).gridDigits;
-    return {
-      level,
-      scheme,
-      ctx: { rule: def.code, kind, parentCode: parent?.code ?? null, ...(gridDigits ? { gridDigits } : {}) },
-    };
+    const gridDigits = (scheme.rules as { gridDigits?: 2 | 3 }).gridDigits ?? this.gridDigits;
+    return { level, scheme, ctx: { rule: def.code, kind, parentCode: parent?.code ?? null, gridDigits } };
   }
 
   private async siblingCodes(
