@@ -22,6 +22,7 @@ import { useAuth } from '../auth/AuthContext.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { DutyEditor } from './DutyEditor.tsx';
 import { GeoJsonWizard } from './GeoJsonWizard.tsx';
+import { NodeActions } from './NodeActions.tsx';
 // MapLibre is large: loaded only when a grid's map is shown.
 const GridMap = lazy(() => import('./GridMap.tsx').then((m) => ({ default: m.GridMap })));
 
@@ -35,11 +36,20 @@ interface Detail extends GridNode {
 interface SchemeRow {
   key: string;
   name: string;
-  definition: { levels: { name: string; duties: string[] }[] };
+  definition: { levels: { name: string; kinds: string[]; duties: string[] }[] };
 }
 
 /** One grid: outline, children, people on duty, history, and its printable outputs. */
-export function NodePanel({ id, onSelect }: { id: number; onSelect: (id: number) => void }) {
+export function NodePanel({
+  id,
+  onSelect,
+  onTreeChanged,
+}: {
+  id: number;
+  onSelect: (id: number) => void;
+  /** Called when the tree's shape changed (a child added, a grid closed). */
+  onTreeChanged?: () => void;
+}) {
   const { can } = useAuth();
   const { t, lang } = useI18n();
   const { message } = App.useApp();
@@ -88,7 +98,11 @@ export function NodePanel({ id, onSelect }: { id: number; onSelect: (id: number)
   const level = useMemo(() => {
     const scheme = schemes.find((s) => s.key === detail?.scheme);
     return scheme && detail?.level !== null && detail?.level !== undefined
-      ? { scheme, def: scheme.definition.levels[detail.level] }
+      ? {
+          scheme,
+          def: scheme.definition.levels[detail.level],
+          next: scheme.definition.levels[detail.level + 1],
+        }
       : null;
   }, [schemes, detail]);
 
@@ -273,6 +287,23 @@ export function NodePanel({ id, onSelect }: { id: number; onSelect: (id: number)
       <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
         {[...detail.ancestors.map((a) => a.name), detail.name].join(' › ')}
       </Typography.Paragraph>
+      {can('grid.write') && !detail.validTo && (
+        <div style={{ marginBottom: 8 }}>
+          <NodeActions
+            node={detail}
+            childKinds={level ? (level.next?.kinds ?? []) : []}
+            onChanged={(created) => {
+              onTreeChanged?.();
+              if (created) onSelect(created);
+              else void load();
+            }}
+            onClosed={() => {
+              onTreeChanged?.();
+              void load();
+            }}
+          />
+        </div>
+      )}
       <Tabs
         items={tabs}
         onChange={(key) => {

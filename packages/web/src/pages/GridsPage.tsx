@@ -40,11 +40,13 @@ export function GridsPage() {
 
   const select = useCallback((id: number) => setParams({ id: String(id) }), [setParams]);
 
+  // Bumped when the tree's shape changes, to reload it from the top.
+  const [treeVersion, setTreeVersion] = useState(0);
   useEffect(() => {
     get<PageResult<GridNode>>('/api/grids')
       .then((r) => setTree(r.items.map((n) => toTreeNode(n, lang))))
       .catch((err) => message.error(errorText(err, lang)));
-  }, [lang, message]);
+  }, [lang, message, treeVersion]);
 
   const loadData = useCallback(
     async (node: DataNode) => {
@@ -111,7 +113,12 @@ export function GridsPage() {
       </Col>
       <Col xs={24} md={14} lg={16}>
         {selected ? (
-          <NodePanel key={selected} id={selected} onSelect={select} />
+          <NodePanel
+            key={selected}
+            id={selected}
+            onSelect={select}
+            onTreeChanged={() => setTreeVersion((v) => v + 1)}
+          />
         ) : (
           <Empty description={t('grids.searchPlaceholder')} />
         )}
