@@ -121,6 +121,23 @@ describe.each(testEngines())('people on duty on $name', (engine) => {
     expect((await call(outsider, 'GET', `/api/duties?nodeId=${grid1.id}`)).json().error.code).toBe(
       'OUT_OF_SCOPE',
     );
+    // Someone on duty only outside the caller's scope cannot be pulled in (nor revealed through it).
+    const elsewhere = (await call(chief, 'POST', '/api/people', { name: '乙镇人员' })).json();
+    await t.db
+      .insertInto('duty')
+      .values({
+        person_id: elsewhere.id,
+        node_id: territory.villageB.id,
+        role: 'member',
+        valid_from: '2026-01-01',
+      })
+      .execute();
+    const pulled = await call(chief, 'POST', '/api/duties', {
+      personId: elsewhere.id,
+      nodeId: grid1.id,
+      role: 'member',
+    });
+    expect(pulled.json().error.code).toBe('OUT_OF_SCOPE');
   });
 
   it('follows the scheme: only the duties of the node’s level', async () => {

@@ -328,6 +328,8 @@ export class DutyService {
         .forUpdate()
         .executeTakeFirst();
       if (!person) throw new AppError('VALIDATION_FAILED', undefined, { personId: '人员不存在' });
+      // Only people the caller may see: on duty in their scope, or on duty nowhere yet.
+      await this.assertPersonVisible(trx, principal, body.personId);
       const same = await trx
         .selectFrom('duty')
         .select('id')
@@ -404,6 +406,16 @@ export class DutyService {
         .where('id', '=', body.toPersonId)
         .executeTakeFirst();
       if (!successor) throw new AppError('VALIDATION_FAILED', undefined, { toPersonId: '人员不存在' });
+      await this.assertPersonVisible(trx, principal, body.toPersonId);
+      const already = await trx
+        .selectFrom('duty')
+        .select('id')
+        .where('person_id', '=', body.toPersonId)
+        .where('node_id', '=', duty.node_id)
+        .where('role', '=', duty.role)
+        .where('valid_to', 'is', null)
+        .executeTakeFirst();
+      if (already) throw new AppError('CONFLICT', '接任人已在该网格担任该职责', { toPersonId: '重复安排' });
       await trx.updateTable('duty').set({ valid_to: date }).where('id', '=', id).execute();
       const row = await trx
         .insertInto('duty')

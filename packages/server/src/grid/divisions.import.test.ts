@@ -188,6 +188,62 @@ describe.each(testEngines())('national divisions import on $name', (engine) => {
     ).json();
     expect(job).toMatchObject({ status: 'done', kind: 'grid.import.divisions' });
     expect(job.result.added).toBeGreaterThan(50);
+    // A second start while one runs is refused at once.
+    const first = await t.app.inject({
+      method: 'POST',
+      url: '/api/grids/import/divisions',
+      headers: { cookie },
+      payload: { county: '330521' },
+    });
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/grids/import/divisions',
+      headers: { cookie },
+      payload: { county: '330521' },
+    });
+    expect(first.statusCode).toBe(202);
+    expect(second.json().error.code).toBe('JOB_RUNNING');
+    await t.app.ctx.jobs.settled('grid.import.divisions');
+
+    // The administrator of another tree cannot import into (and so gain) the divisions tree,
+    // nor start a second one.
+    const other = await t.db
+      .insertInto('grid_node')
+      .values({
+        id: 8_000_000,
+        parent_id: null,
+        root_id: 8_000_000,
+        path: '/8000000/',
+        depth: 0,
+        kind: 'county',
+        name: '另一棵树',
+        code: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await buildUser(t, { username: 'otheradmin', roles: ['sys_admin'], scopes: [other.id] });
+    const otherCookie = await login(t.app, 'otheradmin');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/grids/import/divisions',
+      headers: { cookie: otherCookie },
+      payload: { county: '330521' },
+    });
+    expect(refused.json().error.code).toBe('OUT_OF_SCOPE');
+    const secondRoot = await t.app.inject({
+      method: 'POST',
+      url: '/api/grids',
+      headers: { cookie: otherCookie },
+      payload: {
+        parentId: null,
+        scheme: 'admin_divisions',
+        kind: 'country',
+        code: 'CN2',
+        name: '第二个全国树',
+      },
+    });
+    expect(secondRoot.statusCode).toBe(409);
+
     const audit = await t.db
       .selectFrom('audit_log')
       .select('action')

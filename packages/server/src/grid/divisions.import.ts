@@ -18,6 +18,8 @@ export interface DivisionScope {
 
 export interface DivisionImportResult {
   rootId: number;
+  /** This run created the divisions tree. */
+  createdRoot: boolean;
   total: number;
   added: number;
   renamed: number;
@@ -85,8 +87,22 @@ export async function readDivisions(scope: DivisionScope, progress: Progress): P
   return units;
 }
 
+/** The root of the national divisions tree, if it exists (there is at most one). */
+export async function findDivisionsRoot(db: Executor): Promise<(ParentInfo & { id: number }) | undefined> {
+  return db
+    .selectFrom('grid_node')
+    .select(['id', 'path', 'depth', 'root_id', 'scheme', 'level'])
+    .where('scheme', '=', DIVISIONS_SCHEME)
+    .where('depth', '=', 0)
+    .where('valid_to', 'is', null)
+    .executeTakeFirst();
+}
+
 /** The root of the national divisions tree, created on first use. */
-async function divisionsRoot(db: Kysely<DB>, today: string): Promise<ParentInfo & { id: number }> {
+async function divisionsRoot(
+  db: Kysely<DB>,
+  today: string,
+): Promise<ParentInfo & { id: number; created: boolean }> {
   const existing = await db
     .selectFrom('grid_node')
     .select(['id', 'path', 'depth', 'root_id', 'scheme', 'level'])
@@ -94,7 +110,7 @@ async function divisionsRoot(db: Kysely<DB>, today: string): Promise<ParentInfo 
     .where('depth', '=', 0)
     .where('valid_to', 'is', null)
     .executeTakeFirst();
-  if (existing) return existing;
+  if (existing) return { ...existing, created: false };
   const created = await insertGridNodes(db, [
     {
       key: 'root',
@@ -107,7 +123,7 @@ async function divisionsRoot(db: Kysely<DB>, today: string): Promise<ParentInfo 
     },
   ]);
   const id = created.get('root')!;
-  return { id, path: `/${id}/`, depth: 0, root_id: id, scheme: DIVISIONS_SCHEME, level: 0 };
+  return { id, path: `/${id}/`, depth: 0, root_id: id, scheme: DIVISIONS_SCHEME, level: 0, created: true };
 }
 
 const CHUNK = 10_000;
@@ -151,10 +167,19 @@ export async function importDivisions(
     for (const r of rows) existing.set(r.code!, r);
     lastId = rows[rows.length - 1]!.id;
   }
-  existing.set(COUNTRY_CODE, { ...root, name: '中华人民共和国' });
+  existing.set(COUNTRY_CODE, {
+    id: root.id,
+    path: root.path,
+    depth: root.depth,
+    root_id: root.root_id,
+    scheme: root.scheme,
+    level: root.level,
+    name: '中华人民共和国',
+  });
 
   const result: DivisionImportResult = {
     rootId: root.id,
+    createdRoot: root.created,
     total: source.length,
     added: 0,
     renamed: 0,
@@ -273,7 +298,7 @@ export async function importDivisions(
           .execute();
         await trx
           .updateTable('duty')
-          .set({ valid_to: today })
+          .set({ valid_to: sql`greatest(valid_from, ${today}::date)` })
           .where('node_id', 'in', part)
           .where('valid_to', 'is', null)
           .execute();

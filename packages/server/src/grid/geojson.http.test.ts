@@ -174,6 +174,16 @@ describe.each(testEngines())('grid polygons on $name', (engine) => {
       .where('code', '=', codes.v2)
       .executeTakeFirstOrThrow();
     expect(after.geometry).toEqual(before.geometry);
+    // Outlines with absurd numbers of vertices are refused before any expensive check.
+    const ring = Array.from({ length: 6000 }, (_, i) => [
+      120 + 0.01 * Math.cos((i / 6000) * 2 * Math.PI),
+      30 + 0.01 * Math.sin((i / 6000) * 2 * Math.PI),
+    ]);
+    ring.push(ring[0]!);
+    const huge = (
+      await post('?dryRun=true', [feature(codes.v2, { type: 'Polygon', coordinates: [ring] })])
+    ).json();
+    expect(huge.invalid[0].message).toContain('顶点过多');
     const unmatched = await post('', [feature('999999999999', rect(0, 0, 1, 1))]);
     expect(unmatched.statusCode).toBe(400);
     const skipped = await post('?skipUnmatched=true', [feature('999999999999', rect(0, 0, 1, 1))]);

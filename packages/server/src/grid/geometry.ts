@@ -3,6 +3,8 @@ import centroid from '@turf/centroid';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { AppError } from '../errors.ts';
 
+export const MAX_VERTICES = 5000;
+
 export interface GeometryFacts {
   geometry: Polygon | MultiPolygon;
   bbox: [number, number, number, number];
@@ -55,6 +57,15 @@ export function geometryFacts(value: unknown, field: string): GeometryFacts {
     });
   }
   const geometry = { type: g.type, coordinates: g.coordinates } as Polygon | MultiPolygon;
+  // Checks such as self-intersection grow with the square of the vertex count: a grid outline
+  // needs far fewer points than this.
+  const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
+  const vertices = rings.reduce((n, ring) => n + ring.length, 0);
+  if (vertices > MAX_VERTICES) {
+    throw new AppError('VALIDATION_FAILED', undefined, {
+      [field]: `边界顶点过多（${vertices} 个，上限 ${MAX_VERTICES}），请先简化`,
+    });
+  }
   const c = centroid(geometry).geometry.coordinates;
   return { geometry, bbox: bbox(geometry) as [number, number, number, number], center: [c[0]!, c[1]!] };
 }

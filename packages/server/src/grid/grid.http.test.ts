@@ -293,6 +293,20 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
         .insertInto('duty')
         .values({ person_id: person.id, node_id: village.id, role: 'chief', valid_from: '2026-01-01' })
         .execute();
+      // An administrator scoped to the village alone may not split it: the parts go under the town.
+      const villageAdminId = await buildUser(t, {
+        username: 'villageadmin',
+        roles: ['sys_admin'],
+        scopes: [village.id],
+      });
+      const villageAdmin = await login(t.app, 'villageadmin');
+      const notHers = await t.app.inject({
+        method: 'POST',
+        url: `/api/grids/${village.id}/split`,
+        headers: { cookie: villageAdmin },
+        payload: { parts: [{ name: 'a' }, { name: 'b' }] },
+      });
+      expect(notHers.json().error.code).toBe('OUT_OF_SCOPE');
       const res = await call('POST', `/api/grids/${village.id}/split`, {
         parts: [
           { name: '五四村东片', geometry: square(120, 30.5, 0.015) },
@@ -357,6 +371,15 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
       expect(viaGcj.hits.map((h: { id: number }) => h.id)).toContain(west);
       expect(viaGcj.lng).toBeCloseTo(120.02, 5);
       expect((await call('GET', '/api/grids/locate?lng=10&lat=10')).json().hits).toEqual([]);
+
+      // Whoever was scoped to the split grid now holds its parts, so still reaches its grids.
+      const carried = await t.db
+        .selectFrom('user_scope')
+        .select('grid_id')
+        .where('user_id', '=', villageAdminId)
+        .orderBy('grid_id')
+        .execute();
+      expect(carried.map((s) => s.grid_id)).toEqual([village.id, east, west]);
 
       const renameClosed = await call('PATCH', `/api/grids/${village.id}`, { name: 'x' });
       expect(renameClosed.json().error.code).toBe('GRID_CLOSED');

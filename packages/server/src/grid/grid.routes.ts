@@ -34,7 +34,7 @@ import { gridNodeColumns, toGridNode } from './grid.repository.ts';
 import { GridService } from './grid.service.ts';
 import { GeoJsonService } from './geojson.service.ts';
 import { toWgs84 } from './locator.service.ts';
-import { importDivisions } from './divisions.import.ts';
+import { findDivisionsRoot, importDivisions } from './divisions.import.ts';
 import { AppError } from '../errors.ts';
 
 export async function gridRoutes(app: App): Promise<void> {
@@ -205,6 +205,9 @@ export async function gridRoutes(app: App): Promise<void> {
       if (!principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
         throw new AppError('OUT_OF_SCOPE', '只有管辖整个网格树的管理员才能导入行政区划');
       }
+      // The divisions tree, once it exists, belongs to those whose scope covers it.
+      const existingRoot = await findDivisionsRoot(db);
+      if (existingRoot) await assertGridsInScope(db, principal, [existingRoot.id]);
       const actor = actorOf(request);
       const scope = request.body;
       const jobId = await app.ctx.jobs.start('grid.import.divisions', scope, actor, async (progress) => {
@@ -215,12 +218,14 @@ export async function gridRoutes(app: App): Promise<void> {
           progress,
         });
         app.ctx.locator.invalidate();
-        // The importing administrator sees the divisions tree from now on.
-        await db
-          .insertInto('user_scope')
-          .values({ user_id: principal.userId, grid_id: result.rootId })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        // Whoever creates the divisions tree gets it in scope; later imports change no scope.
+        if (result.createdRoot) {
+          await db
+            .insertInto('user_scope')
+            .values({ user_id: principal.userId, grid_id: result.rootId })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        }
         return result;
       });
       return reply.status(202).send({ jobId });

@@ -235,6 +235,7 @@ export class GridService {
 
   async create(principal: Principal, actor: Actor, body: CreateGridBody): Promise<number> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
+    requireName(body.name, 'name');
     return this.change(async (trx) => {
       let parent: NodeRow | null = null;
       if (body.parentId !== null) {
@@ -454,6 +455,7 @@ export class GridService {
 
   async split(principal: Principal, actor: Actor, id: number, body: SplitGridBody): Promise<GridChange> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
+    body.parts.forEach((p, i) => requireName(p.name, `parts/${i}/name`));
     const facts = body.parts.map((p, i) =>
       p.geometry === undefined ? null : geometryFacts(p.geometry, `parts/${i}/geometry`),
     );
@@ -461,6 +463,8 @@ export class GridService {
       const [node] = await this.lockNodes(trx, principal, [id]);
       if (node!.parent_id === null)
         throw new AppError('VALIDATION_FAILED', undefined, { id: '根节点不能拆分' });
+      // The parts are created under the parent: it must be in scope too.
+      await assertGridsInScope(trx, principal, [node!.parent_id]);
       const [parent] = await trx
         .selectFrom('grid_node')
         .select(NODE_COLUMNS)
@@ -537,6 +541,7 @@ export class GridService {
       for (const partId of partIds) {
         await this.event(trx, actor, partId, 'create', effectiveDate, { splitFrom: id }, null, body.note);
       }
+      await carryScopes(trx, [id], partIds);
       await appendAudit(trx, actor, {
         action: 'grid.split',
         targetType: 'grid',
@@ -550,12 +555,14 @@ export class GridService {
 
   async merge(principal: Principal, actor: Actor, body: MergeGridBody): Promise<GridChange> {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
+    requireName(body.name, 'name');
     return this.change(async (trx) => {
       const nodes = await this.lockNodes(trx, principal, body.ids);
       const parentId = nodes[0]!.parent_id;
       if (parentId === null || nodes.some((n) => n.parent_id !== parentId || n.kind !== nodes[0]!.kind)) {
         throw new AppError('VALIDATION_FAILED', undefined, { ids: '只能合并同一上级下、类型相同的网格' });
       }
+      await assertGridsInScope(trx, principal, [parentId]);
       const [parent] = await trx
         .selectFrom('grid_node')
         .select(NODE_COLUMNS)
@@ -599,6 +606,7 @@ export class GridService {
         await this.relocate(trx, actor, child, merged!, undefined, effectiveDate, undefined, taken);
       }
       await this.event(trx, actor, newId, 'create', effectiveDate, { mergedFrom: body.ids }, null, body.note);
+      await carryScopes(trx, body.ids, [newId]);
       await appendAudit(trx, actor, {
         action: 'grid.merge',
         targetType: 'grid',
@@ -677,6 +685,26 @@ export class GridService {
       successors: after.map(ref),
     };
   }
+}
+
+function requireName(name: string, field: string): void {
+  if (!name.trim()) throw new AppError('VALIDATION_FAILED', undefined, { [field]: '不能为空' });
+}
+
+/** Users whose scope was a replaced node get its successors, so they keep their grids. */
+async function carryScopes(trx: Executor, from: number[], to: number[]): Promise<void> {
+  const holders = await trx
+    .selectFrom('user_scope')
+    .select('user_id')
+    .distinct()
+    .where('grid_id', 'in', from)
+    .execute();
+  if (holders.length === 0) return;
+  await trx
+    .insertInto('user_scope')
+    .values(holders.flatMap((h) => to.map((g) => ({ user_id: h.user_id, grid_id: g }))))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 function newPart(

@@ -69,10 +69,16 @@ function drawOutline(
   children: (Polygon | MultiPolygon)[],
   box: { x: number; y: number; w: number; h: number },
 ) {
-  const all = [main, ...children].flatMap(ringsOf).flat();
-  const xs = all.map((p) => p[0]!);
-  const ys = all.map((p) => p[1]!);
-  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  // A loop, not Math.min(...points): real outlines can have more points than the call stack holds.
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const ring of [main, ...children].flatMap(ringsOf)) {
+    for (const p of ring) {
+      if (p[0]! < minX) minX = p[0]!;
+      if (p[0]! > maxX) maxX = p[0]!;
+      if (p[1]! < minY) minY = p[1]!;
+      if (p[1]! > maxY) maxY = p[1]!;
+    }
+  }
   const k = Math.cos((((minY + maxY) / 2) * Math.PI) / 180);
   const scale = Math.min(box.w / Math.max((maxX - minX) * k, 1e-9), box.h / Math.max(maxY - minY, 1e-9));
   const ox = box.x + (box.w - (maxX - minX) * k * scale) / 2;

@@ -114,6 +114,17 @@ describe.skipIf(!fontAvailable && process.env.WANGGE_REQUIRE_BROWSER !== '1')(
       expect(audit.map((a) => (a.after as { fullPhones: boolean }).fullPhones)).toEqual([false, true]);
     });
 
+    it('requires the duty permission: the board names people', async () => {
+      await buildUser(t, { username: 'sec', roles: ['sec_admin'], scopes: [village.id] });
+      const cookie = await login(t.app, 'sec');
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/grids/${grid.id}/notice.pdf`,
+        headers: { cookie },
+      });
+      expect(res.json().error.code).toBe('FORBIDDEN');
+    });
+
     it('prints the responsibility chart of a subtree', async () => {
       const cookie = await login(t.app, 'boss');
       const res = await t.app.inject({

@@ -19,7 +19,8 @@ export async function printRoutes(app: App): Promise<void> {
     '/api/grids/:id/notice.pdf',
     {
       schema: { tags: ['grid'], summary: '网格公示牌（PDF）', params: IdParam },
-      config: { permissions: ['grid.read'] },
+      // It names the people on duty: the same permission as the duty lists.
+      config: { permissions: ['duty.read'] },
     },
     async (request, reply) => {
       const principal = principalOf(request);

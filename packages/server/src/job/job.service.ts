@@ -37,11 +37,21 @@ export class JobService {
     work: (progress: JobProgress) => Promise<T>,
   ): Promise<number> {
     if (this.running.has(kind)) throw new AppError('JOB_RUNNING');
-    const row = await this.db
-      .insertInto('job')
-      .values({ kind, params: JSON.stringify(params ?? null), created_by: actor.id, message: '排队中' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    // Claimed before the first await, so a second start of the same kind is refused at once.
+    let release!: () => void;
+    this.running.set(kind, new Promise<void>((resolve) => (release = resolve)));
+    let row: { id: number };
+    try {
+      row = await this.db
+        .insertInto('job')
+        .values({ kind, params: JSON.stringify(params ?? null), created_by: actor.id, message: '排队中' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    } catch (err) {
+      this.running.delete(kind);
+      release();
+      throw err;
+    }
     let lastWrite = 0;
     let pending: Promise<unknown> = Promise.resolve();
     const progress: JobProgress = (done, total, message) => {
@@ -73,8 +83,9 @@ export class JobService {
           .execute();
       } catch (err) {
         await pending.catch(() => undefined);
-        const message =
-          err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err);
+        // Only our own coded errors are shown; anything else is logged and summarised.
+        const message = err instanceof AppError ? err.message : '任务因服务器错误失败，详见服务日志';
+        if (!(err instanceof AppError)) console.error(`job ${row.id} (${kind}) failed`, err);
         await this.db
           .updateTable('job')
           .set({ status: 'failed', error: message.slice(0, 1000), finished_at: new Date() })
@@ -82,6 +93,7 @@ export class JobService {
           .execute();
       } finally {
         this.running.delete(kind);
+        release();
       }
     })();
     this.running.set(kind, task);

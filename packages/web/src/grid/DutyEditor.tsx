@@ -16,6 +16,8 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
   const [duties, setDuties] = useState<Duty[] | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [people, setPeople] = useState<Person[]>([]);
+  // A person created in this dialog whose assignment then failed: reused on retry, not duplicated.
+  const [createdPerson, setCreatedPerson] = useState<{ name: string; id: number } | null>(null);
   const [form] = Form.useForm();
   const writable = can('duty.write');
 
@@ -33,6 +35,7 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
 
   const open = (d: Dialog) => {
     form.resetFields();
+    setCreatedPerson(null);
     setDialog(d);
     void searchPeople('');
   };
@@ -47,11 +50,13 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
           form.setFields([{ name: 'personId', errors: [t('duty.person')] }]);
           return;
         }
+        if (!personId && createdPerson && createdPerson.name === v.newName) personId = createdPerson.id;
         if (!personId) {
           const created = await api<Person>('POST', '/api/people', {
             name: v.newName,
             ...(v.newPhone ? { phone: v.newPhone } : {}),
           });
+          setCreatedPerson({ name: created.name, id: created.id });
           personId = created.id;
         }
         await api('POST', '/api/duties', { personId, nodeId, role: v.role, validFrom: date(v.date) });

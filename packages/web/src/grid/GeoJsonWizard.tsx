@@ -60,7 +60,12 @@ export function GeoJsonWizard({
     <Modal
       open={open}
       title={t('grids.importGeojson')}
-      onCancel={onClose}
+      onCancel={() => {
+        setReport(null);
+        setCollection(null);
+        setFileName('');
+        onClose();
+      }}
       footer={null}
       width={720}
       destroyOnHidden
@@ -93,7 +98,11 @@ export function GeoJsonWizard({
           <span>{t('geo.crs')}</span>
           <Select
             value={crs}
-            onChange={setCrs}
+            onChange={(value) => {
+              // A report is only good for the coordinate system it was made with.
+              setCrs(value);
+              setReport(null);
+            }}
             style={{ width: 220 }}
             options={[
               { value: 'wgs84', label: 'WGS84 / CGCS2000' },

@@ -102,6 +102,8 @@ export function GridsPage() {
             />
           ) : (
             <Tree
+              // Remounted when the tree is reloaded, so branches opened before load their children again.
+              key={treeVersion}
               treeData={tree}
               loadData={loadData}
               selectedKeys={selected ? [selected] : []}

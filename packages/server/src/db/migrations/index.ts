@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as m20261122T1000 from './2026-11-22T1000_foundation.ts';
 import * as m20261122T1100 from './2026-11-22T1100_grid_tree.ts';
+import * as m20261122T1200 from './2026-11-22T1200_single_divisions_root.ts';
 
 /** Every migration, keyed by its timestamped name; Kysely applies them in name order. */
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1000_foundation': m20261122T1000,
   '2026-11-22T1100_grid_tree': m20261122T1100,
+  '2026-11-22T1200_single_divisions_root': m20261122T1200,
 };
