@@ -413,6 +413,13 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
       const res = await call('POST', `/api/grids/${village.id}/move`, { parentId: townB.id });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().code).toBe('330524101200');
+      const moved = await t.db
+        .selectFrom('audit_log')
+        .select('after')
+        .where('action', '=', 'grid.move')
+        .orderBy('seq', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(moved.after).toMatchObject({ parentId: townB.id, code: '330524101200' });
       const kids = (await call('GET', `/api/grids?parentId=${village.id}`)).json().items as {
         id: number;
         code: string;

@@ -15,7 +15,7 @@ import { featureCollection } from '@turf/helpers';
 import union from '@turf/union';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { sql, type Kysely } from 'kysely';
-import { appendAudit, type Actor } from '../audit/audit.service.ts';
+import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/principal.ts';
 import { assertGridsInScope } from '../auth/scope.ts';
 import { isIsoDate, todayIn } from '../calendar.ts';
@@ -313,7 +313,7 @@ export class GridService {
     effectiveDate: string,
     note: string | undefined,
     taken: Set<string>,
-  ): Promise<void> {
+  ): Promise<string | null> {
     if (parent.path.startsWith(node.path)) {
       throw new AppError('VALIDATION_FAILED', undefined, { parentId: '不能移动到自身或自己的下级之下' });
     }
@@ -378,7 +378,7 @@ export class GridService {
       if (node.code && code) {
         await sql`
           update grid_node set code = ${code}::text || substring(code from ${node.code.length + 1}::integer)
-          where path like ${`${newPath}%`} and id <> ${node.id} and code like ${`${node.code}%`}`.execute(
+          where path like ${`${newPath}%`} and id <> ${node.id} and code like ${`${escapeLike(node.code)}%`}`.execute(
           trx,
         );
       }
@@ -394,6 +394,7 @@ export class GridService {
       { parentId: parent.id, path: newPath },
       note,
     );
+    return code;
   }
 
   async move(principal: Principal, actor: Actor, id: number, body: MoveGridBody): Promise<void> {
@@ -401,13 +402,22 @@ export class GridService {
     await this.change(async (trx) => {
       const [node, parent] = await this.lockNodes(trx, principal, [id, body.parentId]);
       if (node!.parent_id === parent!.id && body.code === undefined) return;
-      await this.relocate(trx, actor, node!, parent!, body.code, effectiveDate, body.note, new Set());
+      const code = await this.relocate(
+        trx,
+        actor,
+        node!,
+        parent!,
+        body.code,
+        effectiveDate,
+        body.note,
+        new Set(),
+      );
       await appendAudit(trx, actor, {
         action: 'grid.move',
         targetType: 'grid',
         targetId: id,
         before: { parentId: node!.parent_id, code: node!.code },
-        after: { parentId: parent!.id, code: body.code ?? null, effectiveDate },
+        after: { parentId: parent!.id, code, effectiveDate },
       });
     });
   }
