@@ -36,6 +36,14 @@ export async function assertGridsInScope(
   if (outside.length) throw new AppError('OUT_OF_SCOPE');
 }
 
+/**
+ * True when the principal's scope includes a whole tree (a root: `/7/`). Deployment-wide acts
+ * need it: starting a tree, granting admin roles, national imports, seeing every job.
+ */
+export function coversARoot(principal: Principal): boolean {
+  return principal.scopePaths.some((p) => /^\/\d+\/$/.test(p));
+}
+
 /** True when every one of `targetPaths` is covered by the principal's scope. */
 export function coversAll(principal: Principal, targetPaths: readonly string[]): boolean {
   return targetPaths.every((p) => pathInScope(p, principal.scopePaths));

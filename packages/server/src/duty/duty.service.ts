@@ -25,6 +25,26 @@ import { AppError } from '../errors.ts';
 
 const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
 
+/** One person holds a role on a node at most once at a time. */
+async function assertNotOnDuty(
+  trx: Executor,
+  personId: number,
+  nodeId: number,
+  role: string,
+  field: string,
+  message: string,
+): Promise<void> {
+  const current = await trx
+    .selectFrom('duty')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('node_id', '=', nodeId)
+    .where('role', '=', role)
+    .where('valid_to', 'is', null)
+    .executeTakeFirst();
+  if (current) throw new AppError('CONFLICT', message, { [field]: '重复安排' });
+}
+
 /** Image type by its first bytes, whatever the name or declared type says. */
 function imageKind(bytes: Buffer): 'jpeg' | 'png' | 'webp' | null {
   if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
@@ -330,15 +350,14 @@ export class DutyService {
       if (!person) throw new AppError('VALIDATION_FAILED', undefined, { personId: '人员不存在' });
       // Only people the caller may see: on duty in their scope, or on duty nowhere yet.
       await this.assertPersonVisible(trx, principal, body.personId);
-      const same = await trx
-        .selectFrom('duty')
-        .select('id')
-        .where('person_id', '=', body.personId)
-        .where('node_id', '=', body.nodeId)
-        .where('role', '=', body.role)
-        .where('valid_to', 'is', null)
-        .executeTakeFirst();
-      if (same) throw new AppError('CONFLICT', '此人已在该网格担任该职责', { personId: '重复安排' });
+      await assertNotOnDuty(
+        trx,
+        body.personId,
+        body.nodeId,
+        body.role,
+        'personId',
+        '此人已在该网格担任该职责',
+      );
       const row = await trx
         .insertInto('duty')
         .values({
@@ -407,15 +426,14 @@ export class DutyService {
         .executeTakeFirst();
       if (!successor) throw new AppError('VALIDATION_FAILED', undefined, { toPersonId: '人员不存在' });
       await this.assertPersonVisible(trx, principal, body.toPersonId);
-      const already = await trx
-        .selectFrom('duty')
-        .select('id')
-        .where('person_id', '=', body.toPersonId)
-        .where('node_id', '=', duty.node_id)
-        .where('role', '=', duty.role)
-        .where('valid_to', 'is', null)
-        .executeTakeFirst();
-      if (already) throw new AppError('CONFLICT', '接任人已在该网格担任该职责', { toPersonId: '重复安排' });
+      await assertNotOnDuty(
+        trx,
+        body.toPersonId,
+        duty.node_id,
+        duty.role,
+        'toPersonId',
+        '接任人已在该网格担任该职责',
+      );
       await trx.updateTable('duty').set({ valid_to: date }).where('id', '=', id).execute();
       const row = await trx
         .insertInto('duty')

@@ -26,7 +26,7 @@ import {
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import { escapeLike } from '../audit/audit.service.ts';
-import { assertGridsInScope, inScope } from '../auth/scope.ts';
+import { assertGridsInScope, coversARoot, inScope } from '../auth/scope.ts';
 import { actorOf, principalOf, type App } from '../context.ts';
 import { withErrors } from '../http.ts';
 import { visibleUsers } from '../user/user.repository.ts';
@@ -202,7 +202,7 @@ export async function gridRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      if (!principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
+      if (!coversARoot(principal)) {
         throw new AppError('OUT_OF_SCOPE', '只有管辖整个网格树的管理员才能导入行政区划');
       }
       // The divisions tree, once it exists, belongs to those whose scope covers it.

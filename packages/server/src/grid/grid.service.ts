@@ -17,7 +17,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/principal.ts';
-import { assertGridsInScope } from '../auth/scope.ts';
+import { assertGridsInScope, coversARoot } from '../auth/scope.ts';
 import { isIsoDate, todayIn } from '../calendar.ts';
 import type { DB, Executor } from '../db/types.ts';
 import { AppError } from '../errors.ts';
@@ -242,7 +242,7 @@ export class GridService {
         parent = (await this.lockNodes(trx, principal, [body.parentId]))[0]!;
       } else {
         // A new tree belongs to the whole deployment: only someone whose scope covers a root.
-        if (!principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
+        if (!coversARoot(principal)) {
           throw new AppError('OUT_OF_SCOPE', '只有管辖整个网格树的管理员才能新建网格树');
         }
         if (!body.scheme)

@@ -1,5 +1,6 @@
 import { IdParam, Job } from '@wangge/shared';
 import { principalOf, type App } from '../context.ts';
+import { coversARoot } from '../auth/scope.ts';
 import { AppError } from '../errors.ts';
 import { withErrors } from '../http.ts';
 
@@ -24,7 +25,7 @@ export async function jobRoutes(app: App): Promise<void> {
         .where('id', '=', job.id)
         .executeTakeFirstOrThrow();
       // Jobs are deployment-wide work: their starter, or anyone whose scope covers a whole tree.
-      if (row.created_by !== principal.userId && !principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
+      if (row.created_by !== principal.userId && !coversARoot(principal)) {
         throw new AppError('OUT_OF_SCOPE');
       }
       return job;

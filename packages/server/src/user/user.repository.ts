@@ -1,12 +1,7 @@
 import { sql } from 'kysely';
 import type { Principal } from '../auth/principal.ts';
-import { inScope } from '../auth/scope.ts';
+import { coversARoot, inScope } from '../auth/scope.ts';
 import type { Executor } from '../db/types.ts';
-
-/** A root path has exactly one id: `/7/`. */
-function coversARoot(principal: Principal): boolean {
-  return principal.scopePaths.some((p) => /^\/\d+\/$/.test(p));
-}
 
 /**
  * Users the principal may see and manage: every one of the user's scope subtrees lies inside

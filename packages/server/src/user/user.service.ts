@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { Principal } from '../auth/principal.ts';
-import { assertGridsInScope } from '../auth/scope.ts';
+import { assertGridsInScope, coversARoot } from '../auth/scope.ts';
 import { visibleUsers } from './user.repository.ts';
 import type { FieldCipher } from '../crypto.ts';
 import type { Executor } from '../db/types.ts';
@@ -299,7 +299,7 @@ export class UserService {
       const touchesAdmin =
         adminDutiesOf(roles.flatMap((r) => r.permissions)).length > 0 ||
         adminDutiesOf(previous.flatMap((r) => r.permissions)).length > 0;
-      if (touchesAdmin && !principal.scopePaths.some((p) => /^\/\d+\/$/.test(p))) {
+      if (touchesAdmin && !coversARoot(principal)) {
         throw new AppError('FORBIDDEN', '只有管辖整个网格树的安全管理员才能分配管理员角色');
       }
       await trx.deleteFrom('user_role').where('user_id', '=', id).execute();
