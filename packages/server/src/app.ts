@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { AuditSealer } from './audit/audit.service.ts';
 import { installAuthHooks } from './auth/auth.hooks.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
@@ -19,9 +20,21 @@ import { FieldCipher, loadDataKey } from './crypto.ts';
 import type { Database } from './db/database.ts';
 import { AppError, installErrorHandler } from './errors.ts';
 import { gridRoutes } from './grid/grid.routes.ts';
+import { CaseConfigService } from './case/case-config.service.ts';
+import { caseRoutes } from './case/case.routes.ts';
+import { CaseService } from './case/case.service.ts';
+import { CaseSweeper } from './case/case.sweep.ts';
+import { calendarRoutes } from './calendar/calendar.routes.ts';
+import { CalendarService } from './calendar/calendar.service.ts';
+import { publicCaseRoutes } from './case/public.routes.ts';
+import { open311Routes } from './open311/open311.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { LocatorService } from './grid/locator.service.ts';
 import { JobService } from './job/job.service.ts';
+import { notifyRoutes } from './notify/notify.routes.ts';
+import { NotifyService } from './notify/notify.service.ts';
+import { OutboxWorker } from './notify/outbox.worker.ts';
+import { transportsFrom } from './notify/transports.ts';
 import { jobRoutes } from './job/job.routes.ts';
 import { dutyRoutes } from './duty/duty.routes.ts';
 import { printRoutes } from './grid/print.routes.ts';
@@ -75,7 +88,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   const cipher = new FieldCipher(loadDataKey(config.dataKey, config.dataDir));
   const hasher = new PasswordHasher(config.argon2);
   const settings = new SettingsService(database.db, config);
-  const ctx: AppContext = {
+  const services = {
     config,
     db: database.db,
     engine: database.engine,
@@ -85,7 +98,35 @@ export async function buildApp(config: Config, database: Database, options: Buil
     auth: new AuthService(database.db, config, settings, hasher),
     locator: new LocatorService(database.db),
     jobs: new JobService(database.db),
+    notify: new NotifyService(database.db, cipher, config),
+    calendar: new CalendarService(database.db, config.timeZone),
     version: VERSION,
+  };
+  const caseConfig = new CaseConfigService(database.db);
+  const cases = new CaseService({
+    db: database.db,
+    cipher,
+    calendar: services.calendar,
+    notify: services.notify,
+    locator: services.locator,
+    config: caseConfig,
+    timeZone: config.timeZone,
+    photoDir: path.join(config.uploadDir, 'cases'),
+  });
+  // Every calendar change re-times the running working-time clocks, in the same transaction.
+  services.calendar.onChange((trx, calendar) => cases.retimeClocks(trx, calendar).then(() => undefined));
+  const ctx: AppContext = {
+    ...services,
+    caseConfig,
+    cases,
+    caseSweeper: new CaseSweeper(database.db, {
+      calendar: services.calendar,
+      notify: services.notify,
+      config: caseConfig,
+      cases,
+      timeZone: config.timeZone,
+      log: (msg, err) => app.log.error({ err }, msg),
+    }),
   };
   app.decorate('ctx', ctx);
 
@@ -144,11 +185,30 @@ export async function buildApp(config: Config, database: Database, options: Buil
   await app.register(userRoutes);
   await app.register(roleRoutes);
   await app.register(auditRoutes);
+  // Seals the audit chain (appends are unsealed inserts). Always on, whatever `workers` says: an
+  // instance without it would leave its entries to the others, or, alone, unsealed. Cheap when idle.
+  const sealer = new AuditSealer(database.db, { log: (msg, err) => app.log.error({ err }, msg) });
+  app.addHook('onReady', async () => sealer.start());
+  app.addHook('onClose', async () => sealer.stop());
   await app.register(settingsRoutes);
   await app.register(gridRoutes);
   await app.register(jobRoutes);
   await app.register(dutyRoutes);
   await app.register(printRoutes);
+  await app.register(notifyRoutes);
+  if (config.workers) {
+    // Outbox delivery (e-mail, SMS): from ready to close; safe with several instances.
+    const outbox = new OutboxWorker(database.db, cipher, transportsFrom(config), {
+      intervalSeconds: config.notifyIntervalSeconds,
+      log: (msg, err) => app.log.error({ err }, msg),
+    });
+    app.addHook('onReady', async () => outbox.start());
+    app.addHook('onClose', async () => outbox.stop());
+  }
+  await app.register(caseRoutes(ctx.cases, ctx.caseConfig));
+  await app.register(publicCaseRoutes(ctx.cases, ctx.caseConfig));
+  await app.register(open311Routes);
+  await app.register(calendarRoutes);
 
   const webDist =
     config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;

@@ -11,7 +11,10 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { DB } from './db/types.ts';
 import { loadDemo, type DemoLogin } from './demo/demo.ts';
+import { loadDemoCases } from './demo/demo-cases.ts';
 import { insertGridNode } from './grid/grid.repository.ts';
+import { CaseConfigService } from './case/case-config.service.ts';
+import { CalendarService } from './calendar/calendar.service.ts';
 
 /** Built-in roles as code defines them: the admin roles are forced to their definition on every start. */
 export async function ensureBuiltinRoles(db: Kysely<DB>): Promise<void> {
@@ -49,6 +52,12 @@ export async function ensureBuiltinRoles(db: Kysely<DB>): Promise<void> {
         .execute();
     }
   }
+}
+
+/** The seed's case categories and default time limits, into an empty database. */
+export async function ensureCaseDefaults(db: Kysely<DB>, timeZone: string): Promise<void> {
+  await new CaseConfigService(db).ensureDefaultCategories();
+  await new CalendarService(db, timeZone).ensureShipped();
 }
 
 /** The shipped schemes (S0–S11) as rows, refreshed from the data files on every start. */
@@ -157,6 +166,7 @@ export async function prepare(
   if (migrated.length) progress(`已执行数据库迁移 (migrated): ${migrated.join(', ')}`);
   await ensureBuiltinRoles(db.db);
   await ensureSchemes(db.db);
+  await ensureCaseDefaults(db.db, config.timeZone);
   const users = await db.db
     .selectFrom('app_user')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -173,8 +183,11 @@ export async function prepare(
         cipher,
         seed: config.demoSeed,
         password: config.demoPassword,
+        open311Key: config.demoOpen311Key,
         progress,
       });
+      const demoCases = await loadDemoCases(db.db, { cipher, config, seed: config.demoSeed, progress });
+      progress(`演示事件 (demo cases): ${demoCases.cases}`);
     } else {
       initialAdmins = await createInitialAdmins(db.db, config, hasher);
     }

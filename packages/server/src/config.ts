@@ -15,6 +15,8 @@ export interface Config {
   readonly demo: boolean;
   readonly demoSeed: number;
   readonly demoPassword: string;
+  /** Secret of the demo dataset's Open311 API key (演示 Open311 密钥). */
+  readonly demoOpen311Key: string;
   /** Initial administrator password of a real (non-demo) deployment; generated and printed when unset. */
   readonly initialAdminPassword: string | null;
   readonly cookieSecure: boolean;
@@ -37,8 +39,31 @@ export interface Config {
   readonly loginRateLimit: number;
   /** Argon2id cost; tests lower it, production keeps the defaults. */
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number };
+  /** Folder for uploaded files (case photos); default `dataDir/uploads`. */
+  readonly uploadDir: string;
   /** Folder with the built web app; null serves the API only. */
   readonly webDist: string | null;
+  /** Run the background workers (outbox delivery) in this process; tests turn them off. */
+  readonly workers: boolean;
+  /** Seconds between two passes of the outbox worker. */
+  readonly notifyIntervalSeconds: number;
+  /** SMTP server for e-mail notifications (`smtp://user:pass@host:587`, `smtps://…`); null: e-mail stays unsent. */
+  readonly smtpUrl: string | null;
+  /** Sender of notification e-mails (`网格 <noreply@example.com>`). */
+  readonly mailFrom: string;
+  /** SMS gateway kind; `none` leaves SMS unsent. */
+  readonly smsGateway: 'smpp' | 'http' | 'none';
+  /** `smpp://system_id:password@host:2775` (or `ssmpp://` for TLS) when smsGateway is smpp. */
+  readonly smsSmppUrl: string | null;
+  /** Sender number or name for SMPP (source_addr). */
+  readonly smsSourceAddr: string | null;
+  /** HTTP SMS gateway: POST JSON `{phone, text}`, answer `{id}`. */
+  readonly smsHttpUrl: string | null;
+  readonly smsHttpToken: string | null;
+  /** Signature at the start of every SMS (carriers require one), e.g. 【网格】. */
+  readonly smsSign: string;
+  /** Public address of the web app, for absolute links in e-mail and SMS; null keeps links relative. */
+  readonly publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +149,8 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     historyCount: int('PASSWORD_HISTORY', DEFAULT_PASSWORD_POLICY.historyCount, 0, 24),
   };
 
+  const notify = parseNotifyConfig(env, problems);
+
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
@@ -134,6 +161,7 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     demo,
     demoSeed: int('WANGGE_DEMO_SEED', 20261122, 0, 2 ** 31 - 1),
     demoPassword: env.WANGGE_DEMO_PASSWORD || 'Wangge@2026',
+    demoOpen311Key: env.DEMO_OPEN311_KEY || 'demo-open311-key-2026',
     initialAdminPassword,
     cookieSecure: bool('COOKIE_SECURE', production),
     trustProxy: bool('TRUST_PROXY', false),
@@ -151,8 +179,18 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     loginRateLimit: int('LOGIN_RATE_LIMIT', 20, 1, 10000),
     argon2: { memoryCost: 19456, timeCost: 2 },
     webDist: null,
+    uploadDir: '',
+    workers: bool('WANGGE_WORKERS', true),
+    notifyIntervalSeconds: int('NOTIFY_INTERVAL_SECONDS', 10, 1, 3600),
+    ...notify,
     ...overrides,
   };
+  if (!config.uploadDir) {
+    const raw = env.WANGGE_UPLOAD_DIR?.trim();
+    (config as { uploadDir: string }).uploadDir = raw
+      ? path.resolve(env.INIT_CWD || process.cwd(), raw)
+      : path.join(config.dataDir, 'uploads');
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL 取值无效 (invalid), got "${config.logLevel}"`);
   }
@@ -166,4 +204,68 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+type NotifyConfig = Pick<
+  Config,
+  | 'smtpUrl'
+  | 'mailFrom'
+  | 'smsGateway'
+  | 'smsSmppUrl'
+  | 'smsSourceAddr'
+  | 'smsHttpUrl'
+  | 'smsHttpToken'
+  | 'smsSign'
+  | 'publicUrl'
+>;
+
+/** E-mail, SMS and link settings of the notifications; every problem goes to `problems`. */
+function parseNotifyConfig(env: Env, problems: string[]): NotifyConfig {
+  const url = (name: string, protocols: string[], example: string): string | null => {
+    const raw = env[name]?.trim();
+    if (!raw) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol) || !u.hostname) throw new Error('protocol');
+      return raw;
+    } catch {
+      problems.push(`${name} 不是合法的地址，应形如 ${example} (must be a URL like ${example})`);
+      return null;
+    }
+  };
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@host:587');
+  const mailFrom = env.MAIL_FROM?.trim() || '网格 <noreply@localhost>';
+  if (!/^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(mailFrom)) {
+    problems.push(
+      `MAIL_FROM 应为邮箱地址，如 "网格 <noreply@example.com>" (must be an address), got "${mailFrom}"`,
+    );
+  }
+  const gateway = env.SMS_GATEWAY?.trim().toLowerCase() || 'none';
+  let smsGateway: Config['smsGateway'] = 'none';
+  if (gateway === 'smpp' || gateway === 'http' || gateway === 'none') smsGateway = gateway;
+  else
+    problems.push(`SMS_GATEWAY 必须是 smpp、http 或 none (must be smpp|http|none), got "${env.SMS_GATEWAY}"`);
+  const smsSmppUrl = url('SMS_SMPP_URL', ['smpp:', 'ssmpp:'], 'smpp://system_id:password@host:2775');
+  const smsHttpUrl = url('SMS_HTTP_URL', ['http:', 'https:'], 'https://sms.example.com/send');
+  if (smsGateway === 'smpp' && !smsSmppUrl && !env.SMS_SMPP_URL?.trim()) {
+    problems.push('SMS_GATEWAY=smpp 时必须设置 SMS_SMPP_URL (required for the smpp gateway)');
+  }
+  if (smsGateway === 'http' && !smsHttpUrl && !env.SMS_HTTP_URL?.trim()) {
+    problems.push('SMS_GATEWAY=http 时必须设置 SMS_HTTP_URL (required for the http gateway)');
+  }
+  const smsSign = env.SMS_SIGN?.trim() || '【网格】';
+  if ([...smsSign].length > 20) problems.push('SMS_SIGN 不能超过 20 个字符 (at most 20 characters)');
+  return {
+    smtpUrl,
+    mailFrom,
+    smsGateway,
+    smsSmppUrl,
+    smsSourceAddr: env.SMS_SOURCE_ADDR?.trim() || null,
+    smsHttpUrl,
+    smsHttpToken: env.SMS_HTTP_TOKEN?.trim() || null,
+    smsSign,
+    publicUrl:
+      url('WANGGE_PUBLIC_URL', ['http:', 'https:'], 'https://wangge.example.gov.cn')?.replace(/\/+$/, '') ??
+      null,
+  };
 }

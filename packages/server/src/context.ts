@@ -19,6 +19,11 @@ import type { DB } from './db/types.ts';
 import type { SettingsService } from './settings/settings.service.ts';
 import type { LocatorService } from './grid/locator.service.ts';
 import type { JobService } from './job/job.service.ts';
+import type { NotifyService } from './notify/notify.service.ts';
+import type { CaseConfigService } from './case/case-config.service.ts';
+import type { CaseService } from './case/case.service.ts';
+import type { CaseSweeper } from './case/case.sweep.ts';
+import type { CalendarService } from './calendar/calendar.service.ts';
 
 /** Shared services, built once in buildApp and reachable from every route as `app.ctx`. */
 export interface AppContext {
@@ -33,7 +38,17 @@ export interface AppContext {
   locator: LocatorService;
   /** Background jobs with progress (imports). */
   jobs: JobService;
+  /** Notifications: templates, outbox (e-mail, SMS) and the in-app inbox. */
+  notify: NotifyService;
   version: string;
+  /** The working-time calendar (holidays, make-up days, work hours). */
+  calendar: CalendarService;
+  /** Case switches, categories, time limits and dispatch rules. */
+  caseConfig: CaseConfigService;
+  /** The case workflow (intake from every door, transitions, reading). */
+  cases: CaseService;
+  /** The overdue sweep (reminders, escalation). */
+  caseSweeper: CaseSweeper;
 }
 
 export type App = FastifyInstance<

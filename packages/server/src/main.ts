@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_ROLES } from '@wangge/shared';
 import { buildApp } from './app.ts';
-import { verifyAuditChain, purgeExpiredAudit } from './audit/audit.service.ts';
+import { purgeExpiredAudit, sealAll, verifyAuditChain } from './audit/audit.service.ts';
 import { prepare, resetDatabase } from './bootstrap.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { importDivisions } from './grid/divisions.import.ts';
@@ -54,10 +54,13 @@ async function main(): Promise<void> {
       `  行政区划导入完成 (imported) in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
         `新增 ${result.added}，更名 ${result.renamed}，撤销 ${result.closed}，未变 ${result.unchanged}`,
     );
+    await sealAll(database.db);
     await database.close();
     return;
   }
   if (args.has('--no-listen')) {
+    // No server runs the sealer: seal what start-up (demo data, purge) wrote.
+    await sealAll(database.db);
     await database.close();
     return;
   }
@@ -104,6 +107,9 @@ async function main(): Promise<void> {
         '    sysadmin / secadmin / auditadmin / leader / command / dept / townchief / villagechief / socialworker / member01',
       );
     }
+    lines.push(
+      `  演示 Open311 密钥 Demo Open311 key: ${config.demoOpen311Key}  (${url}open311/v2/discovery.xml)`,
+    );
   }
   if (prepared.initialAdmins) {
     const a = prepared.initialAdmins;

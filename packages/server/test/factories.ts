@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SESSION_COOKIE, type BuiltinRoleKey } from '@wangge/shared';
 import { buildApp } from '../src/app.ts';
 import { PasswordHasher } from '../src/auth/password-hasher.ts';
-import { ensureBuiltinRoles, ensureSchemes } from '../src/bootstrap.ts';
+import { ensureBuiltinRoles, ensureCaseDefaults, ensureSchemes } from '../src/bootstrap.ts';
 import { parseConfig, type Config } from '../src/config.ts';
 import { FieldCipher } from '../src/crypto.ts';
 import type { Database } from '../src/db/database.ts';
@@ -25,6 +25,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       demo: false,
       argon2: { memoryCost: 1024, timeCost: 1 },
       loginRateLimit: 1000,
+      // Tests drive background workers themselves (runOnce).
+      workers: false,
       ...overrides,
     },
   );
@@ -45,6 +47,7 @@ export async function createTestApp(database: Database, overrides: Partial<Confi
   await migrateToLatest(database.db);
   await ensureBuiltinRoles(database.db);
   await ensureSchemes(database.db);
+  await ensureCaseDefaults(database.db, config.timeZone);
   const app = await buildApp(config, database, { logger: process.env.TEST_LOG === '1' });
   await app.ready();
   return {

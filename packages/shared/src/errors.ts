@@ -62,6 +62,23 @@ export const ERRORS = {
     zh: '同类任务正在进行中，请等待完成',
     en: 'A job of this kind is already running',
   },
+  CASE_STATE: {
+    status: 409,
+    zh: '事件当前状态不允许此操作，可能已被他人处理，请刷新后重试',
+    en: 'The case is not in a state that allows this; someone may have acted on it already',
+  },
+  CASE_NOT_ASSIGNED_TO_YOU: {
+    status: 403,
+    zh: '该事件未分派给您所在的部门',
+    en: 'This case is not assigned to your department',
+  },
+  NO_GRID_FOR_LOCATION: {
+    status: 400,
+    zh: '该位置不在任何网格内，请重新选择位置或网格',
+    en: 'The location lies in no grid; pick another place or a grid',
+  },
+  INVALID_UPLOAD: { status: 400, zh: '上传的文件类型或大小不符合要求', en: 'Invalid upload' },
+  API_KEY_INVALID: { status: 403, zh: '接口密钥无效或已停用', en: 'Invalid or revoked API key' },
   CONFLICT: { status: 409, zh: '数据已被修改或已存在，请刷新后重试', en: 'Conflict with existing data' },
   USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'This user name is taken' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },

@@ -1,4 +1,5 @@
 export * from './audit-actions.ts';
+export * from './cases.ts';
 export * from './codes.ts';
 export * from './constants.ts';
 export * from './duty-roles.ts';
@@ -13,3 +14,8 @@ export * from './schemas/auth.ts';
 export * from './schemas/admin.ts';
 export * from './schemas/grid.ts';
 export * from './schemas/duty.ts';
+export * from './schemas/notify.ts';
+export * from './schemas/case.ts';
+export * from './schemas/apikey.ts';
+export * from './schemas/calendar.ts';
+export * from './holidays.ts';

@@ -58,6 +58,21 @@ export function maskMobile(phone: string): string {
   return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '*'.repeat(phone.length);
 }
 
+/** E-mail address: trimmed, domain lower-cased; a plain `local@domain.tld` shape, at most 254 characters. */
+export function normalizeEmail(input: string): string | null {
+  const s = input.trim();
+  if (s.length > 254 || !/^[^\s@<>(),;:"\\\p{Cc}]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/u.test(s)) return null;
+  const at = s.lastIndexOf('@');
+  return `${s.slice(0, at)}@${s.slice(at + 1).toLowerCase()}`;
+}
+
+/** `zhang.san@example.com` → `z***@example.com`. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '*'.repeat(email.length);
+  return `${email[0]}***${email.slice(at)}`;
+}
+
 export function maskResidentId(id: string): string {
   return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : '*'.repeat(id.length);
 }

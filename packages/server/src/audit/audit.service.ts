@@ -1,8 +1,9 @@
 import type { AuditEntry, AuditQuery, AuditVerifyResult, PageResult } from '@wangge/shared';
 import { LIMITS } from '@wangge/shared';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/types.ts';
-import { entryHash, GENESIS_HASH } from './audit.hash.ts';
+import { entryHash, GENESIS_HASH, type HashedFields } from './audit.hash.ts';
+import type { AuditLogTable } from './audit.table.ts';
 
 /** Who did it and from where: taken from the request, or a named system job. */
 export interface Actor {
@@ -29,57 +30,171 @@ function plain(value: unknown): unknown {
 }
 
 /**
- * Appends one entry to the hash chain. Call it inside the transaction that makes the change,
- * so the change and its audit entry commit together or not at all. The chain head row is
- * locked until commit, which orders entries by commit.
+ * Appends one entry to the audit log. Call it inside the transaction that makes the change, so
+ * the change and its audit entry commit together or not at all. The entry is a plain insert,
+ * without any lock: it is written unsealed, and `sealAudit` (the `AuditSealer` of every server
+ * instance) later gives it its place in the hash chain, in the order entries are sealed.
  */
 export async function appendAudit(trx: Executor, actor: Actor, event: AuditEvent): Promise<void> {
-  const head = await trx
-    .selectFrom('audit_head')
-    .select(['seq', 'hash'])
-    .where('id', '=', 1)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const entry = {
-    seq: head.seq + 1,
-    at: new Date(),
-    actorId: actor.id,
-    actorName: actor.name,
-    ip: actor.ip,
-    userAgent: actor.userAgent ? actor.userAgent.slice(0, 300) : null,
-    action: event.action,
-    targetType: event.targetType ?? null,
-    targetId: event.targetId === undefined || event.targetId === null ? null : String(event.targetId),
-    before: plain(event.before),
-    after: plain(event.after),
-    result: event.result ?? 'success',
-  };
-  const hash = entryHash(head.hash, entry);
+  const before = plain(event.before);
+  const after = plain(event.after);
   await trx
     .insertInto('audit_log')
     .values({
-      seq: entry.seq,
-      at: entry.at,
-      actor_id: entry.actorId,
-      actor_name: entry.actorName,
-      ip: entry.ip,
-      user_agent: entry.userAgent,
-      action: entry.action,
-      target_type: entry.targetType,
-      target_id: entry.targetId,
-      before: entry.before === null ? null : JSON.stringify(entry.before),
-      after: entry.after === null ? null : JSON.stringify(entry.after),
-      result: entry.result,
-      prev_hash: head.hash,
-      hash,
+      at: new Date(),
+      actor_id: actor.id,
+      actor_name: actor.name,
+      ip: actor.ip,
+      user_agent: actor.userAgent ? actor.userAgent.slice(0, 300) : null,
+      action: event.action,
+      target_type: event.targetType ?? null,
+      target_id: event.targetId === undefined || event.targetId === null ? null : String(event.targetId),
+      before: before === null ? null : JSON.stringify(before),
+      after: after === null ? null : JSON.stringify(after),
+      result: event.result ?? 'success',
     })
     .execute();
-  await trx.updateTable('audit_head').set({ seq: entry.seq, hash }).where('id', '=', 1).execute();
+}
+
+type AuditRow = Selectable<AuditLogTable>;
+
+function hashedFields(row: AuditRow, seq: number): HashedFields {
+  return {
+    seq,
+    at: row.at,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    before: row.before,
+    after: row.after,
+    result: row.result,
+  };
 }
 
 /**
- * Walks the whole chain and recomputes every hash. Detects edited entries (hash mismatch),
- * removed or re-ordered entries (sequence gap, broken link) and a truncated tail (head mismatch).
+ * Seals one batch: in one short transaction, locks the chain head, takes up to `limit` committed
+ * unsealed entries in insertion order, gives them the next chain positions and hashes and moves
+ * the head. The head lock serialises sealers (any number of instances may run one); `skip
+ * locked` keeps a sealer from waiting on rows someone else holds. An entry whose transaction
+ * commits late is simply sealed in a later batch. Returns how many entries were sealed.
+ */
+export async function sealAudit(db: Executor, limit = 5000): Promise<number> {
+  // Cheap when idle: no lock and no write unless something is waiting.
+  const waiting = await db.selectFrom('audit_log').select('id').where('hash', 'is', null).limit(1).execute();
+  if (waiting.length === 0) return 0;
+  const run = async (trx: Executor): Promise<number> => {
+    const head = await trx
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const rows = await trx
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('hash', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (rows.length === 0) return 0;
+    let seq = head.seq;
+    let prevHash = head.hash;
+    const seals = rows.map((row) => {
+      seq += 1;
+      const hash = entryHash(prevHash, hashedFields(row, seq));
+      const seal = { id: row.id, seq, prev_hash: prevHash, hash };
+      prevHash = hash;
+      return seal;
+    });
+    await sql`
+      update audit_log as a set seq = s.seq, prev_hash = s.prev_hash, hash = s.hash
+      from jsonb_to_recordset(${JSON.stringify(seals)}::jsonb) as s(id bigint, seq bigint, prev_hash text, hash text)
+      where a.id = s.id`.execute(trx);
+    await trx.updateTable('audit_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
+    return rows.length;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/** Seals batch after batch until no committed entry is left unsealed; returns how many were sealed. */
+export async function sealAll(db: Executor, batchSize = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sealAudit(db, batchSize);
+    total += n;
+    if (n < batchSize) return total;
+  }
+}
+
+export interface AuditSealerOptions {
+  /** Milliseconds between passes. */
+  intervalMs?: number;
+  /** Entries sealed per transaction. */
+  batchSize?: number;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+/**
+ * Seals the audit chain in the background: a pass every `intervalMs` (one indexed look-up when
+ * there is nothing to seal). Every server instance runs one; they never seal an entry twice.
+ */
+export class AuditSealer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = true;
+  private readonly intervalMs: number;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly options: AuditSealerOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 250;
+    this.batchSize = options.batchSize ?? 5000;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      await this.runOnce().catch((err: unknown) => this.options.log?.('audit sealing failed', err));
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void tick(), this.intervalMs);
+      this.timer.unref?.();
+    };
+    this.timer = setTimeout(() => void tick(), this.intervalMs);
+    this.timer.unref?.();
+  }
+
+  /** Seals everything committed so far; a pass already under way is joined, not doubled. */
+  runOnce(): Promise<number> {
+    this.running ??= sealAll(this.db, this.batchSize).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Stops the timer, waits for a pass in progress and seals what is left. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    await this.runOnce().catch((err: unknown) => this.options.log?.('audit sealing failed', err));
+  }
+}
+
+/**
+ * Seals what is committed, then walks the whole chain and recomputes every hash. Detects edited
+ * entries (hash mismatch), removed or re-ordered entries (sequence gap, broken link) and a
+ * truncated tail (head mismatch). Entries committed meanwhile are not sealed yet, or sealed past
+ * the head read here: either way they are left for the next run, never reported as tampering.
  */
 export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<AuditVerifyResult> {
   let prevHash: string | null = null;
@@ -95,7 +210,8 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
     reason,
   });
 
-  // The head is read first and the walk stops there, so entries committed meanwhile do not
+  await sealAll(db);
+  // The head is read first and the walk stops there, so entries sealed meanwhile do not
   // look like a truncated tail.
   const head = await db
     .selectFrom('audit_head')
@@ -103,7 +219,7 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
   for (;;) {
-    const rows = await db
+    const rows: AuditRow[] = await db
       .selectFrom('audit_log')
       .selectAll()
       .where('seq', '<=', head.seq)
@@ -113,41 +229,27 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
       .execute();
     if (rows.length === 0) break;
     for (const row of rows) {
+      // Only sealed rows match `seq <= head`.
+      const seq = row.seq!;
       if (firstSeq === null) {
-        firstSeq = row.seq;
+        firstSeq = seq;
         // The oldest entries may have been purged after the retention period; the chain then
         // starts from the first remaining entry's recorded predecessor.
-        if (row.seq === 1 && row.prev_hash !== GENESIS_HASH)
-          return fail(row.seq, '链首记录的前序哈希不是初始值');
-        if (row.seq !== 1) {
+        if (seq === 1 && row.prev_hash !== GENESIS_HASH) return fail(seq, '链首记录的前序哈希不是初始值');
+        if (seq !== 1) {
           // Only a recorded purge may remove the start of the chain, and exactly up to here.
-          const purge = await lastPurge(db, head.seq);
-          if (!purge || purge.upToSeq !== row.seq - 1 || purge.lastHash !== row.prev_hash) {
-            return fail(row.seq, `链首记录缺失：第 1–${row.seq - 1} 条不是按保存期清理的`);
+          if (!(await purgeEndsAt(db, seq - 1, row.prev_hash!))) {
+            return fail(seq, `链首记录缺失：第 1–${seq - 1} 条不是按保存期清理的`);
           }
         }
       } else {
-        if (row.seq !== prevSeq! + 1)
-          return fail(row.seq, `序号不连续：${prevSeq} 之后是 ${row.seq}，中间记录被删除`);
-        if (row.prev_hash !== prevHash) return fail(row.seq, '前序哈希不匹配，记录被删除或替换');
+        if (seq !== prevSeq! + 1) return fail(seq, `序号不连续：${prevSeq} 之后是 ${seq}，中间记录被删除`);
+        if (row.prev_hash !== prevHash) return fail(seq, '前序哈希不匹配，记录被删除或替换');
       }
-      const expected = entryHash(row.prev_hash, {
-        seq: row.seq,
-        at: row.at,
-        actorId: row.actor_id,
-        actorName: row.actor_name,
-        ip: row.ip,
-        userAgent: row.user_agent,
-        action: row.action,
-        targetType: row.target_type,
-        targetId: row.target_id,
-        before: row.before,
-        after: row.after,
-        result: row.result,
-      });
-      if (expected !== row.hash) return fail(row.seq, '记录内容与哈希不符，已被篡改');
+      const expected = entryHash(row.prev_hash!, hashedFields(row, seq));
+      if (expected !== row.hash) return fail(seq, '记录内容与哈希不符，已被篡改');
       prevHash = row.hash;
-      prevSeq = row.seq;
+      prevSeq = seq;
       checked++;
     }
   }
@@ -157,33 +259,44 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
   return { ok: true, checked, firstSeq, lastSeq: prevSeq, brokenAt: null, reason: null };
 }
 
-/** The newest purge recorded in the chain at or before `maxSeq`: how far it deleted, and the last hash it removed. */
-async function lastPurge(
-  db: Executor,
-  maxSeq: number,
-): Promise<{ upToSeq: number; lastHash: string } | null> {
+/**
+ * Whether a recorded purge deleted the chain exactly up to `upToSeq`, the last deleted entry
+ * having `lastHash`. The purge's own entry may be sealed after the head the walk read, or not
+ * sealed yet (a purge that committed during the walk), so any recorded purge counts.
+ */
+async function purgeEndsAt(db: Executor, upToSeq: number, lastHash: string): Promise<boolean> {
   const row = await db
     .selectFrom('audit_log')
-    .select('after')
+    .select('id')
     .where('action', '=', 'audit.purge')
-    .where('seq', '<=', maxSeq)
-    .orderBy('seq', 'desc')
+    .where(sql<boolean>`after @> ${JSON.stringify({ upToSeq, lastHash })}::jsonb`)
     .limit(1)
     .executeTakeFirst();
-  const after = row?.after as { upToSeq?: number; lastHash?: string } | undefined;
-  return after?.upToSeq && after.lastHash ? { upToSeq: after.upToSeq, lastHash: after.lastHash } : null;
+  return row !== undefined;
 }
 
-/** Deletes entries older than the retention period (never less than 180 days), itself audited. */
+/**
+ * Deletes entries older than the retention period (never less than 180 days), itself audited.
+ * Only sealed entries, and only a prefix of the chain: the chain is in sealing order, which may
+ * differ slightly from time order, so the purge stops before the first entry still to keep.
+ */
 export async function purgeExpiredAudit(db: Executor, retentionDays: number): Promise<number> {
   if (!Number.isInteger(retentionDays) || retentionDays < 180)
     throw new Error('audit retention below 180 days');
   const run = async (trx: Executor) => {
     await sql`select set_config('wangge.audit_purge_days', ${String(retentionDays)}, true)`.execute(trx);
-    // Entries are appended in time order, so the expired ones are a prefix of the chain.
     const { rows } = await sql<{ deleted: number; up_to_seq: number | null; last_hash: string | null }>`
-      with gone as (
-        delete from audit_log where at < now() - make_interval(days => ${retentionDays}) returning seq, hash
+      with cutoff as (
+        select now() - make_interval(days => ${retentionDays}) as t
+      ), expired as (
+        select max(seq) as m from audit_log where seq is not null and at < (select t from cutoff)
+      ), kept as (
+        select min(seq) as k from audit_log
+        where seq <= (select m from expired) and at >= (select t from cutoff)
+      ), gone as (
+        delete from audit_log
+        where seq <= coalesce((select k - 1 from kept), (select m from expired))
+        returning seq, hash
       )
       select count(*)::integer as deleted, max(seq)::bigint as up_to_seq,
         (select hash from gone order by seq desc limit 1) as last_hash
@@ -204,10 +317,16 @@ function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
 }
 
+/**
+ * One page of the log, newest first (insertion order). Everything committed before the call is
+ * sealed first, so the page shows it with its chain position and hash; an entry committing
+ * while the page is read is left for the next call, as if it had committed just after.
+ */
 export async function listAudit(db: Executor, query: AuditQuery): Promise<PageResult<AuditEntry>> {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
-  let q = db.selectFrom('audit_log');
+  await sealAll(db);
+  let q = db.selectFrom('audit_log').where('hash', 'is not', null);
   if (query.actor) q = q.where('actor_name', 'ilike', `%${escapeLike(query.actor)}%`);
   if (query.action) q = q.where('action', 'like', `${escapeLike(query.action)}%`);
   if (query.from) q = q.where('at', '>=', new Date(query.from));
@@ -215,7 +334,7 @@ export async function listAudit(db: Executor, query: AuditQuery): Promise<PageRe
   const [rows, count] = await Promise.all([
     q
       .selectAll()
-      .orderBy('seq', 'desc')
+      .orderBy('id', 'desc')
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .execute(),
@@ -223,7 +342,7 @@ export async function listAudit(db: Executor, query: AuditQuery): Promise<PageRe
   ]);
   return {
     items: rows.map((r) => ({
-      seq: r.seq,
+      seq: r.seq!,
       at: iso(r.at)!,
       actorId: r.actor_id,
       actorName: r.actor_name,
@@ -235,7 +354,7 @@ export async function listAudit(db: Executor, query: AuditQuery): Promise<PageRe
       before: r.before,
       after: r.after,
       result: r.result,
-      hash: r.hash,
+      hash: r.hash!,
     })),
     total: count.n,
     page,

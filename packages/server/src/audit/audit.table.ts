@@ -1,7 +1,14 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, GeneratedAlways } from 'kysely';
 
+/**
+ * An entry is inserted unsealed (`seq`, `prev_hash` and `hash` null) and sealed later by
+ * `sealAudit`, which gives it its chain position and hash; the trigger allows no other update.
+ */
 export interface AuditLogTable {
-  seq: number;
+  /** Insertion order (identity). */
+  id: GeneratedAlways<number>;
+  /** Chain position; null until sealed. */
+  seq: ColumnType<number | null, never, number>;
   at: Date;
   actor_id: number | null;
   actor_name: string;
@@ -13,8 +20,8 @@ export interface AuditLogTable {
   before: ColumnType<unknown, string | null, never>;
   after: ColumnType<unknown, string | null, never>;
   result: string;
-  prev_hash: string;
-  hash: string;
+  prev_hash: ColumnType<string | null, never, string>;
+  hash: ColumnType<string | null, never, string>;
 }
 
 export interface AuditHeadTable {

@@ -36,7 +36,19 @@ describe.each(testEngines())('login, sessions and passwords on $name', (engine) 
     expect(cookie.sameSite).toBe('Strict');
     expect(res.json()).toMatchObject({
       username: 'chief',
-      permissions: ['dashboard.read', 'duty.read', 'duty.write', 'grid.read', 'person.phone.reveal'],
+      permissions: [
+        'case.approve',
+        'case.dispatch',
+        'case.export',
+        'case.party.reveal',
+        'case.read',
+        'case.report',
+        'dashboard.read',
+        'duty.read',
+        'duty.write',
+        'grid.read',
+        'person.phone.reveal',
+      ],
       mustChangePassword: false,
     });
     const session = await t.db.selectFrom('session').select('id_hash').execute();

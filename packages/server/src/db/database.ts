@@ -44,6 +44,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     },
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  // An idle connection dropped by the server (restart, failover, administrator) must not crash
+  // the process: pg removes the client from the pool, the next query opens a new one.
+  pool.on('error', (err: Error & { code?: string }) => {
+    process.stderr.write(`database: idle connection lost (${err.code ?? err.message})\n`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }

@@ -9,6 +9,20 @@ import type {
   SchemeTable,
 } from '../grid/grid.table.ts';
 import type { DepartmentStaffTable, DepartmentTable, DutyTable, PersonTable } from '../duty/duty.table.ts';
+import type {
+  ApiKeyTable,
+  CaseCategoryTable,
+  CaseEventTable,
+  CasePhotoTable,
+  CaseReminderTable,
+  CaseRequestTable,
+  CasesTable,
+  CaseTimeLimitTable,
+  DispatchRuleHistoryTable,
+  DispatchRuleTable,
+} from '../case/case.table.ts';
+import type { InboxMessageTable, NotifyTemplateTable, OutboxTable } from '../notify/notify.table.ts';
+import type { CalendarDayTable } from '../calendar/calendar.table.ts';
 import type { RoleTable } from '../role/role.table.ts';
 import type { SettingTable } from '../settings/settings.table.ts';
 import type {
@@ -38,6 +52,20 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   setting: SettingTable;
+  case_category: CaseCategoryTable;
+  dispatch_rule: DispatchRuleTable;
+  dispatch_rule_history: DispatchRuleHistoryTable;
+  case_time_limit: CaseTimeLimitTable;
+  api_key: ApiKeyTable;
+  cases: CasesTable;
+  case_event: CaseEventTable;
+  case_photo: CasePhotoTable;
+  case_request: CaseRequestTable;
+  case_reminder: CaseReminderTable;
+  notify_template: NotifyTemplateTable;
+  outbox: OutboxTable;
+  inbox_message: InboxMessageTable;
+  calendar_day: CalendarDayTable;
 }
 
 /** The database or an open transaction: repository functions accept either. */

@@ -5,6 +5,7 @@ import type { PasswordHasher } from '../auth/password-hasher.ts';
 import type { FieldCipher } from '../crypto.ts';
 import type { DB } from '../db/types.ts';
 import { insertGridNodes, type NewGridNodeInBatch } from '../grid/grid.repository.ts';
+import { DEMO_OPEN311_KEY_DEFAULT, DEMO_OPEN311_KEY_NAME, insertApiKey } from '../open311/apikey.service.ts';
 import { readCounty, shortVillageName, townshipKind, villageKind } from './divisions.ts';
 import { areaBBox, areaCenter, irregularOutline, subdivide, type Area } from './geometry.ts';
 import { createRandom, type Random } from './random.ts';
@@ -55,6 +56,8 @@ export async function loadDemo(
     cipher: FieldCipher;
     seed: number;
     password: string;
+    /** Secret of the demo Open311 API key; default `demo-open311-key-2026`. */
+    open311Key?: string;
     progress?: (message: string) => void;
   },
 ): Promise<DemoResult> {
@@ -154,6 +157,7 @@ export async function loadDemo(
       { username: 'leader', role: 'leader', scopes: [countyId], scope: divisions.county.name },
       { username: 'command', role: 'command_center', scopes: [countyId], scope: divisions.county.name },
       { username: 'dept', role: 'department_staff', scopes: [countyId], scope: divisions.county.name },
+      { username: 'dept2', role: 'department_staff', scopes: [countyId], scope: divisions.county.name },
       {
         username: 'townchief',
         role: 'grid_chief',
@@ -242,6 +246,17 @@ export async function loadDemo(
       const post = dutyOf[a.username];
       if (post) duties.push({ person: { name: displayName, phone, userId: user.id }, ...post });
     }
+    // The Open311 API key of the demo (README: Open311), issued by the system administrator.
+    const sysadmin = await trx
+      .selectFrom('app_user')
+      .select('id')
+      .where('username', '=', 'sysadmin')
+      .executeTakeFirst();
+    await insertApiKey(trx, deps.cipher, SYSTEM_ACTOR, {
+      name: DEMO_OPEN311_KEY_NAME,
+      secret: deps.open311Key ?? DEMO_OPEN311_KEY_DEFAULT,
+      createdBy: sysadmin?.id ?? null,
+    });
     const staff = (nodeId: number, role: string) => {
       if (taken.has(`${nodeId}:${role}`)) return;
       duties.push({ person: { name: personName(rng), phone: mobile(rng), userId: null }, nodeId, role });

@@ -7,7 +7,7 @@ import type {
   UserListQuery,
   UserSummary,
 } from '@wangge/shared';
-import { adminDutiesOf, LIMITS, maskMobile, normalizeMobile } from '@wangge/shared';
+import { adminDutiesOf, LIMITS, maskMobile, normalizeEmail, normalizeMobile } from '@wangge/shared';
 import { sql } from 'kysely';
 import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
 import type { AuthService } from '../auth/auth.service.ts';
@@ -71,6 +71,18 @@ export class UserService {
     return { phone_enc: this.cipher.encrypt(normalised), phone_hash: this.cipher.blindIndex(normalised) };
   }
 
+  private emailFields(email: string | null | undefined) {
+    if (email === undefined) return {};
+    if (email === null || email.trim() === '') return { email: null };
+    const normalised = normalizeEmail(email);
+    if (!normalised) {
+      throw new AppError('VALIDATION_FAILED', '电子邮箱格式不正确', {
+        email: '应为电子邮箱地址，如 zhangsan@example.com',
+      });
+    }
+    return { email: normalised };
+  }
+
   async summaries(db: Executor, ids: number[]): Promise<UserSummary[]> {
     if (ids.length === 0) return [];
     const [users, roles, scopes] = await Promise.all([
@@ -118,6 +130,7 @@ export class UserService {
         username: u.username,
         displayName: u.display_name,
         phoneMasked: u.phone_enc ? maskMobile(this.cipher.decrypt(u.phone_enc)) : null,
+        email: u.email,
         status: u.status,
         locked: !!u.locked_until && u.locked_until.getTime() > Date.now(),
         mustChangePassword: u.must_change_password,
@@ -184,6 +197,7 @@ export class UserService {
 
   async create(principal: Principal, actor: Actor, body: CreateUserBody): Promise<UserSummary> {
     const phone = this.phoneFields(body.phone);
+    const email = this.emailFields(body.email);
     return this.db.transaction().execute(async (trx) => {
       const taken = await trx
         .selectFrom('app_user')
@@ -200,6 +214,7 @@ export class UserService {
           password_hash: 'pending',
           must_change_password: true,
           ...phone,
+          ...email,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -219,6 +234,7 @@ export class UserService {
   async update(principal: Principal, actor: Actor, id: number, body: UpdateUserBody): Promise<UserSummary> {
     if (body.status !== undefined) this.assertNotSelf(principal, id);
     const phone = this.phoneFields(body.phone);
+    const email = this.emailFields(body.email);
     return this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
       await this.assertDutiesCovered(trx, principal, id);
@@ -230,6 +246,7 @@ export class UserService {
           ...(body.displayName !== undefined ? { display_name: body.displayName.trim() } : {}),
           ...(body.status !== undefined ? { status: body.status } : {}),
           ...phone,
+          ...email,
           updated_at: new Date(),
         })
         .where('id', '=', id)

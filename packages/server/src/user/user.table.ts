@@ -6,6 +6,8 @@ export interface AppUserTable {
   display_name: string;
   phone_enc: string | null;
   phone_hash: string | null;
+  /** Work e-mail address for notifications (plain text, like the user name). */
+  email: string | null;
   password_hash: string;
   password_changed_at: ColumnType<Date, Date | undefined, Date>;
   must_change_password: Generated<boolean>;

@@ -11,6 +11,8 @@ export const UserSummary = Type.Object({
   username: Type.String(),
   displayName: Type.String(),
   phoneMasked: Type.Union([Type.String(), Type.Null()]),
+  /** Work e-mail for notifications. */
+  email: Type.Union([Type.String(), Type.Null()]),
   status: UserStatus,
   locked: Type.Boolean(),
   mustChangePassword: Type.Boolean(),
@@ -40,6 +42,7 @@ export const CreateUserBody = Type.Object({
   }),
   displayName: Type.String({ minLength: 1, maxLength: LIMITS.displayNameMax }),
   phone: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+  email: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
   password: Type.String({ minLength: 1, maxLength: LIMITS.passwordInputMax }),
 });
 export type CreateUserBody = Static<typeof CreateUserBody>;
@@ -48,6 +51,7 @@ export const UpdateUserBody = Type.Object(
   {
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.displayNameMax })),
     phone: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+    email: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
     status: Type.Optional(UserStatus),
   },
   { minProperties: 1 },

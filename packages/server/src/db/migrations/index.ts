@@ -2,10 +2,18 @@ import type { Migration } from 'kysely';
 import * as m20261122T1000 from './2026-11-22T1000_foundation.ts';
 import * as m20261122T1100 from './2026-11-22T1100_grid_tree.ts';
 import * as m20261122T1200 from './2026-11-22T1200_single_divisions_root.ts';
+import * as m20261122T1300 from './2026-11-22T1300_cases.ts';
+import * as m20261122T1310 from './2026-11-22T1310_calendar.ts';
+import * as m20261122T1320 from './2026-11-22T1320_notify.ts';
+import * as m20261122T1330 from './2026-11-22T1330_audit_sealing.ts';
 
 /** Every migration, keyed by its timestamped name; Kysely applies them in name order. */
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1000_foundation': m20261122T1000,
   '2026-11-22T1100_grid_tree': m20261122T1100,
   '2026-11-22T1200_single_divisions_root': m20261122T1200,
+  '2026-11-22T1300_cases': m20261122T1300,
+  '2026-11-22T1310_calendar': m20261122T1310,
+  '2026-11-22T1320_notify': m20261122T1320,
+  '2026-11-22T1330_audit_sealing': m20261122T1330,
 };

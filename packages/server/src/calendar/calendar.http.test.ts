@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../test/engines.ts';
+import {
+  buildGrid,
+  buildTerritory,
+  buildUser,
+  createTestApp,
+  login,
+  type TestApp,
+} from '../../test/factories.ts';
+
+describe.each(testEngines())('work calendar API on $name', (engine) => {
+  let t: TestApp;
+  const cookies: Record<string, string> = {};
+  let gridId: number;
+  let categoryId: number;
+
+  const call = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+    t.app.inject({
+      method,
+      url,
+      headers: who ? { cookie: cookies[who]! } : {},
+      ...(payload ? { payload } : {}),
+    });
+  const ok = async (
+    who: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: object,
+  ) => {
+    const res = await call(who, method, url, payload);
+    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    return res.statusCode === 204 ? null : res.json();
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(await engine.open());
+    const territory = await buildTerritory(t.db);
+    gridId = (await buildGrid(t.db, { parentId: territory.villageA.id, name: '甲村第1网格' })).id;
+    await buildUser(t, { username: 'command', roles: ['command_center'], scopes: [territory.county.id] });
+    await buildUser(t, { username: 'member', roles: ['grid_member'], scopes: [territory.villageA.id] });
+    for (const u of ['command', 'member']) cookies[u] = await login(t.app, u);
+    const dept = await t.db
+      .insertInto('department')
+      .values({ name: '城管执法局', code: 'CG', sectors: [], categories: [] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    categoryId = (
+      await t.db
+        .selectFrom('case_category')
+        .select('id')
+        .where('code', '=', 'SRHJ01')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await ok('command', 'POST', '/api/dispatch-rules', { categoryId, departmentId: dept.id });
+  });
+  afterAll(() => t.close());
+
+  it('ships the 2026 and 2027 national holidays once, with the make-up working days', async () => {
+    const y2026 = await ok('member', 'GET', '/api/calendar?year=2026');
+    expect(y2026.hours).toEqual([
+      { start: '08:30', end: '12:00' },
+      { start: '13:30', end: '17:30' },
+    ]);
+    expect(y2026.days).toContainEqual({ date: '2026-10-01', kind: 'holiday', name: '国庆节' });
+    expect(y2026.days).toContainEqual({ date: '2026-10-10', kind: 'workday', name: '国庆节调休上班' });
+    expect((await ok('member', 'GET', '/api/calendar?year=2027')).days.length).toBeGreaterThan(10);
+    // A removed shipped day stays removed across restarts (the year is copied in only once).
+    await ok('command', 'DELETE', '/api/calendar/days/2027-06-09');
+    expect(await t.app.ctx.calendar.ensureShipped()).toEqual([]);
+    const y2027 = await ok('member', 'GET', '/api/calendar?year=2027');
+    expect(y2027.days.map((d: { date: string }) => d.date)).not.toContain('2027-06-09');
+    await ok('command', 'PUT', '/api/calendar/days/2027-06-09', { kind: 'holiday', name: '端午节' });
+  });
+
+  it('previews deadlines in working time and natural time', async () => {
+    const working = await ok(
+      'member',
+      'GET',
+      '/api/calendar/deadline?from=2026-09-30T16:30:00%2B08:00&minutes=120',
+    );
+    expect(working.due).toBe('2026-10-08T01:30:00.000Z'); // 8 Oct 09:30 in Beijing
+    const natural = await ok(
+      'member',
+      'GET',
+      '/api/calendar/deadline?from=2026-09-30T16:30:00%2B08:00&minutes=120&natural=true',
+    );
+    expect(natural.due).toBe('2026-09-30T10:30:00.000Z');
+    expect((await call('member', 'GET', '/api/calendar/deadline?from=yesterday&minutes=5')).statusCode).toBe(
+      400,
+    );
+  });
+
+  it('lets only case.config edit, validates, and audits every change', async () => {
+    expect(
+      (await call('member', 'PUT', '/api/calendar/days/2026-12-24', { kind: 'holiday', name: '平安夜' }))
+        .statusCode,
+    ).toBe(403);
+    expect((await call('', 'GET', '/api/calendar')).statusCode).toBe(401);
+    const badDate = await call('command', 'PUT', '/api/calendar/days/2026-02-30', {
+      kind: 'holiday',
+      name: '无此日',
+    });
+    expect(badDate.statusCode).toBe(400);
+    const badKind = await call('command', 'PUT', '/api/calendar/days/2026-12-24', {
+      kind: 'weekend',
+      name: 'x',
+    });
+    expect(badKind.statusCode).toBe(400);
+    const blank = await call('command', 'PUT', '/api/calendar/days/2026-12-24', {
+      kind: 'holiday',
+      name: '  ',
+    });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error.code).toBe('VALIDATION_FAILED');
+    const overlap = await call('command', 'PUT', '/api/calendar/hours', {
+      hours: [
+        { start: '08:00', end: '12:00' },
+        { start: '11:00', end: '17:00' },
+      ],
+    });
+    expect(overlap.statusCode).toBe(400);
+    expect(overlap.json().error.fields).toHaveProperty('hours/1/start');
+    expect((await call('command', 'DELETE', '/api/calendar/days/2026-12-23')).statusCode).toBe(404);
+
+    const set = await ok('command', 'PUT', '/api/calendar/days/2026-12-24', {
+      kind: 'holiday',
+      name: '县里统一放假',
+    });
+    expect(set).toEqual({ date: '2026-12-24', kind: 'holiday', name: '县里统一放假' });
+    await ok('command', 'DELETE', '/api/calendar/days/2026-12-24');
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'target_id'])
+      .where('action', 'like', 'calendar.%')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => `${a.action} ${a.target_id}`)).toEqual(
+      expect.arrayContaining(['calendar.day.set 2026-12-24', 'calendar.day.delete 2026-12-24']),
+    );
+  });
+
+  it('re-times running working-time clocks when the calendar changes', async () => {
+    const c = await ok('member', 'POST', '/api/cases', {
+      categoryId,
+      nature: 'civil',
+      handlingType: 'coordination',
+      description: '小区门口垃圾堆积三天无人清运',
+      gridId,
+    });
+    expect(c.state).toBe('assigned');
+    const clock = () =>
+      t.db
+        .selectFrom('cases')
+        .select(['stage_started_at', 'limit_minutes', 'limit_natural', 'due_at', 'next_alert_at'])
+        .where('id', '=', c.id)
+        .executeTakeFirstOrThrow();
+    const before = await clock();
+    expect(before.limit_natural).toBe(false);
+    const cal = await t.app.ctx.calendar.get();
+    const dueDay = cal.localDate(before.due_at!);
+    // The deadline's day becomes a day off: the deadline moves to a later working day.
+    await ok('command', 'PUT', `/api/calendar/days/${dueDay}`, { kind: 'holiday', name: '临时放假' });
+    const after = await clock();
+    expect(after.due_at!.getTime()).toBeGreaterThan(before.due_at!.getTime());
+    const edited = await t.app.ctx.calendar.get();
+    expect(edited.isWorkingDay(dueDay)).toBe(false);
+    expect(after.due_at!.toISOString()).toBe(
+      edited.addWorkingMinutes(before.stage_started_at!, before.limit_minutes!).toISOString(),
+    );
+    expect(edited.localDate(after.due_at!)).not.toBe(dueDay);
+    expect(after.next_alert_at!.getTime()).toBeLessThanOrEqual(after.due_at!.getTime());
+    // And back.
+    await ok('command', 'DELETE', `/api/calendar/days/${dueDay}`);
+    expect((await clock()).due_at!.toISOString()).toBe(before.due_at!.toISOString());
+  });
+});

@@ -1,0 +1,122 @@
+import {
+  CaseNumberParam,
+  PhotoUploadBody,
+  PhotoUploadResult,
+  PublicCaseBody,
+  PublicCaseQuery,
+  PublicCaseReceipt,
+  PublicCaseStatus,
+  PublicCategory,
+  CASE_STATES,
+} from '@wangge/shared';
+import { Type } from 'typebox';
+import type { App } from '../context.ts';
+import { withErrors } from '../http.ts';
+import type { Actor } from '../audit/audit.service.ts';
+import type { CaseConfigService } from './case-config.service.ts';
+import type { CaseService } from './case.service.ts';
+
+/** Limits per client address: reports and uploads per hour, status look-ups per minute. */
+export const PUBLIC_LIMITS = { reportsPerHour: 20, photosPerHour: 60, lookupsPerMinute: 30 };
+
+/**
+ * The citizens' side: report from a phone page without an account, follow the report by number
+ * and access code. Rate-limited per address; nothing of other people is ever returned.
+ */
+export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) {
+  return async (app: App): Promise<void> => {
+    const tags = ['public'];
+    const citizen = (ip: string, ua: unknown): Actor => ({
+      id: null,
+      name: 'public',
+      ip,
+      userAgent: typeof ua === 'string' ? ua : null,
+    });
+
+    app.get(
+      '/api/public/case-categories',
+      {
+        schema: {
+          tags,
+          summary: '群众可选的事件分类',
+          response: withErrors({ 200: Type.Array(PublicCategory) }),
+        },
+        config: { public: true },
+      },
+      async () =>
+        (await config.listCategories())
+          .filter((c) => c.active)
+          .map((c) => ({ id: c.id, parentId: c.parentId, name: c.name, nameEn: c.nameEn })),
+    );
+
+    app.post(
+      '/api/public/case-photos',
+      {
+        bodyLimit: 8 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: '群众上传照片',
+          body: PhotoUploadBody,
+          response: withErrors({ 201: PhotoUploadResult }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.photosPerHour, timeWindow: 3600_000 } },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await cases.uploadPhoto(citizen(request.ip, request.headers['user-agent']), request.body.dataUrl),
+          ),
+    );
+
+    app.post(
+      '/api/public/cases',
+      {
+        schema: {
+          tags,
+          summary: '群众上报（无需登录）：返回事件编号和查询码',
+          body: PublicCaseBody,
+          response: withErrors({ 201: PublicCaseReceipt }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.reportsPerHour, timeWindow: 3600_000 } },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const result = await cases.report(null, citizen(request.ip, request.headers['user-agent']), {
+          categoryId: b.categoryId,
+          nature: 'civil',
+          handlingType: 'coordination',
+          description: b.description,
+          address: b.address ?? null,
+          location: b.location ?? null,
+          photoTokens: b.photoTokens,
+          channel: 'public_page',
+          reporterKind: 'public',
+          reporterName: b.contact?.name ?? null,
+          reporterPhone: b.contact?.phone ?? null,
+        });
+        return reply.status(201).send({
+          number: result.number,
+          accessCode: result.accessCode!,
+          state: result.state,
+          stateName: CASE_STATES[result.state].zh,
+        });
+      },
+    );
+
+    app.get(
+      '/api/public/cases/:number',
+      {
+        schema: {
+          tags,
+          summary: '按编号和查询码查看本人反映的办理进度',
+          params: CaseNumberParam,
+          querystring: PublicCaseQuery,
+          response: withErrors({ 200: PublicCaseStatus }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.lookupsPerMinute, timeWindow: 60_000 } },
+      },
+      async (request) => cases.publicStatus(request.params.number, request.query.code),
+    );
+  };
+}

@@ -1,0 +1,279 @@
+import { sql, type Kysely } from 'kysely';
+import type { Actor } from '../audit/audit.service.ts';
+import { loadPrincipal, type Principal } from '../auth/principal.ts';
+import { CalendarService } from '../calendar/calendar.service.ts';
+import { CaseConfigService } from '../case/case-config.service.ts';
+import { CaseService } from '../case/case.service.ts';
+import type { Config } from '../config.ts';
+import type { FieldCipher } from '../crypto.ts';
+import type { DB } from '../db/types.ts';
+import { LocatorService } from '../grid/locator.service.ts';
+import { NotifyService } from '../notify/notify.service.ts';
+import { createRandom, type Random } from './random.ts';
+
+/** Departments (条) of the demo county, with the categories they own. */
+const DEPARTMENTS = [
+  { code: 'CGZF', name: '县综合行政执法局', categories: ['SRHJ', 'XCGG', 'JMZX'], login: 'dept' },
+  { code: 'GAJ', name: '县公安局城区派出所', categories: ['ZA'], login: 'dept2' },
+  { code: 'ZJJ', name: '县住房和城乡建设局', categories: ['SGGL'], login: null },
+  { code: 'SFS', name: '司法所（人民调解委员会）', categories: ['MSJF'], login: null },
+  { code: 'YJJ', name: '县应急管理局', categories: ['AQSC'], login: null },
+  { code: 'SJJ', name: '县市场监督管理局', categories: [], login: null },
+] as const;
+
+const DESCRIPTIONS: Record<string, string[]> = {
+  SRHJ01: ['小区东门垃圾桶满溢，已有异味', '河道边堆放建筑垃圾', '菜场后门垃圾两天未清运'],
+  SRHJ02: ['人行道地砖松动，老人容易绊倒', '路面坑洼积水，电动车绕行'],
+  SRHJ03: ['十字路口雨水井盖缺失，存在安全隐患', '人行道井盖破损下陷'],
+  SRHJ04: ['绿化带被踩踏损毁，树木倾斜'],
+  XCGG01: ['沿街店铺私设大型广告牌', '楼顶广告架锈蚀松动'],
+  XCGG02: ['小区楼道乱贴小广告', '公交站台被喷涂办证广告'],
+  SGGL01: ['居民在屋顶违规搭建彩钢棚', '农户未批先建附属用房'],
+  SGGL02: ['工地夜间施工噪音扰民', '渣土车未覆盖，道路扬尘严重'],
+  TFSJ: ['路边电线杆倾斜，有倒塌危险', '老旧房屋外墙瓷砖脱落'],
+  JMZX01: ['早市摊贩占用机动车道经营', '夜宵摊占道经营至凌晨'],
+  JMZX02: ['消防通道被私家车长期占用', '共享单车堆积堵塞人行道'],
+  MSJF01: ['楼上漏水引发邻里纠纷', '邻居饲养犬只扰民产生矛盾'],
+  MSJF02: ['赡养老人问题引发家庭矛盾'],
+  MSJF03: ['业主与物业因停车收费发生争执'],
+  ZA: ['夜间有人在公园聚集喧哗', '小区电动车电瓶被盗'],
+  AQSC: ['小作坊内电线私拉乱接', '沿街店铺违规存放液化气钢瓶'],
+  QT: ['路灯不亮已一周', '公共健身器材损坏'],
+};
+
+type Target =
+  'pending_dispatch' | 'assigned' | 'accepted' | 'handled' | 'rework' | 'archived' | 'rejected' | 'voided';
+
+/**
+ * Demo cases: departments with staff, dispatch rules, and about 150 cases in every state, driven
+ * through the real workflow (so timelines, audit entries and notifications are genuine) and then
+ * moved back in time across the last six weeks.
+ */
+export async function loadDemoCases(
+  db: Kysely<DB>,
+  deps: { cipher: FieldCipher; config: Config; seed: number; count?: number; progress?: (m: string) => void },
+): Promise<{ cases: number; departments: number }> {
+  const rng = createRandom(deps.seed + 4);
+  const caseConfig = new CaseConfigService(db);
+  const cases = new CaseService({
+    db,
+    cipher: deps.cipher,
+    calendar: new CalendarService(db, deps.config.timeZone),
+    notify: new NotifyService(db, deps.cipher, deps.config),
+    locator: new LocatorService(db),
+    config: caseConfig,
+    timeZone: deps.config.timeZone,
+    photoDir: `${deps.config.uploadDir}/cases`,
+  });
+  const users = new Map(
+    (await db.selectFrom('app_user').select(['id', 'username', 'display_name']).execute()).map((u) => [
+      u.username,
+      u,
+    ]),
+  );
+  const principal = async (username: string): Promise<{ p: Principal; a: Actor }> => {
+    const u = users.get(username)!;
+    return {
+      p: (await loadPrincipal(db, u.id))!,
+      a: { id: u.id, name: username, ip: null, userAgent: 'demo' },
+    };
+  };
+  const categories = new Map(
+    (await db.selectFrom('case_category').select(['id', 'code']).execute()).map((c) => [c.code, c.id]),
+  );
+
+  // Departments, their staff and the rules that send them their categories.
+  const departmentIds = new Map<string, number>();
+  for (const d of DEPARTMENTS) {
+    const row = await db
+      .insertInto('department')
+      .values({ name: d.name, code: d.code, sectors: [], categories: [...d.categories] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    departmentIds.set(d.code, row.id);
+    const loginUser = d.login ? users.get(d.login) : undefined;
+    const person = await db
+      .insertInto('person')
+      .values({
+        name: loginUser?.display_name ?? `${d.name.slice(1, 3)}联络员`,
+        organisation: d.name,
+        user_id: loginUser?.id ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('department_staff')
+      .values({ department_id: row.id, person_id: person.id, role: 'liaison' })
+      .execute();
+  }
+  const system: Actor = {
+    id: users.get('command')?.id ?? null,
+    name: 'command',
+    ip: null,
+    userAgent: 'demo',
+  };
+  for (const d of DEPARTMENTS) {
+    for (const code of d.categories) {
+      await caseConfig.createRule(system, {
+        categoryId: categories.get(code)!,
+        departmentId: departmentIds.get(d.code)!,
+        note: `${d.name}负责`,
+      });
+    }
+  }
+
+  const grids = await db
+    .selectFrom('grid_node')
+    .select(['id', 'path', 'lng', 'lat'])
+    .where('kind', '=', 'base_grid')
+    .where('lng', 'is not', null)
+    .orderBy('id')
+    .execute();
+  const memberScopes = new Map<string, string[]>();
+  for (const name of ['member01', 'member02', 'member03']) {
+    const { p } = await principal(name);
+    memberScopes.set(name, p.scopePaths);
+  }
+  const codes = Object.keys(DESCRIPTIONS);
+  const count = deps.count ?? 150;
+  const actors = {
+    command: await principal('command'),
+    dept: await principal('dept'),
+    dept2: await principal('dept2'),
+    socialworker: await principal('socialworker'),
+  };
+  let made = 0;
+  for (let i = 0; i < count; i++) {
+    if (i % 25 === 0) deps.progress?.(`演示事件 ${i}/${count} (demo cases)…`);
+    const code = rng.pick(codes);
+    const byMember = rng.next() < 0.35;
+    const member = rng.pick(['member01', 'member02', 'member03']);
+    const pool = byMember
+      ? grids.filter((g) => memberScopes.get(member)!.some((s) => g.path.startsWith(s)))
+      : grids;
+    const grid = rng.pick(pool.length ? pool : grids);
+    const description = rng.pick(DESCRIPTIONS[code]!);
+    const urgent = code === 'TFSJ' || rng.next() < 0.08;
+    try {
+      const reporter = byMember ? await principal(member) : null;
+      const result = await cases.report(
+        reporter?.p ?? null,
+        reporter?.a ?? { id: null, name: 'public', ip: null, userAgent: 'demo' },
+        {
+          categoryId: categories.get(code)!,
+          nature: code === 'ZA' ? 'police' : 'civil',
+          handlingType: code === 'TFSJ' ? 'emergency' : 'coordination',
+          urgency: urgent ? 'urgent' : 'normal',
+          description,
+          gridId: grid.id,
+          location: { lng: grid.lng!, lat: grid.lat! },
+          address: null,
+          channel: byMember ? 'mobile' : rng.pick(['public_page', 'hotline', 'wechat']),
+          reporterKind: byMember ? 'staff' : 'public',
+          reporterName: byMember ? null : rng.pick(['王女士', '李先生', '张师傅', '陈阿姨', '匿名']),
+          reporterPhone: byMember
+            ? null
+            : `13${rng.int(5, 9)}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`,
+        },
+      );
+      const target = pickTarget(rng);
+      await drive(cases, actors, result.id, result.state, result.departmentId, target, departmentIds, rng);
+      await backdate(db, result.id, rng);
+      made++;
+    } catch {
+      // A generated point may fall outside the outlines (irregular polygons): skip it.
+    }
+  }
+  return { cases: made, departments: DEPARTMENTS.length };
+}
+
+function pickTarget(rng: Random): Target {
+  const r = rng.next();
+  if (r < 0.38) return 'archived';
+  if (r < 0.5) return 'handled';
+  if (r < 0.65) return 'accepted';
+  if (r < 0.77) return 'assigned';
+  if (r < 0.85) return 'pending_dispatch';
+  if (r < 0.91) return 'rework';
+  if (r < 0.96) return 'rejected';
+  return 'voided';
+}
+
+type Who = { p: Principal; a: Actor };
+
+async function drive(
+  cases: CaseService,
+  actors: { command: Who; dept: Who; dept2: Who; socialworker: Who },
+  id: number,
+  state: string,
+  departmentId: number | null,
+  target: Target,
+  departments: Map<string, number>,
+  rng: Random,
+): Promise<void> {
+  const { command } = actors;
+  if (target === 'pending_dispatch') return;
+  if (state === 'pending_dispatch') {
+    if (target === 'voided') {
+      await cases.void(command.p, command.a, id, '重复上报，已合并处理');
+      return;
+    }
+    departmentId = departments.get(rng.pick(['CGZF', 'GAJ']))!;
+    await cases.dispatch(command.p, command.a, id, departmentId, '请尽快核实处置');
+  }
+  if (target === 'voided' || target === 'assigned') return;
+  // Only departments with a demo login move their cases on.
+  const handler =
+    departmentId === departments.get('CGZF')
+      ? actors.dept
+      : departmentId === departments.get('GAJ')
+        ? actors.dept2
+        : null;
+  if (!handler) return;
+  if (target === 'rejected') {
+    await cases.reject(handler.p, handler.a, id, '经核实不属于本部门职责，请重新分派');
+    return;
+  }
+  await cases.accept(handler.p, handler.a, id);
+  if (target === 'accepted') return;
+  await cases.feedback(
+    handler.p,
+    handler.a,
+    id,
+    rng.pick(['已到现场处置完毕', '已责令当事人限期整改并复查', '已协调相关单位处理到位']),
+  );
+  if (target === 'handled') return;
+  if (target === 'rework') {
+    await cases.visit(command.p, command.a, id, {
+      satisfied: false,
+      note: '群众反映问题仍未解决',
+      method: 'phone',
+    });
+    return;
+  }
+  await cases.visit(command.p, command.a, id, {
+    satisfied: true,
+    note: '电话回访，群众满意',
+    method: 'phone',
+  });
+}
+
+/** Moves a freshly driven case back in time, keeping the order and rough spacing of its steps. */
+async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<void> {
+  const days = rng.between(0.05, 42);
+  const shift = `${Math.round(days * 24 * 60)} minutes`;
+  const stepHours = rng.between(0.5, 20);
+  await sql`update cases set
+      reported_at = reported_at - ${shift}::interval,
+      accepted_at = accepted_at - ${shift}::interval,
+      handled_at = handled_at - ${shift}::interval,
+      closed_at = closed_at - ${shift}::interval,
+      stage_started_at = stage_started_at - ${shift}::interval,
+      due_at = due_at - ${shift}::interval,
+      next_alert_at = next_alert_at - ${shift}::interval,
+      updated_at = updated_at - ${shift}::interval
+    where id = ${caseId}`.execute(db);
+  await sql`update case_event e set at = least(now(), e.at - ${shift}::interval + make_interval(mins => (${stepHours} * 60 * r.n)::int))
+    from (select id, row_number() over (order by id) - 1 as n from case_event where case_id = ${caseId}) r
+    where e.id = r.id`.execute(db);
+}
