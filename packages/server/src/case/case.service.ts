@@ -1101,20 +1101,21 @@ export class CaseService {
 
   /**
    * After a calendar change: the deadline and next reminder of every running working-time clock,
-   * recomputed on the new calendar (natural-time and parked clocks are unaffected). The next
+   * recomputed on the new calendar (natural-time clocks only with `natural`; parked clocks stay
+   * stopped). The next
    * reminder is the first threshold not yet sent for the clock; if it has already passed, the
    * next sweep sends it.
    */
-  async retimeClocks(trx: Executor, calendar: Clock): Promise<number> {
+  async retimeClocks(trx: Executor, calendar: Clock, opts: { natural?: boolean } = {}): Promise<number> {
     const settings = await this.deps.config.settings(trx);
     let after = 0;
     let total = 0;
     for (;;) {
       const rows = await trx
         .selectFrom('cases')
-        .select(['id', 'stage_seq', 'stage_started_at', 'limit_minutes'])
+        .select(['id', 'stage_seq', 'stage_started_at', 'limit_minutes', 'limit_natural'])
         .where('stage', 'is not', null)
-        .where('limit_natural', '=', false)
+        .$if(!opts.natural, (qb) => qb.where('limit_natural', '=', false))
         .where('parked_at', 'is', null)
         .where('id', '>', after)
         .orderBy('id')
@@ -1135,7 +1136,11 @@ export class CaseService {
       const plans = rows
         .filter((r) => r.stage_started_at && r.limit_minutes !== null)
         .map((r) => {
-          const clock = { startedAt: r.stage_started_at!, limitMinutes: r.limit_minutes!, natural: false };
+          const clock = {
+            startedAt: r.stage_started_at!,
+            limitMinutes: r.limit_minutes!,
+            natural: r.limit_natural,
+          };
           const next = thresholds(calendar, clock, settings).find(
             (t) => !sentKeys.has(`${r.id}:${r.stage_seq}:${t.kind}`),
           );

@@ -7,6 +7,7 @@ import { CaseService } from '../case/case.service.ts';
 import type { Config } from '../config.ts';
 import type { FieldCipher } from '../crypto.ts';
 import type { DB } from '../db/types.ts';
+import { AppError } from '../errors.ts';
 import { LocatorService } from '../grid/locator.service.ts';
 import { NotifyService } from '../notify/notify.service.ts';
 import { createRandom, type Random } from './random.ts';
@@ -41,6 +42,9 @@ const DESCRIPTIONS: Record<string, string[]> = {
   QT: ['路灯不亮已一周', '公共健身器材损坏'],
 };
 
+/** Categories without a dispatch rule in the demo. */
+const UNRULED = ['TFSJ', 'QT'];
+
 type Target =
   'pending_dispatch' | 'assigned' | 'accepted' | 'handled' | 'rework' | 'archived' | 'rejected' | 'voided';
 
@@ -55,10 +59,11 @@ export async function loadDemoCases(
 ): Promise<{ cases: number; departments: number }> {
   const rng = createRandom(deps.seed + 4);
   const caseConfig = new CaseConfigService(db);
+  const calendar = new CalendarService(db, deps.config.timeZone);
   const cases = new CaseService({
     db,
     cipher: deps.cipher,
-    calendar: new CalendarService(db, deps.config.timeZone),
+    calendar,
     notify: new NotifyService(db, deps.cipher, deps.config),
     locator: new LocatorService(db),
     config: caseConfig,
@@ -145,7 +150,10 @@ export async function loadDemoCases(
   let made = 0;
   for (let i = 0; i < count; i++) {
     if (i % 25 === 0) deps.progress?.(`演示事件 ${i}/${count} (demo cases)…`);
-    const code = rng.pick(codes);
+    const target = pickTarget(rng);
+    // Cases meant for the manual dispatch queue (or voided from it) come from categories no rule
+    // covers, so auto-dispatch leaves them to the dispatcher.
+    const code = target === 'pending_dispatch' || target === 'voided' ? rng.pick(UNRULED) : rng.pick(codes);
     const byMember = rng.next() < 0.35;
     const member = rng.pick(['member01', 'member02', 'member03']);
     const pool = byMember
@@ -176,14 +184,18 @@ export async function loadDemoCases(
             : `13${rng.int(5, 9)}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`,
         },
       );
-      const target = pickTarget(rng);
       await drive(cases, actors, result.id, result.state, result.departmentId, target, departmentIds, rng);
       await backdate(db, result.id, rng);
       made++;
-    } catch {
-      // A generated point may fall outside the outlines (irregular polygons): skip it.
+    } catch (err) {
+      // A generated point may fall outside the outlines (irregular polygons): skip that case.
+      // Anything else is a defect and must not leave the demo silently thinner.
+      if (!(err instanceof AppError)) throw err;
     }
   }
+  // The clocks were started at the real time of each step: recompute them from the backdated
+  // starts, on the work calendar (natural-time clocks too).
+  await cases.retimeClocks(db, await calendar.get(db), { natural: true });
   return { cases: made, departments: DEPARTMENTS.length };
 }
 
@@ -258,22 +270,52 @@ async function drive(
   });
 }
 
-/** Moves a freshly driven case back in time, keeping the order and rough spacing of its steps. */
+/**
+ * Moves a freshly driven case back in time: the report between an hour and six weeks ago, each
+ * later step some hours after the one before (never in the future), and the case's own
+ * timestamps taken from its timeline, so list, timeline and clock agree. The clocks are
+ * recomputed on the work calendar afterwards (retimeClocks).
+ */
 async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<void> {
-  const days = rng.between(0.05, 42);
-  const shift = `${Math.round(days * 24 * 60)} minutes`;
-  const stepHours = rng.between(0.5, 20);
-  await sql`update cases set
-      reported_at = reported_at - ${shift}::interval,
-      accepted_at = accepted_at - ${shift}::interval,
-      handled_at = handled_at - ${shift}::interval,
-      closed_at = closed_at - ${shift}::interval,
-      stage_started_at = stage_started_at - ${shift}::interval,
-      due_at = due_at - ${shift}::interval,
-      next_alert_at = next_alert_at - ${shift}::interval,
-      updated_at = updated_at - ${shift}::interval
-    where id = ${caseId}`.execute(db);
-  await sql`update case_event e set at = least(now(), e.at - ${shift}::interval + make_interval(mins => (${stepHours} * 60 * r.n)::int))
-    from (select id, row_number() over (order by id) - 1 as n from case_event where case_id = ${caseId}) r
-    where e.id = r.id`.execute(db);
+  const events = await db
+    .selectFrom('case_event')
+    .select(['id', 'action', 'to_state'])
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .execute();
+  if (!events.length) return;
+  const now = Date.now();
+  let at = now - rng.between(1 / 24, 42) * 86_400_000;
+  const times = events.map((e, i) => {
+    // Automatic steps (auto-dispatch, auto-archive) follow at once; people take hours.
+    if (i > 0)
+      at = Math.min(now, at + (e.action.startsWith('auto_') ? 1000 : rng.between(0.3, 20) * 3_600_000));
+    return new Date(Math.round(at));
+  });
+  for (let i = 0; i < events.length; i++) {
+    await sql`update case_event set at = ${times[i]!} where id = ${events[i]!.id}`.execute(db);
+  }
+  const last = (actions: string[]) => {
+    for (let i = events.length - 1; i >= 0; i--) if (actions.includes(events[i]!.action)) return times[i]!;
+    return null;
+  };
+  let transitioned = times[0]!;
+  for (let i = 0; i < events.length; i++) if (events[i]!.to_state) transitioned = times[i]!;
+  const row = await db
+    .selectFrom('cases')
+    .select(['closed_at', 'stage'])
+    .where('id', '=', caseId)
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('cases')
+    .set({
+      reported_at: times[0]!,
+      accepted_at: last(['accept']),
+      handled_at: last(['feedback', 'on_spot']),
+      closed_at: row.closed_at ? transitioned : null,
+      stage_started_at: row.stage ? transitioned : null,
+      updated_at: times[times.length - 1]!,
+    })
+    .where('id', '=', caseId)
+    .execute();
 }

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
 import { testConfig } from '../../test/factories.ts';
 import { PasswordHasher } from '../auth/password-hasher.ts';
-import { ensureBuiltinRoles, ensureSchemes } from '../bootstrap.ts';
+import { ensureBuiltinRoles, ensureCaseDefaults, ensureSchemes } from '../bootstrap.ts';
+import { CalendarService } from '../calendar/calendar.service.ts';
 import { FieldCipher } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { readCounty, townshipKind, villageKind } from './divisions.ts';
 import { loadDemo, DEMO_COUNTY, type DemoResult } from './demo.ts';
+import { loadDemoCases } from './demo-cases.ts';
 
 describe('national division data', () => {
   it('reads the demo county with its real townships and villages', async () => {
@@ -142,5 +144,54 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
     } finally {
       await other.close();
     }
+  });
+
+  it('drives demo cases through the real workflow, with timelines in the past and clocks on the work calendar', async () => {
+    await ensureCaseDefaults(database.db, config.timeZone);
+    const loaded = await loadDemoCases(database.db, {
+      cipher: new FieldCipher(config.dataKey!),
+      config,
+      seed: 20261122,
+    });
+    expect(loaded.cases).toBe(150);
+    const rows = await database.db.selectFrom('cases').selectAll().execute();
+    expect(rows).toHaveLength(150);
+    const states = new Set(rows.map((r) => r.state));
+    for (const s of [
+      'pending_dispatch',
+      'assigned',
+      'accepted',
+      'handled',
+      'rework',
+      'rejected',
+      'archived',
+      'voided',
+    ]) {
+      expect(states, s).toContain(s);
+    }
+    const events = await database.db
+      .selectFrom('case_event')
+      .select(['case_id', 'at', 'id'])
+      .orderBy('id')
+      .execute();
+    const now = Date.now();
+    const calendar = await new CalendarService(database.db, config.timeZone).get();
+    for (const r of rows) {
+      const timeline = events.filter((e) => e.case_id === r.id);
+      expect(timeline.length).toBeGreaterThan(0);
+      expect(timeline[0]!.at.getTime()).toBe(r.reported_at.getTime());
+      for (let i = 1; i < timeline.length; i++) {
+        expect(timeline[i]!.at.getTime()).toBeGreaterThanOrEqual(timeline[i - 1]!.at.getTime());
+      }
+      expect(timeline[timeline.length - 1]!.at.getTime()).toBeLessThanOrEqual(now);
+      if (r.stage) {
+        // The deadline is the limit counted on the calendar from the stage's (backdated) start.
+        expect(r.due_at!.toISOString()).toBe(
+          calendar.addMinutes(r.stage_started_at!, r.limit_minutes!, r.limit_natural).toISOString(),
+        );
+      }
+    }
+    expect(rows.filter((r) => r.stage && r.due_at!.getTime() < now).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.stage && r.due_at!.getTime() > now).length).toBeGreaterThan(0);
   });
 });
