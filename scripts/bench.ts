@@ -6,7 +6,7 @@
  * Progress goes to stderr, so stdout is machine-readable.
  */
 import { appStart } from './bench/app-start.ts';
-import { caseIntake } from './bench/case-intake.ts';
+import { caseIntake, caseSweep } from './bench/case-intake.ts';
 import { gridImport } from './bench/grid-import.ts';
 import { gridLookup } from './bench/grid-lookup.ts';
 
@@ -23,7 +23,7 @@ export interface Benchmark {
   run(): Promise<Figure[]>;
 }
 
-const benchmarks: Benchmark[] = [appStart, gridLookup, gridImport, caseIntake];
+const benchmarks: Benchmark[] = [appStart, gridLookup, gridImport, caseIntake, caseSweep];
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -83,7 +83,7 @@ function load(data: object): Promise<LoadResult> {
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] ?? 0;
 
 /** A territory of 4 towns × 25 square base grids, a department and a rule for every category. */
-async function setUp(database: Database) {
+export async function setUp(database: Database) {
   await migrateToLatest(database.db);
   await ensureBuiltinRoles(database.db);
   await ensureSchemes(database.db);
@@ -259,16 +259,19 @@ async function sweep(database: Database): Promise<Figure[]> {
     const total = 1_000_000;
     const due = 2_000;
     console.error(`case.sweep: inserting ${total} open cases…`);
-    // Clocks started over the last three days with 3-working-day limits; `due` of them have a
-    // threshold in the last minute, the rest later.
+    // 1,000,000 running feedback clocks of 24 natural hours. `due` of them started 20 hours ago,
+    // so their warning threshold (80 %) passed in the last minutes and the pass must really send
+    // it (timeline entry, SMS/e-mail/in-app to the department, the once-only claim); the rest
+    // started within the last 19 hours and are not due yet, so the index must keep them out.
     await sql`insert into cases (number, category_id, nature, handling_type, urgency, title, description, grid_id,
-        reporter_kind, channel, state, department_id, stage, stage_seq, stage_started_at, limit_minutes, due_at,
-        next_alert_at, next_alert)
+        reporter_kind, channel, state, department_id, stage, stage_seq, stage_started_at, limit_minutes, limit_natural,
+        due_at, next_alert_at, next_alert)
       select 'SW' || lpad(i::text, 14, '0'), ${setup.categoryId}, 'civil', 'coordination', 'normal', '压测', '压测', ${setup.countyId},
-        'staff', 'desk', 'accepted', ${setup.departmentId}, 'feedback', 1, now() - interval '1 day', 1350, now() + interval '2 days',
-        case when i <= ${due} then now() - interval '30 seconds' else now() + (i % 4320) * interval '1 minute' + interval '1 minute' end,
-        'warn'
-      from generate_series(1, ${total}) i`.execute(database.db);
+        'staff', 'desk', 'accepted', ${setup.departmentId}, 'feedback', 1, v.started, 1440, true,
+        v.started + interval '24 hours', v.started + interval '1152 minutes', 'warn'
+      from generate_series(1, ${total}) i,
+        lateral (select case when i <= ${due} then now() - interval '20 hours' + (i % 60) * interval '1 second'
+                      else now() - (i % 1140) * interval '1 minute' end as started) v`.execute(database.db);
     await sql`analyze cases`.execute(database.db);
     const started = performance.now();
     const result = await app.ctx.caseSweeper.runOnce();
@@ -276,7 +279,11 @@ async function sweep(database: Database): Promise<Figure[]> {
     console.error(
       `case.sweep: ${result.examined} examined, ${result.reminders} reminders in ${ms.toFixed(0)} ms`,
     );
-    if (result.examined < due) throw new Error(`case.sweep examined only ${result.examined}`);
+    if (result.examined !== due || result.reminders !== due) {
+      throw new Error(
+        `case.sweep: ${result.examined} examined, ${result.reminders} reminders; expected ${due}`,
+      );
+    }
     return [{ bench: 'case.sweep', value: ms, unit: 'ms' }];
   } finally {
     await app.close();
@@ -305,7 +312,7 @@ async function onServer<T>(run: (database: Database) => Promise<T>): Promise<T> 
 }
 
 export const caseIntake: Benchmark = {
-  names: ['case.intake', 'case.intake_p99', 'case.intake.pglite', 'case.intake_p99.pglite', 'case.sweep'],
+  names: ['case.intake', 'case.intake_p99', 'case.intake.pglite', 'case.intake_p99.pglite'],
   async run(): Promise<Figure[]> {
     const figures: Figure[] = [];
     figures.push(...(await onServer((db) => measure(db, 'postgres'))));
@@ -315,7 +322,11 @@ export const caseIntake: Benchmark = {
     } finally {
       await embedded.close();
     }
-    figures.push(...(await onServer((db) => sweep(db))));
     return figures;
   },
+};
+
+export const caseSweep: Benchmark = {
+  names: ['case.sweep'],
+  run: () => onServer((db) => sweep(db)),
 };

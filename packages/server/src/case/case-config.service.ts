@@ -257,6 +257,10 @@ export class CaseConfigService {
       chain.push(cur);
       cur = cur.parentId === null ? undefined : map.get(cur.parentId);
     }
+    // A category under a deactivated parent is out of use with it.
+    if (requireActive && chain.some((c) => !c.active)) {
+      throw new AppError('VALIDATION_FAILED', undefined, { categoryId: '事件分类所属的上级分类已停用' });
+    }
     return chain;
   }
 

@@ -674,4 +674,31 @@ describe.each(testEngines())('cases on $name', (engine) => {
     expect(detail.reporterPhoneMasked).toBe('137****0000');
     expect(detail.reporterKind).toBe('public');
   });
+
+  it('takes a category out of use with its deactivated parent', async () => {
+    const parent = await ok('command', 'POST', '/api/case-categories', { code: 'TESTP', name: '测试大类' });
+    const child = await ok('command', 'POST', '/api/case-categories', {
+      code: 'TESTP01',
+      name: '测试小类',
+      parentId: parent.id,
+    });
+    await report('member', { categoryId: child.id });
+    await ok('command', 'PUT', `/api/case-categories/${parent.id}`, {
+      code: 'TESTP',
+      name: '测试大类',
+      active: false,
+    });
+    const refused = await call('member', 'POST', '/api/cases', {
+      categoryId: child.id,
+      nature: 'civil',
+      handlingType: 'coordination',
+      description: '停用大类下的小类',
+      gridId: grid1.id,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.fields.categoryId).toContain('停用');
+    const offered = (await ok('', 'GET', '/api/public/case-categories')).map((c: { id: number }) => c.id);
+    expect(offered).not.toContain(child.id);
+    expect(offered).not.toContain(parent.id);
+  });
 });

@@ -2,7 +2,7 @@ import { ALERT_KINDS, CASE_STAGES, type AlertKind, type CaseStage } from '@wangg
 import { sql, type Kysely } from 'kysely';
 import { SYSTEM_ACTOR } from '../audit/audit.service.ts';
 import type { DB, Executor } from '../db/types.ts';
-import type { NotifyRecipient } from '../notify/notify.service.ts';
+import type { NotifyMessage, NotifyRecipient } from '../notify/notify.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { NotifyService } from '../notify/notify.service.ts';
 import { nextAlert, passedAlert, thresholds } from './case.clock.ts';
@@ -156,11 +156,14 @@ export class CaseSweeper {
           })),
         )
         .execute();
+      // Recipients repeat across a batch (one department, one grid's chief): look each up once.
+      const recipientCache = new Map<string, Promise<NotifyRecipient[]>>();
+      const messages: NotifyMessage[] = [];
       for (const p of toSend) {
         const kind = p.passed!.kind;
-        const to = await this.recipients(trx, p.row, kind);
+        const to = await this.recipients(trx, p.row, kind, recipientCache);
         if (!to.length) continue;
-        await this.deps.notify.enqueue(trx, {
+        messages.push({
           template: kind === 'warn' ? 'case.warn' : kind === 'overdue' ? 'case.overdue' : 'case.escalate',
           to,
           caseId: p.row.id,
@@ -174,6 +177,7 @@ export class CaseSweeper {
           },
         });
       }
+      await this.deps.notify.enqueueMany(trx, messages);
     }
 
     // Move every examined case to its next threshold (or off the sweep's index).
@@ -191,14 +195,30 @@ export class CaseSweeper {
   }
 
   /** Department staff for the acceptance and feedback clocks, the social workers for the visit clock, the chief above on escalation. */
-  private async recipients(
+  private recipients(
     trx: Executor,
     row: { department_id: number | null; stage: string | null; grid_path: string },
     kind: AlertKind,
+    cache: Map<string, Promise<NotifyRecipient[]>>,
   ): Promise<NotifyRecipient[]> {
-    if (kind === 'escalate') return this.deps.cases.chiefAbove(trx, row.grid_path);
-    if (row.stage === 'visit') return this.deps.cases.recipientsWith(trx, 'case.visit', row.grid_path);
-    if (row.department_id === null) return [];
-    return this.deps.cases.departmentRecipients(trx, row.department_id);
+    const key =
+      kind === 'escalate'
+        ? `chief:${row.grid_path}`
+        : row.stage === 'visit'
+          ? `visit:${row.grid_path}`
+          : `dept:${row.department_id}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit =
+        kind === 'escalate'
+          ? this.deps.cases.chiefAbove(trx, row.grid_path)
+          : row.stage === 'visit'
+            ? this.deps.cases.recipientsWith(trx, 'case.visit', row.grid_path)
+            : row.department_id === null
+              ? Promise.resolve([])
+              : this.deps.cases.departmentRecipients(trx, row.department_id);
+      cache.set(key, hit);
+    }
+    return hit;
   }
 }

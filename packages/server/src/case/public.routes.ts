@@ -43,10 +43,21 @@ export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) 
         },
         config: { public: true },
       },
-      async () =>
-        (await config.listCategories())
-          .filter((c) => c.active)
-          .map((c) => ({ id: c.id, parentId: c.parentId, name: c.name, nameEn: c.nameEn })),
+      async () => {
+        const all = await config.listCategories();
+        const byId = new Map(all.map((c) => [c.id, c]));
+        // In use: the category and every ancestor active.
+        const inUse = (c: (typeof all)[number]): boolean => {
+          for (let cur: (typeof all)[number] | undefined = c, n = 0; cur && n < 20; n++) {
+            if (!cur.active) return false;
+            cur = cur.parentId === null ? undefined : byId.get(cur.parentId);
+          }
+          return true;
+        };
+        return all
+          .filter(inUse)
+          .map((c) => ({ id: c.id, parentId: c.parentId, name: c.name, nameEn: c.nameEn }));
+      },
     );
 
     app.post(

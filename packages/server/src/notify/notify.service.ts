@@ -99,51 +99,76 @@ export class NotifyService {
    * query plus at most two inserts. Returns the number of rows written.
    */
   async enqueue(trx: Executor, message: NotifyMessage): Promise<number> {
-    if (!DEFAULT_TEMPLATES[message.template]) {
-      throw new Error(`unknown notification template "${message.template}"`);
-    }
-    if (!message.to.length) return 0;
-    const template = (await this.templateOverrides(trx)).get(message.template) ?? null;
-    const text = this.textOf(message.template, template);
-    const channels = new Set(text.channels);
-    if (!channels.size) return 0;
+    return this.enqueueMany(trx, [message]);
+  }
 
-    const recipients = await this.resolve(trx, message.to);
-    const link = message.link ?? (typeof message.data.link === 'string' ? message.data.link : null);
-    const caseId = message.caseId ?? null;
+  /**
+   * Several messages at once (the sweep's reminders): one contact query for all their
+   * recipients and one multi-row insert each into the outbox and the inbox.
+   */
+  async enqueueMany(trx: Executor, messages: readonly NotifyMessage[]): Promise<number> {
+    for (const m of messages) {
+      if (!DEFAULT_TEMPLATES[m.template]) throw new Error(`unknown notification template "${m.template}"`);
+    }
+    const wanted = messages.filter((m) => m.to.length);
+    if (!wanted.length) return 0;
+    const overrides = await this.templateOverrides(trx);
+    const resolved = await this.resolve(
+      trx,
+      wanted.flatMap((m) => m.to),
+    );
     const outbox: Insertable<OutboxTable>[] = [];
     const inbox: Insertable<InboxMessageTable>[] = [];
-    const seen = new Set<string>();
-    const once = (key: string) => (seen.has(key) ? false : (seen.add(key), true));
-
-    const external: TemplateData = { ...message.data, link: this.absolute(link) };
-    const internal: TemplateData = { ...message.data, link };
-    let email: { subject: string; body: string } | null = null;
-    let sms: string | null = null;
-    let inapp: { title: string; body: string } | null = null;
     const now = new Date();
-
-    for (const r of recipients) {
-      if (channels.has('email') && r.email && once(`e:${r.email.toLowerCase()}`)) {
-        email ??= {
-          subject: render(text.emailSubject, external).replace(/\s+/g, ' ').trim(),
-          body: render(text.emailBody, external),
-        };
-        outbox.push(
-          this.outboxRow('email', message.template, caseId, r, r.email, email.subject, email.body, now),
-        );
-      }
-      if (channels.has('sms') && r.phone && once(`s:${r.phone}`)) {
-        sms ??= this.signed(render(text.smsText, external));
-        outbox.push(this.outboxRow('sms', message.template, caseId, r, r.phone, null, sms, now));
-      }
-      if (channels.has('inapp') && r.inbox !== null && once(`i:${r.inbox}`)) {
-        inapp ??= { title: render(text.inappTitle, internal), body: render(text.inappBody, internal) };
-        inbox.push({ user_id: r.inbox, title: inapp.title, body: inapp.body, link, case_id: caseId });
+    let offset = 0;
+    for (const message of wanted) {
+      const recipients = resolved.slice(offset, offset + message.to.length);
+      offset += message.to.length;
+      const text = this.textOf(message.template, overrides.get(message.template) ?? null);
+      const channels = new Set(text.channels);
+      if (!channels.size) continue;
+      const link = message.link ?? (typeof message.data.link === 'string' ? message.data.link : null);
+      const caseId = message.caseId ?? null;
+      const seen = new Set<string>();
+      const once = (key: string) => (seen.has(key) ? false : (seen.add(key), true));
+      const external: TemplateData = { ...message.data, link: this.absolute(link) };
+      const internal: TemplateData = { ...message.data, link };
+      let email: { subject: string; body: string } | null = null;
+      let sms: string | null = null;
+      let inapp: { title: string; body: string } | null = null;
+      for (const r of recipients) {
+        if (channels.has('email') && r.email && once(`e:${r.email.toLowerCase()}`)) {
+          email ??= {
+            subject: render(text.emailSubject, external).replace(/\s+/g, ' ').trim(),
+            body: render(text.emailBody, external),
+          };
+          outbox.push(
+            this.outboxRow('email', message.template, caseId, r, r.email, email.subject, email.body, now),
+          );
+        }
+        if (channels.has('sms') && r.phone && once(`s:${r.phone}`)) {
+          sms ??= this.signed(render(text.smsText, external));
+          outbox.push(this.outboxRow('sms', message.template, caseId, r, r.phone, null, sms, now));
+        }
+        if (channels.has('inapp') && r.inbox !== null && once(`i:${r.inbox}`)) {
+          inapp ??= { title: render(text.inappTitle, internal), body: render(text.inappBody, internal) };
+          inbox.push({ user_id: r.inbox, title: inapp.title, body: inapp.body, link, case_id: caseId });
+        }
       }
     }
-    if (outbox.length) await trx.insertInto('outbox').values(outbox).execute();
-    if (inbox.length) await trx.insertInto('inbox_message').values(inbox).execute();
+    // Large batches in chunks: PostgreSQL takes at most 65,535 parameters per statement.
+    for (let i = 0; i < outbox.length; i += 2000) {
+      await trx
+        .insertInto('outbox')
+        .values(outbox.slice(i, i + 2000))
+        .execute();
+    }
+    for (let i = 0; i < inbox.length; i += 5000) {
+      await trx
+        .insertInto('inbox_message')
+        .values(inbox.slice(i, i + 5000))
+        .execute();
+    }
     return outbox.length + inbox.length;
   }
 

@@ -20,6 +20,8 @@ const MIME: Record<Format, string> = {
   xml: 'text/xml; charset=utf-8',
 };
 
+const isRecord = (v: unknown): v is Params => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The answer format a URL asks for: `….json` is JSON, anything else XML (the required format). */
 function formatOf(url: string): Format {
   return url.split('?')[0]!.toLowerCase().endsWith('.json') ? 'json' : 'xml';
@@ -108,7 +110,8 @@ function georeport(open311: Open311Service, keys: ApiKeyService) {
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
       (_request, body, done) => {
-        const out: Params = {};
+        // No prototype: a field named `__proto__` is a field like any other.
+        const out = Object.create(null) as Record<string, string | string[]>;
         for (const [k, v] of new URLSearchParams(body as string)) {
           const prev = out[k];
           out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
@@ -116,6 +119,8 @@ function georeport(open311: Open311Service, keys: ApiKeyService) {
         done(null, out);
       },
     );
+    // A text/plain body is not a report: refused as an unsupported type, not read as no fields.
+    app.removeContentTypeParser('text/plain');
 
     // Open311 clients get GeoReport errors, never the JSON envelope of the rest of the API.
     app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -124,14 +129,23 @@ function georeport(open311: Open311Service, keys: ApiKeyService) {
     });
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0]!;
+      // One of the resources (`requests`, `requests.csv`, `requests/SJ….json`, …)?
       const known =
-        /^\/open311\/v2\/(discovery|services|requests|tokens|servicerequestupdates)(\/[^/]*)?$/i.test(path);
-      const e = known
-        ? Open311Error.of(400, '请在地址末尾注明格式 .xml 或 .json / append the format: .xml or .json')
-        : Open311Error.of(
-            404,
-            '接口不存在，请参见 /open311/v2/discovery.xml / no such resource, see /open311/v2/discovery.xml',
-          );
+        /^\/open311\/v2\/(discovery|services|requests|tokens|servicerequestupdates)([./][^/]*)?$/i.test(path);
+      const formatted = /\.(xml|json)$/i.test(path);
+      const e =
+        known && !formatted
+          ? Open311Error.of(400, '请在地址末尾注明格式 .xml 或 .json / append the format: .xml or .json')
+          : known && request.method !== 'GET' && request.method !== 'HEAD'
+            ? Open311Error.of(
+                400,
+                `不支持 ${request.method} 请求 / method ${request.method} not allowed`,
+                405,
+              )
+            : Open311Error.of(
+                404,
+                '接口不存在，请参见 /open311/v2/discovery.xml / no such resource, see /open311/v2/discovery.xml',
+              );
       return send(reply, formatOf(path), 'errors', e.errors, e.status);
     });
 
@@ -183,7 +197,7 @@ function georeport(open311: Open311Service, keys: ApiKeyService) {
         `/v2/requests.${format}`,
         { schema: schema('Open311 提交事件（表单编码，需要 api_key）'), config: write },
         async (request, reply) => {
-          const body = (request.body ?? {}) as Params;
+          const body: Params = isRecord(request.body) ? request.body : {};
           const query = request.query as Params;
           const key = await keys.verify(param(body, 'api_key') ?? param(query, 'api_key'));
           if (!key) {

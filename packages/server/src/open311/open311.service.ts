@@ -97,14 +97,36 @@ export interface UpdateOut {
   media_url: string;
 }
 
-/** Query parameters as Fastify hands them over: repeated ones come as arrays. */
-export type Params = Record<string, string | string[] | undefined>;
+/**
+ * Parameters as they arrive: the query string and form bodies give strings (repeated ones as
+ * arrays); a JSON body can hold anything.
+ */
+export type Params = Record<string, unknown>;
+
+/** Text of one value: strings as they are, numbers and booleans written out, anything else none. */
+function text(v: unknown): string | null {
+  if (typeof v === 'string') return v.trim() === '' ? null : v.trim();
+  if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') return String(v);
+  return null;
+}
 
 /** A parameter's value; repeated values are joined with commas; empty counts as absent (the spec's "optional"). */
 export function param(params: Params, name: string): string | null {
+  if (!Object.hasOwn(params, name)) return null;
   const v = params[name];
-  const text = Array.isArray(v) ? v.filter((x) => x.trim() !== '').join(',') : v;
-  return text === undefined || text.trim() === '' ? null : text.trim();
+  const parts = (Array.isArray(v) ? v : [v]).map(text).filter((x): x is string => x !== null);
+  return parts.length ? parts.join(',') : null;
+}
+
+// Control characters (but tab, line feed, carriage return): PostgreSQL cannot store NUL, XML
+// cannot carry the others, and none of them belongs in a report.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** A free-text parameter: as `param`, without control characters. */
+function words(params: Params, name: string): string | null {
+  const v = param(params, name)?.replace(CONTROL, '').trim();
+  return v ? v : null;
 }
 
 function list(params: Params, name: string): string[] | null {
@@ -217,8 +239,16 @@ export class Open311Service {
       .flatMap((top) => [top, ...rows.filter((r) => r.parent_id === top.id)]);
     const seen = new Set(ordered.map((r) => r.id));
     ordered.push(...rows.filter((r) => !seen.has(r.id)));
+    // In use: the category and every ancestor active.
+    const inUse = (r: (typeof rows)[number]): boolean => {
+      for (let cur: (typeof rows)[number] | undefined = r, n = 0; cur && n < 20; n++) {
+        if (!cur.active) return false;
+        cur = cur.parent_id === null ? undefined : byId.get(cur.parent_id);
+      }
+      return true;
+    };
     return ordered
-      .filter((r) => r.active)
+      .filter(inUse)
       .map((r) => ({ ...r, parent: r.parent_id ? (byId.get(r.parent_id) ?? null) : null }));
   }
 
@@ -243,12 +273,7 @@ export class Open311Service {
   }
 
   private async activeCategory(code: string) {
-    return this.db
-      .selectFrom('case_category')
-      .select(['id', 'code', 'name'])
-      .where('code', '=', code)
-      .where('active', '=', true)
-      .executeTakeFirst();
+    return (await this.activeCategories()).find((c) => c.code === code);
   }
 
   async serviceDefinition(code: string): Promise<{ service_code: string; attributes: never[] }> {
@@ -501,7 +526,8 @@ export class Open311Service {
     const code = param(params, 'service_code');
     if (code === null) throw Open311Error.of(400, 'service_code 必填 / service_code is required');
     const category = await this.activeCategory(code);
-    if (!category) throw notFoundService(code);
+    // GET services/{code} answers an unknown code with 404; in a report it is bad data (400).
+    if (!category) throw Open311Error.of(400, `service_code ${code} 不存在或已停用 / invalid service_code`);
 
     const latRaw = param(params, 'lat');
     const lngRaw = param(params, 'long');
@@ -516,8 +542,8 @@ export class Open311Service {
         bad('long 应为 -180 到 180 之间的 WGS84 经度 / long must be a WGS84 longitude');
       else location = { lng, lat, crs: 'wgs84' };
     }
-    const addressString = param(params, 'address_string');
-    const addressId = param(params, 'address_id');
+    const addressString = words(params, 'address_string');
+    const addressId = words(params, 'address_id');
     const address = addressString ?? (addressId ? `地址编号 ${addressId}` : null);
     if (latRaw === null && lngRaw === null && address === null) {
       bad(
@@ -527,7 +553,7 @@ export class Open311Service {
     if (address && [...address].length > ADDRESS_MAX) {
       bad(`地址不能超过 ${ADDRESS_MAX} 个字符 / the address may not exceed ${ADDRESS_MAX} characters`);
     }
-    const description = param(params, 'description');
+    const description = words(params, 'description');
     if (description === null || [...description].length < 2) {
       bad('description 必填（至少 2 个字）/ description is required');
     } else if ([...description].length > DESCRIPTION_MAX) {
@@ -537,8 +563,8 @@ export class Open311Service {
     }
     if (errors.length) throw new Open311Error(400, errors);
 
-    const first = param(params, 'first_name');
-    const last = param(params, 'last_name');
+    const first = words(params, 'first_name');
+    const last = words(params, 'last_name');
     const cjk = (s: string) => /^[\p{Script=Han}·]+$/u.test(s);
     const name =
       first && last
