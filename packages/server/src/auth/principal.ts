@@ -1,6 +1,22 @@
 import type { Permission, RoleRef, ScopeRef } from '@wangge/shared';
 import { isPermission } from '@wangge/shared';
+import { sql } from 'kysely';
 import type { Executor } from '../db/types.ts';
+
+interface RoleJson {
+  key: string;
+  name: string;
+  name_en: string;
+  permissions: string[];
+}
+interface ScopeJson {
+  id: number;
+  name: string;
+  code: string | null;
+  kind: string;
+  depth: number;
+  path: string;
+}
 
 /** The authenticated user of a request, with everything authorisation needs. */
 export interface Principal {
@@ -15,35 +31,28 @@ export interface Principal {
 }
 
 export async function loadPrincipal(db: Executor, userId: number): Promise<Principal | null> {
+  // One round trip: every request loads its principal.
   const user = await db
-    .selectFrom('app_user')
-    .select(['id', 'username', 'display_name', 'is_demo', 'status'])
-    .where('id', '=', userId)
+    .selectFrom('app_user as u')
+    .select([
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.is_demo',
+      'u.status',
+      sql<RoleJson[] | null>`(select json_agg(json_build_object(
+          'key', r.key, 'name', r.name, 'name_en', r.name_en, 'permissions', r.permissions) order by r.key)
+        from user_role ur join role r on r.key = ur.role_key where ur.user_id = u.id)`.as('roles'),
+      sql<ScopeJson[] | null>`(select json_agg(json_build_object(
+          'id', g.id, 'name', g.name, 'code', g.code, 'kind', g.kind, 'depth', g.depth, 'path', g.path)
+          order by g.path)
+        from user_scope us join grid_node g on g.id = us.grid_id where us.user_id = u.id)`.as('scopes'),
+    ])
+    .where('u.id', '=', userId)
     .executeTakeFirst();
   if (!user || user.status !== 'active') return null;
-  const [roles, scopes] = await Promise.all([
-    db
-      .selectFrom('user_role')
-      .innerJoin('role', 'role.key', 'user_role.role_key')
-      .select(['role.key', 'role.name', 'role.name_en', 'role.permissions'])
-      .where('user_role.user_id', '=', userId)
-      .orderBy('role.key')
-      .execute(),
-    db
-      .selectFrom('user_scope')
-      .innerJoin('grid_node', 'grid_node.id', 'user_scope.grid_id')
-      .select([
-        'grid_node.id',
-        'grid_node.name',
-        'grid_node.code',
-        'grid_node.kind',
-        'grid_node.depth',
-        'grid_node.path',
-      ])
-      .where('user_scope.user_id', '=', userId)
-      .orderBy('grid_node.path')
-      .execute(),
-  ]);
+  const roles = user.roles ?? [];
+  const scopes = user.scopes ?? [];
   const permissions = new Set<Permission>();
   for (const r of roles) for (const p of r.permissions) if (isPermission(p)) permissions.add(p);
   return {

@@ -317,7 +317,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
           reporterName: b.reporter?.name ?? null,
           reporterPhone: b.reporter?.phone ?? null,
         });
-        return reply.status(201).send(await cases.get(principal, result.id));
+        return reply.status(201).send(await cases.get(principal, result.id, { justActed: true }));
       },
     );
 

@@ -93,6 +93,38 @@ export interface IntakeResult {
 
 type CaseRow = Selectable<CasesTable>;
 
+/** Rows as json_build_object returns them: timestamps as ISO strings. */
+interface EventJson {
+  id: number;
+  at: string;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  actor_name: string;
+  department_name: string | null;
+  note: string | null;
+  data: unknown;
+}
+interface PhotoJson {
+  id: number;
+  kind: string | null;
+  mime: string;
+  event_id: number | null;
+}
+interface RequestJson {
+  id: number;
+  kind: 'park' | 'unpark' | 'defer';
+  reason: string;
+  extra_minutes: number | null;
+  state: 'pending' | 'approved' | 'denied';
+  requested_by: number | null;
+  requested_by_name: string;
+  requested_at: string;
+  decided_by_name: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+}
+
 const ACCESS_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CACHE_MS = 5000;
 const EXPORT_MAX = 20_000;
@@ -1492,7 +1524,8 @@ export class CaseService {
   async get(principal: Principal, caseId: number, opts: { justActed?: boolean } = {}): Promise<CaseDetail> {
     if (!opts.justActed) await this.assertVisible(this.db, principal, caseId);
     const db = this.db;
-    const [row, events, photos, requests, switches, departments] = await Promise.all([
+    // One round trip for the case with its timeline, photos and requests (as JSON arrays).
+    const [row, switches, departments] = await Promise.all([
       this.summaryQuery(db)
         .select([
           ...CaseService.summaryColumns,
@@ -1504,50 +1537,47 @@ export class CaseService {
           'c.visit_satisfied',
           'c.rework_count',
           'c.duplicate_of',
+          sql<EventJson[] | null>`(select json_agg(json_build_object(
+              'id', e.id, 'at', e.at, 'action', e.action, 'from_state', e.from_state, 'to_state', e.to_state,
+              'actor_name', e.actor_name, 'department_name', ed.name, 'note', e.note, 'data', e.data) order by e.id)
+            from case_event e left join department ed on ed.id = e.department_id where e.case_id = c.id)`.as(
+            'events_json',
+          ),
+          sql<PhotoJson[] | null>`(select json_agg(json_build_object(
+              'id', p.id, 'kind', p.kind, 'mime', p.mime, 'event_id', p.event_id) order by p.id)
+            from case_photo p where p.case_id = c.id)`.as('photos_json'),
+          sql<RequestJson[] | null>`(select json_agg(json_build_object(
+              'id', r.id, 'kind', r.kind, 'reason', r.reason, 'extra_minutes', r.extra_minutes, 'state', r.state,
+              'requested_by', r.requested_by, 'requested_by_name', r.requested_by_name, 'requested_at', r.requested_at,
+              'decided_by_name', r.decided_by_name, 'decided_at', r.decided_at, 'decision_note', r.decision_note)
+              order by r.id)
+            from case_request r where r.case_id = c.id)`.as('requests_json'),
+          sql<string | null>`(select d2.number from cases d2 where d2.id = c.duplicate_of)`.as(
+            'duplicate_number',
+          ),
         ])
         .where('c.id', '=', caseId)
         .executeTakeFirstOrThrow(),
-      db
-        .selectFrom('case_event as e')
-        .leftJoin('department as d', 'd.id', 'e.department_id')
-        .select([
-          'e.id',
-          'e.at',
-          'e.action',
-          'e.from_state',
-          'e.to_state',
-          'e.actor_name',
-          'd.name as department_name',
-          'e.note',
-          'e.data',
-        ])
-        .where('e.case_id', '=', caseId)
-        .orderBy('e.id')
-        .execute(),
-      db
-        .selectFrom('case_photo')
-        .select(['id', 'kind', 'mime', 'event_id'])
-        .where('case_id', '=', caseId)
-        .orderBy('id')
-        .execute(),
-      db.selectFrom('case_request').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
       this.switches(db),
       principal.permissions.has('case.handle')
         ? this.departmentsOf(db, principal.userId)
         : Promise.resolve([]),
     ]);
+    const events = (row.events_json ?? []).map((e) => ({ ...e, at: new Date(e.at) }));
+    const photos = row.photos_json ?? [];
+    const requests = (row.requests_json ?? []).map((r) => ({
+      ...r,
+      requested_at: new Date(r.requested_at),
+      decided_at: r.decided_at ? new Date(r.decided_at) : null,
+    }));
+    // Ancestors' names from the grid cache (they rarely change).
     const ancestorIds = row.grid_path.split('/').filter(Boolean).map(Number);
-    const [ancestors, duplicate] = await Promise.all([
-      db
-        .selectFrom('grid_node')
-        .select(['id', 'name', 'depth'])
-        .where('id', 'in', ancestorIds)
-        .orderBy('depth')
-        .execute(),
-      row.duplicate_of
-        ? db.selectFrom('cases').select('number').where('id', '=', row.duplicate_of).executeTakeFirst()
-        : Promise.resolve(undefined),
-    ]);
+    const ancestors: { id: number; name: string; depth: number }[] = [];
+    for (const [depth, id] of ancestorIds.entries()) {
+      const g = await this.grid(db, id);
+      if (g) ancestors.push({ id, name: g.name, depth });
+    }
+    const duplicate = row.duplicate_number ? { number: row.duplicate_number } : undefined;
     const parties = row.parties_enc
       ? (JSON.parse(this.deps.cipher.decrypt(row.parties_enc)) as {
           role: string;
