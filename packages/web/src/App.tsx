@@ -4,22 +4,39 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from './auth/AuthContext.tsx';
 import { useI18n } from './i18n/index.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { clearCaseCaches } from './cases/shared.tsx';
+import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
+import { CaseDetailPage } from './pages/CaseDetailPage.tsx';
+import { CaseListPage } from './pages/CaseListPage.tsx';
+import { CaseReportPage } from './pages/CaseReportPage.tsx';
+import { CaseSettingsPage } from './pages/CaseSettingsPage.tsx';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
+import { DeptInboxPage } from './pages/DeptInboxPage.tsx';
+import { DispatchConsolePage } from './pages/DispatchConsolePage.tsx';
 import { GridsPage } from './pages/GridsPage.tsx';
 import { DivisionsImportPage } from './pages/DivisionsImportPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { InboxPage } from './pages/InboxPage.tsx';
 import { LoginLogPage } from './pages/LoginLogPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { NotifyTemplatesPage } from './pages/NotifyTemplatesPage.tsx';
+import { OutboxPage } from './pages/OutboxPage.tsx';
+import { OverduePage } from './pages/OverduePage.tsx';
+import { PublicReportPage } from './pages/PublicReportPage.tsx';
+import { PublicTrackPage } from './pages/PublicTrackPage.tsx';
 import { RolesPage } from './pages/RolesPage.tsx';
 import { SecurityPage } from './pages/SecurityPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
+
+/** The citizens' pages: shown to anyone, logged in or not, without the staff layout. */
+const PUBLIC_PATHS = ['/report', '/track'];
 
 const FONT =
   "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Micro Hei', sans-serif";
@@ -34,6 +51,17 @@ function Guard({ permissions, children }: { permissions: Permission[]; children:
 function Routed() {
   const { me } = useAuth();
   const location = useLocation();
+  const userId = me?.id;
+  // Cached lists (categories, departments) belong to the user who loaded them.
+  useEffect(() => clearCaseCaches(), [userId]);
+  if (PUBLIC_PATHS.includes(location.pathname)) {
+    return (
+      <Routes>
+        <Route path="/report" element={<PublicReportPage />} />
+        <Route path="/track" element={<PublicTrackPage />} />
+      </Routes>
+    );
+  }
   if (me === undefined) {
     return (
       <div style={{ display: 'flex', height: '100%', alignItems: 'center', justifyContent: 'center' }}>
@@ -72,6 +100,95 @@ function Routed() {
           element={
             <Guard permissions={['grid.write']}>
               <DivisionsImportPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/cases"
+          element={
+            <Guard permissions={['case.read', 'case.handle']}>
+              <CaseListPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/cases/new"
+          element={
+            <Guard permissions={['case.report']}>
+              <CaseReportPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/cases/overdue"
+          element={
+            <Guard permissions={['case.read', 'case.handle']}>
+              <OverduePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/cases/:id"
+          element={
+            <Guard permissions={['case.read', 'case.handle', 'case.report']}>
+              <CaseDetailPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/dispatch"
+          element={
+            <Guard permissions={['case.dispatch', 'case.visit', 'case.archive']}>
+              <DispatchConsolePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/inbox/department"
+          element={
+            <Guard permissions={['case.handle']}>
+              <DeptInboxPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/case-settings"
+          element={
+            <Guard permissions={['case.config']}>
+              <CaseSettingsPage />
+            </Guard>
+          }
+        />
+        <Route path="/inbox" element={<InboxPage />} />
+        <Route
+          path="/notify/mails"
+          element={
+            <Guard permissions={['notify.read']}>
+              <OutboxPage key="email" channel="email" />
+            </Guard>
+          }
+        />
+        <Route
+          path="/notify/sms"
+          element={
+            <Guard permissions={['notify.read']}>
+              <OutboxPage key="sms" channel="sms" />
+            </Guard>
+          }
+        />
+        <Route
+          path="/notify/templates"
+          element={
+            <Guard permissions={['case.config']}>
+              <NotifyTemplatesPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/admin/api-keys"
+          element={
+            <Guard permissions={['apikey.write']}>
+              <ApiKeysPage />
             </Guard>
           }
         />

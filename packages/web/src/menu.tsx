@@ -2,14 +2,26 @@ import type { Permission } from '@wangge/shared';
 import {
   ApiOutlined,
   AuditOutlined,
+  BellOutlined,
+  ClockCircleOutlined,
   ClusterOutlined,
+  ControlOutlined,
   DashboardOutlined,
   FileSearchOutlined,
+  FormOutlined,
   ImportOutlined,
+  InboxOutlined,
+  KeyOutlined,
   LoginOutlined,
+  MailOutlined,
+  MessageOutlined,
+  ProfileOutlined,
   SafetyOutlined,
+  SendOutlined,
   SettingOutlined,
+  SnippetsOutlined,
   TeamOutlined,
+  UnorderedListOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -42,6 +54,59 @@ export const MENU: (MenuEntry | MenuGroup)[] = [
     permissions: ['grid.write'],
   },
   {
+    key: 'cases',
+    label: 'menu.cases',
+    icon: <ProfileOutlined />,
+    children: [
+      {
+        path: '/cases',
+        label: 'menu.caseList',
+        icon: <UnorderedListOutlined />,
+        permissions: ['case.read', 'case.handle'],
+      },
+      { path: '/cases/new', label: 'menu.caseReport', icon: <FormOutlined />, permissions: ['case.report'] },
+      {
+        path: '/dispatch',
+        label: 'menu.dispatch',
+        icon: <SendOutlined />,
+        permissions: ['case.dispatch', 'case.visit', 'case.archive'],
+      },
+      {
+        path: '/inbox/department',
+        label: 'menu.deptInbox',
+        icon: <InboxOutlined />,
+        permissions: ['case.handle'],
+      },
+      {
+        path: '/cases/overdue',
+        label: 'menu.overdue',
+        icon: <ClockCircleOutlined />,
+        permissions: ['case.read', 'case.handle'],
+      },
+      {
+        path: '/case-settings',
+        label: 'menu.caseSettings',
+        icon: <ControlOutlined />,
+        permissions: ['case.config'],
+      },
+    ],
+  },
+  {
+    key: 'notify',
+    label: 'menu.notify',
+    icon: <BellOutlined />,
+    children: [
+      { path: '/notify/mails', label: 'menu.mails', icon: <MailOutlined />, permissions: ['notify.read'] },
+      { path: '/notify/sms', label: 'menu.sms', icon: <MessageOutlined />, permissions: ['notify.read'] },
+      {
+        path: '/notify/templates',
+        label: 'menu.templates',
+        icon: <SnippetsOutlined />,
+        permissions: ['case.config'],
+      },
+    ],
+  },
+  {
     key: 'admin',
     label: 'menu.admin',
     icon: <SettingOutlined />,
@@ -58,6 +123,12 @@ export const MENU: (MenuEntry | MenuGroup)[] = [
         label: 'menu.security',
         icon: <SafetyOutlined />,
         permissions: ['security.policy'],
+      },
+      {
+        path: '/admin/api-keys',
+        label: 'menu.apiKeys',
+        icon: <KeyOutlined />,
+        permissions: ['apikey.write'],
       },
       {
         path: '/api/docs',
@@ -88,6 +159,19 @@ export const MENU: (MenuEntry | MenuGroup)[] = [
     ],
   },
 ];
+
+/** The keys of the groups (open by default). */
+export const MENU_GROUP_KEYS = MENU.flatMap((item) => ('children' in item ? [item.key] : []));
+
+/** The menu entry a page belongs to: the longest entry path the address starts with. */
+export function selectedMenuKey(pathname: string): string {
+  const paths = MENU.flatMap((item) => ('children' in item ? item.children : [item]))
+    .filter((e) => !e.external)
+    .map((e) => e.path);
+  if (paths.includes(pathname)) return pathname;
+  const within = paths.filter((p) => p !== '/' && pathname.startsWith(`${p}/`));
+  return within.sort((a, b) => b.length - a.length)[0] ?? pathname;
+}
 
 export function visibleMenu(can: (...p: Permission[]) => boolean): (MenuEntry | MenuGroup)[] {
   const out: (MenuEntry | MenuGroup)[] = [];

@@ -137,7 +137,15 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     const page = await newPage();
     await logIn(page, 'townchief');
     await page.waitForSelector('[data-testid=welcome]');
-    expect(await menuTexts(page)).toEqual(['工作台', '网格']);
+    expect(await menuTexts(page)).toEqual([
+      '工作台',
+      '网格',
+      '事件',
+      '事件列表',
+      '上报事件',
+      '分发台',
+      '超时事件',
+    ]);
     await expect.poll(() => page.locator('text=递铺街道').first().isVisible()).toBe(true);
     await page.screenshot({ path: path.join(shots, 'home-townchief.png') });
 
@@ -148,8 +156,12 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
       '工作台',
       '网格',
       '导入行政区划',
+      '通知',
+      '邮件查看',
+      '短信查看',
       '系统管理',
       '用户管理',
+      '开放接口密钥',
       '接口文档',
     ]);
 
@@ -300,6 +312,81 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await expect
       .poll(() => page.locator('[data-testid=grid-detail]').innerText())
       .toMatch(/编码\s*33052300100205/);
+  });
+
+  it('lets a citizen report from a phone without logging in, then follow it by number and code', async () => {
+    const page = await newPage(390, 844);
+    await page.goto(`${base}/report`);
+    await page.waitForSelector('[data-testid=category-option]');
+    await page.locator('[data-testid=category-option]', { hasText: '市容环境' }).click();
+    await page.locator('[data-testid=category-option]', { hasText: '井盖缺失' }).click();
+    await page.fill('[data-testid=public-description]', '人行道上井盖缺失，晚上很危险');
+    await page.fill('[data-testid=public-address]', '递铺街道胜利西路 12 号门口');
+    await page.fill('[data-testid=public-phone]', '13800138000');
+    await page.click('[data-testid=public-submit]');
+    await page.waitForSelector('[data-testid=public-receipt]');
+    const number = await page.locator('[data-testid=receipt-number]').innerText();
+    const code = await page.locator('[data-testid=receipt-code]').innerText();
+    expect(number).toMatch(/^[A-Z]{2}\d{14}$/);
+    expect(code).toMatch(/^[0-9A-Z]{6}$/);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(shots, 'public-receipt-phone.png') });
+
+    await page.click('[data-testid=receipt-track]');
+    await page.waitForSelector('[data-testid=track-result]');
+    // The code is not put in the address.
+    expect(page.url()).not.toContain(code);
+    expect(await page.locator('[data-testid=track-result]').innerText()).toContain('井盖缺失');
+
+    // Another browser, by hand; a wrong code finds nothing.
+    const other = await newPage(390, 844);
+    await other.goto(`${base}/track`);
+    await other.fill('[data-testid=track-number]', number.toLowerCase());
+    await other.fill('[data-testid=track-code]', 'ZZZZZ9');
+    await other.click('[data-testid=track-submit]');
+    await expect.poll(() => other.locator('[data-testid=track-error]').innerText()).toContain('不正确');
+    await other.fill('[data-testid=track-code]', code);
+    await other.click('[data-testid=track-submit]');
+    await other.waitForSelector('[data-testid=track-timeline]');
+    await other.screenshot({ path: path.join(shots, 'public-track-phone.png'), fullPage: true });
+  });
+
+  it('opens the case pages at phone width without sideways scrolling', async () => {
+    const page = await newPage(390, 844);
+    await logIn(page, 'command');
+    await page.waitForSelector('[data-testid=welcome]');
+    const pages: [string, string][] = [
+      ['/cases', '[data-testid=case-row]'],
+      ['/dispatch', '[data-testid=dispatch-console]'],
+      ['/cases/overdue', '[data-testid=overdue]'],
+      ['/cases/new', '[data-testid=case-report-form]'],
+      ['/case-settings?tab=rules', '[data-testid=rules-table] [data-testid=row]'],
+      ['/case-settings?tab=categories', '[data-testid=categories-table] tr.ant-table-row'],
+      ['/case-settings?tab=calendar', '[data-testid=calendar-days] [data-testid=row]'],
+      ['/notify/sms', '[data-testid=outbox-sms]'],
+      ['/notify/templates', '[data-testid=templates-table] [data-testid=row]'],
+      ['/inbox', '[data-testid=inbox]'],
+    ];
+    for (const [url, selector] of pages) {
+      await page.goto(`${base}${url}`);
+      await page.waitForSelector(selector);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, url).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('shows unread messages in the header and marks them read', async () => {
+    const page = await newPage();
+    await logIn(page, 'dept');
+    await page.waitForSelector('[data-testid=welcome]');
+    const badge = page.locator('[data-testid=inbox-bell]').locator('xpath=..').locator('.ant-badge-count');
+    await expect.poll(() => badge.count()).toBe(1);
+    await page.click('[data-testid=inbox-bell]');
+    await page.waitForSelector('[data-testid=inbox-item]');
+    await page.click('[data-testid=inbox-read-all]');
+    await expect.poll(() => badge.count()).toBe(0);
   });
 
   it('works at phone width: drawer menu, no sideways scrolling', async () => {

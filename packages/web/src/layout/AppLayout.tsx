@@ -1,10 +1,30 @@
-import { GlobalOutlined, KeyOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
+import {
+  BellOutlined,
+  GlobalOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import {
+  Badge,
+  Button,
+  Drawer,
+  Dropdown,
+  Grid,
+  Layout,
+  Menu,
+  Space,
+  Tooltip,
+  Typography,
+  type MenuProps,
+} from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext.tsx';
 import { useI18n } from '../i18n/index.tsx';
-import { visibleMenu } from '../menu.tsx';
+import { MENU_GROUP_KEYS, selectedMenuKey, visibleMenu } from '../menu.tsx';
+import { useUnreadCount } from '../notify/unread.ts';
 
 const { Header, Sider, Content } = Layout;
 
@@ -16,6 +36,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const unread = useUnreadCount(me?.idleTimeoutMinutes);
 
   const items: MenuProps['items'] = useMemo(
     () =>
@@ -43,14 +64,20 @@ export function AppLayout({ children }: { children: ReactNode }) {
       mode="inline"
       theme={mobile ? 'light' : 'dark'}
       items={items}
-      selectedKeys={[location.pathname]}
-      defaultOpenKeys={['admin', 'audit']}
+      selectedKeys={[selectedMenuKey(location.pathname)]}
+      defaultOpenKeys={MENU_GROUP_KEYS}
       onClick={onMenu}
       data-testid="main-menu"
     />
   );
 
   const userMenu: MenuProps['items'] = [
+    {
+      key: 'inbox',
+      icon: <BellOutlined />,
+      label: t('menu.inbox'),
+      onClick: () => navigate('/inbox'),
+    },
     {
       key: 'password',
       icon: <KeyOutlined />,
@@ -107,6 +134,18 @@ export function AppLayout({ children }: { children: ReactNode }) {
             >
               {t('header.language')}
             </Button>
+            <Tooltip title={unread ? t('inbox.unreadCount', { n: unread }) : t('menu.inbox')}>
+              <Badge count={unread ?? 0} size="small" overflowCount={99} offset={[-6, 6]}>
+                <Button
+                  type="text"
+                  icon={<BellOutlined />}
+                  aria-label={t('menu.inbox')}
+                  onClick={() => navigate('/inbox')}
+                  style={mobile ? { color: '#fff' } : undefined}
+                  data-testid="inbox-bell"
+                />
+              </Badge>
+            </Tooltip>
             <Dropdown menu={{ items: userMenu }} trigger={['click']}>
               <Button
                 type="text"
