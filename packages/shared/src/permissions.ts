@@ -50,11 +50,11 @@ export const PERMISSIONS = {
     duty: null,
   },
   'case.config': {
-    zh: '设置事件开关、时限、分流规则、分类和工作日历',
-    en: 'Set case switches, time limits, dispatch rules, categories and the calendar',
+    zh: '设置事件开关、时限、分流规则、分类、工作日历和通知模板',
+    en: 'Set case switches, time limits, dispatch rules, categories, the calendar and notification templates',
     duty: null,
   },
-  'notify.read': { zh: '查看邮件、短信发送记录', en: 'View sent mail and SMS', duty: null },
+  'notify.read': { zh: '查看邮件、短信发送记录并重发', en: 'View and resend mail and SMS', duty: null },
   'apikey.write': { zh: '管理开放接口密钥', en: 'Manage open API keys', duty: 'system' },
 } as const satisfies Record<string, PermissionDef>;
 

@@ -701,4 +701,37 @@ describe.each(testEngines())('cases on $name', (engine) => {
     expect(offered).not.toContain(child.id);
     expect(offered).not.toContain(parent.id);
   });
+
+  it('gives citizens the grid outlines to pick a place on, level by level, and names a bad phone by its field', async () => {
+    const top = await ok('', 'GET', '/api/public/grid-outlines');
+    expect(top.id).toBe(territory.county.id);
+    // The towns have no outlines here, so there is nothing to draw at the top.
+    expect(top.parts).toEqual([]);
+    const village = await ok('', 'GET', `/api/public/grid-outlines?parentId=${territory.villageA.id}`);
+    expect(village.parts).toEqual([
+      expect.objectContaining({
+        id: grid1.id,
+        name: '甲村第1网格',
+        leaf: true,
+        geometry: expect.objectContaining({ type: 'Polygon' }),
+      }),
+    ]);
+    expect(JSON.stringify(village)).not.toMatch(/phone|person|code/);
+    const outside = await insertGridNode(t.db, {
+      parentId: null,
+      kind: 'county',
+      name: '别的树',
+      code: '330522',
+    });
+    expect((await call('', 'GET', `/api/public/grid-outlines?parentId=${outside.id}`)).statusCode).toBe(404);
+
+    const bad = await call('', 'POST', '/api/public/cases', {
+      categoryId: cat.SRHJ01,
+      description: '路口垃圾桶满了很多天',
+      location: { lng: 119.605, lat: 30.606 },
+      contact: { name: '王女士', phone: '1370000' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields)).toEqual(['contact/phone']);
+  });
 });

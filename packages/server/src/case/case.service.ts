@@ -78,6 +78,8 @@ export interface Intake {
   reporterKind: 'public' | 'staff' | 'api';
   reporterName?: string | null | undefined;
   reporterPhone?: string | null | undefined;
+  /** The request field the reporter's phone came in (for the error), `reporter/phone` by default. */
+  reporterPhoneField?: string | undefined;
   apiKeyId?: number | null | undefined;
   onSpot?: { note: string } | null | undefined;
 }
@@ -492,7 +494,10 @@ export class CaseService {
   async report(principal: Principal | null, actor: Actor, input: Intake): Promise<IntakeResult> {
     const db = this.db;
     const chain = await this.deps.config.categoryChain(input.categoryId, db);
-    const reporterPhone = this.normalisePhone('reporter/phone', input.reporterPhone);
+    const reporterPhone = this.normalisePhone(
+      input.reporterPhoneField ?? 'reporter/phone',
+      input.reporterPhone,
+    );
     const parties = (input.parties ?? []).map((p, i) => ({
       role: p.role,
       name: p.name.trim(),

@@ -7,17 +7,24 @@ import {
   PublicCaseReceipt,
   PublicCaseStatus,
   PublicCategory,
+  PublicGridOutlines,
   CASE_STATES,
 } from '@wangge/shared';
 import { Type } from 'typebox';
 import type { App } from '../context.ts';
+import { AppError } from '../errors.ts';
 import { withErrors } from '../http.ts';
 import type { Actor } from '../audit/audit.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import type { CaseService } from './case.service.ts';
 
-/** Limits per client address: reports and uploads per hour, status look-ups per minute. */
-export const PUBLIC_LIMITS = { reportsPerHour: 20, photosPerHour: 60, lookupsPerMinute: 30 };
+/** Limits per client address: reports and uploads per hour, status and outline look-ups per minute. */
+export const PUBLIC_LIMITS = {
+  reportsPerHour: 20,
+  photosPerHour: 60,
+  lookupsPerMinute: 30,
+  outlinesPerMinute: 120,
+};
 
 /**
  * The citizens' side: report from a phone page without an account, follow the report by number
@@ -28,10 +35,78 @@ export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) 
     const tags = ['public'];
     const citizen = (ip: string, ua: unknown): Actor => ({
       id: null,
-      name: 'public',
+      // Shown on the case timeline as the reporter.
+      name: '群众',
       ip,
       userAgent: typeof ua === 'string' ? ua : null,
     });
+
+    // The map citizens pick a place on: grid outlines of the case territory, one level at a time.
+    // Boundaries are public (they are on every notice board); nothing else about a grid is sent.
+    app.get(
+      '/api/public/grid-outlines',
+      {
+        schema: {
+          tags,
+          summary: '群众上报用的网格边界（逐级）',
+          querystring: Type.Object({
+            parentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+          }),
+          response: withErrors({ 200: PublicGridOutlines }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.outlinesPerMinute, timeWindow: 60_000 } },
+      },
+      async (request, reply) => {
+        const db = app.ctx.db;
+        const rootId = await config.caseRootId(db);
+        if (rootId === null) throw new AppError('NOT_FOUND', '尚未设置事件所用的网格');
+        const id = request.query.parentId ?? rootId;
+        const node = await db
+          .selectFrom('grid_node')
+          .select(['id', 'name', 'path', 'geometry'])
+          .where('id', '=', id)
+          .where('valid_to', 'is', null)
+          .executeTakeFirst();
+        if (!node || !node.path.startsWith(`/${rootId}/`)) throw new AppError('NOT_FOUND', '网格不存在');
+        const children = await db
+          .selectFrom('grid_node as g')
+          .select([
+            'g.id',
+            'g.name',
+            'g.geometry',
+            (eb) =>
+              eb
+                .not(
+                  eb.exists(
+                    eb
+                      .selectFrom('grid_node as k')
+                      .select('k.id')
+                      .whereRef('k.parent_id', '=', 'g.id')
+                      .where('k.valid_to', 'is', null),
+                  ),
+                )
+                .as('leaf'),
+          ])
+          .where('g.parent_id', '=', id)
+          .where('g.valid_to', 'is', null)
+          .where('g.geometry', 'is not', null)
+          .orderBy('g.code')
+          .orderBy('g.id')
+          .execute();
+        void reply.header('cache-control', 'public, max-age=300');
+        return {
+          id: node.id,
+          name: node.name,
+          geometry: (node.geometry ?? null) as never,
+          parts: children.map((c) => ({
+            id: c.id,
+            name: c.name,
+            leaf: Boolean(c.leaf),
+            geometry: c.geometry as never,
+          })),
+        };
+      },
+    );
 
     app.get(
       '/api/public/case-categories',
@@ -105,6 +180,7 @@ export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) 
           reporterKind: 'public',
           reporterName: b.contact?.name ?? null,
           reporterPhone: b.contact?.phone ?? null,
+          reporterPhoneField: 'contact/phone',
         });
         return reply.status(201).send({
           number: result.number,

@@ -166,7 +166,7 @@ export async function loadDemoCases(
       const reporter = byMember ? await principal(member) : null;
       const result = await cases.report(
         reporter?.p ?? null,
-        reporter?.a ?? { id: null, name: 'public', ip: null, userAgent: 'demo' },
+        reporter?.a ?? { id: null, name: '群众', ip: null, userAgent: 'demo' },
         {
           categoryId: categories.get(code)!,
           nature: code === 'ZA' ? 'police' : 'civil',

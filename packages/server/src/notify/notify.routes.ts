@@ -60,7 +60,7 @@ export async function notifyRoutes(app: App): Promise<void> {
         params: BigIdParam,
         response: withErrors({ 200: OutboxItem }),
       },
-      config: { permissions: ['case.config'] },
+      config: { permissions: ['notify.read', 'case.config'] },
     },
     async (request) => notify.retry(actorOf(request), request.params.id),
   );

@@ -268,6 +268,20 @@ export const PublicCategory = Type.Object({
   nameEn: Type.String(),
 });
 
+/** GeoJSON Polygon or MultiPolygon, WGS84. */
+const OutlineGeometry = Type.Unknown({ description: 'GeoJSON Polygon / MultiPolygon (WGS84)' });
+
+/** One level of the citizens' map: an area and its children's outlines. */
+export const PublicGridOutlines = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  geometry: OutlineGeometry,
+  parts: Type.Array(
+    Type.Object({ id: Type.Integer(), name: Type.String(), leaf: Type.Boolean(), geometry: OutlineGeometry }),
+  ),
+});
+export type PublicGridOutlines = Static<typeof PublicGridOutlines>;
+
 export const PhotoUploadBody = Type.Object({
   /** data:image/jpeg;base64,… (JPEG, PNG or WebP, at most 5 MB). */
   dataUrl: Type.String({

@@ -539,7 +539,6 @@ export const zh = {
   'outbox.retry': '重发',
   'outbox.retryConfirm': '重新放入发送队列，确定重发？',
   'outbox.retried': '已重新放入发送队列',
-  'outbox.retryNeedsConfig': '重发需要“设置事件开关、时限、分流规则、分类和工作日历”权限。',
   'outbox.searchMail': '主题或正文',
   'outbox.searchSms': '短信内容',
   'outbox.caseFilter': '事件 #{id}',
@@ -1156,8 +1155,6 @@ export const en: Record<MessageKey, string> = {
   'outbox.retry': 'Resend',
   'outbox.retryConfirm': 'Put it back in the send queue?',
   'outbox.retried': 'Queued for sending again',
-  'outbox.retryNeedsConfig':
-    'Resending needs the permission to set case switches, limits, rules, categories and the calendar.',
   'outbox.searchMail': 'Subject or text',
   'outbox.searchSms': 'Text',
   'outbox.caseFilter': 'Case #{id}',

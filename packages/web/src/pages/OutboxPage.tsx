@@ -45,7 +45,7 @@ export function OutboxPage({ channel }: { channel: 'email' | 'sms' }) {
   const [data, setData] = useState<PageResult<OutboxItem> | null>(null);
   const [text, setText] = useState(params.get('q') ?? '');
   const [shown, setShown] = useState<OutboxItem | null>(null);
-  const canRetry = can('case.config');
+  const canRetry = can('notify.read', 'case.config');
   const email = channel === 'email';
 
   const page = Number(params.get('page') ?? 1);
@@ -231,11 +231,6 @@ export function OutboxPage({ channel }: { channel: 'email' | 'sms' }) {
           onChange: (p, s) => set({ page: p, pageSize: s }),
         }}
       />
-      {!canRetry && (
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
-          {t('outbox.retryNeedsConfig')}
-        </Typography.Paragraph>
-      )}
       <Drawer
         open={shown !== null}
         onClose={() => setShown(null)}
