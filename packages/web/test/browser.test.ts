@@ -79,6 +79,10 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await page.click('[data-testid=login-submit]');
   }
 
+  const stateOf = async (caseId: number) =>
+    (await app.ctx.db.selectFrom('cases').select('state').where('id', '=', caseId).executeTakeFirstOrThrow())
+      .state;
+
   const menuTexts = (page: Page) =>
     page.locator('[data-testid=main-menu] .ant-menu-title-content').allInnerTexts();
 
@@ -351,6 +355,126 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await other.click('[data-testid=track-submit]');
     await other.waitForSelector('[data-testid=track-timeline]');
     await other.screenshot({ path: path.join(shots, 'public-track-phone.png'), fullPage: true });
+  });
+
+  it('runs a case end to end: a citizen reports by phone, the dispatcher dispatches, the department accepts and feeds back, the social worker visits and it is archived', async () => {
+    // A point inside 苕秀社区第1网格, checked with the server's own locator.
+    const grid = await app.ctx.db
+      .selectFrom('grid_node')
+      .select(['id', 'lng', 'lat'])
+      .where('name', '=', '苕秀社区第1网格')
+      .executeTakeFirstOrThrow();
+    const rootId = (await app.ctx.caseConfig.caseRootId())!;
+    expect(await app.ctx.locator.locate(rootId, grid.lng!, grid.lat!)).toBe(grid.id);
+
+    // 1. The citizen, on a phone, without an account, with the phone's position.
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      geolocation: { longitude: grid.lng!, latitude: grid.lat! },
+      permissions: ['geolocation'],
+    });
+    const citizen = await phone.newPage();
+    citizen.on('pageerror', (err) => {
+      throw err;
+    });
+    await citizen.goto(`${base}/report`);
+    await citizen.waitForSelector('[data-testid=category-option]');
+    // 其他: no dispatch rule covers it, so it waits for the dispatcher.
+    await citizen.locator('[data-testid=category-option]', { hasText: '其他' }).click();
+    await citizen.fill('[data-testid=public-description]', '小区门口路灯已经坏了一个星期，晚上很黑');
+    // The map follows the phone's position down to the base grid.
+    await citizen.click('[data-testid=geolocate]');
+    await expect
+      .poll(() => citizen.locator('[data-testid=picked-location]').innerText())
+      .toContain('苕秀社区第1网格');
+    await citizen.click('[data-testid=public-submit]');
+    await citizen.waitForSelector('[data-testid=public-receipt]');
+    const number = await citizen.locator('[data-testid=receipt-number]').innerText();
+    const code = await citizen.locator('[data-testid=receipt-code]').innerText();
+    const row = await app.ctx.db
+      .selectFrom('cases')
+      .select(['id', 'state', 'grid_id'])
+      .where('number', '=', number)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'pending_dispatch', grid_id: grid.id });
+
+    // 2. The command centre dispatches it from the dispatch console.
+    const desk = await newPage();
+    await logIn(desk, 'command');
+    await desk.waitForSelector('[data-testid=welcome]');
+    await desk.goto(`${base}/dispatch?tab=pending`);
+    const pending = desk.locator('[data-testid=dispatch-console-table] [data-testid=case-row]', {
+      hasText: number,
+    });
+    await pending.locator('[data-testid=quick-dispatch]').click();
+    await desk.click('[data-testid=dispatch-department]');
+    await desk.locator('.ant-select-item-option', { hasText: '县综合行政执法局' }).click();
+    await desk.fill('[data-testid=action-note]', '请尽快修复路灯');
+    await desk.click('[data-testid=action-ok]');
+    await expect.poll(async () => await stateOf(row.id)).toBe('assigned');
+    await desk.screenshot({ path: path.join(shots, 'dispatch-console.png') });
+
+    // 3. The department accepts and feeds back from its inbox.
+    const dept = await newPage();
+    await logIn(dept, 'dept');
+    await dept.waitForSelector('[data-testid=welcome]');
+    await dept.goto(`${base}/inbox/department?tab=assigned`);
+    const assigned = dept.locator('[data-testid=dept-inbox-table] [data-testid=case-row]', {
+      hasText: number,
+    });
+    await assigned.locator('[data-testid=quick-accept]').click();
+    await dept.click('[data-testid=action-ok]');
+    await expect.poll(async () => await stateOf(row.id)).toBe('accepted');
+    await dept.goto(`${base}/inbox/department?tab=accepted`);
+    const accepted = dept.locator('[data-testid=dept-inbox-table] [data-testid=case-row]', {
+      hasText: number,
+    });
+    await accepted.locator('[data-testid=quick-feedback]').click();
+    await dept.fill('[data-testid=action-note]', '已更换路灯灯泡，恢复照明');
+    await dept.click('[data-testid=action-ok]');
+    await expect.poll(async () => await stateOf(row.id)).toBe('handled');
+
+    // 4. The community's social worker makes the return visit, on the case page: satisfied.
+    const worker = await newPage();
+    await logIn(worker, 'socialworker');
+    await worker.waitForSelector('[data-testid=welcome]');
+    await worker.goto(`${base}/dispatch?tab=visit`);
+    await worker
+      .locator('[data-testid=dispatch-console-table] [data-testid=case-row]', { hasText: number })
+      .getByRole('link', { name: number })
+      .click();
+    await worker.waitForSelector('[data-testid=case-detail]');
+    await worker.click('[data-testid=do-visit]');
+    await worker.locator('[data-testid=visit-satisfied] label').first().click();
+    await worker.fill('[data-testid=action-note]', '电话回访，居民表示路灯已修好，满意');
+    await worker.click('[data-testid=action-ok]');
+    // Auto-archive is on: a satisfied visit closes the case.
+    await expect.poll(async () => await stateOf(row.id)).toBe('archived');
+    await expect.poll(() => worker.locator('[data-testid=case-timeline]').innerText()).toContain('回访');
+    await worker.screenshot({ path: path.join(shots, 'case-archived.png'), fullPage: true });
+    const actions = (
+      await app.ctx.db
+        .selectFrom('case_event')
+        .select('action')
+        .where('case_id', '=', row.id)
+        .orderBy('id')
+        .execute()
+    ).map((e) => e.action);
+    expect(actions).toEqual(['report', 'dispatch', 'accept', 'feedback', 'visit', 'auto_archive']);
+
+    // 5. The citizen sees it done, without names of staff or departments.
+    await citizen.goto(`${base}/track`);
+    await citizen.fill('[data-testid=track-number]', number);
+    await citizen.fill('[data-testid=track-code]', code);
+    await citizen.click('[data-testid=track-submit]');
+    await citizen.waitForSelector('[data-testid=track-timeline]');
+    const tracked = await citizen.locator('[data-testid=track-result]').innerText();
+    expect(tracked).toContain('已办结');
+    expect(tracked).not.toContain('执法局');
+    await citizen.screenshot({ path: path.join(shots, 'public-track-archived.png'), fullPage: true });
+    await phone.close();
   });
 
   it('opens the case pages at phone width without sideways scrolling', async () => {

@@ -599,7 +599,7 @@ export class CaseService {
         })
         .returning(['id', 'number', 'stage', 'due_at'])
         .executeTakeFirstOrThrow();
-      const reportEvent = await this.writeEvent(trx, inserted.id, actor, {
+      const reportEvent = await this.writeEvent(trx, inserted.id, shown(principal, actor), {
         action: 'report',
         to: onSpot ? 'handled' : rule && state === 'assigned' ? 'pending_dispatch' : state,
         note: null,
@@ -607,16 +607,19 @@ export class CaseService {
       });
       await this.claimPhotos(trx, input.photoTokens, inserted.id, reportEvent, 'report');
       if (onSpot) {
-        await this.writeEvent(trx, inserted.id, actor, {
+        await this.writeEvent(trx, inserted.id, shown(principal, actor), {
           action: 'on_spot',
           from: null,
           to: state,
           note: input.onSpot!.note,
         });
         if (state === 'archived')
-          await this.writeEvent(trx, inserted.id, actor, { action: 'auto_archive', to: state });
+          await this.writeEvent(trx, inserted.id, shown(principal, actor), {
+            action: 'auto_archive',
+            to: state,
+          });
       } else if (state === 'assigned') {
-        await this.writeEvent(trx, inserted.id, actor, {
+        await this.writeEvent(trx, inserted.id, shown(principal, actor), {
           action: 'auto_dispatch',
           from: 'pending_dispatch',
           to: 'assigned',
@@ -755,7 +758,7 @@ export class CaseService {
       const departmentId = opts.departmentId
         ? opts.departmentId(row)
         : (update.department_id ?? row.department_id);
-      const eventId = await this.writeEvent(trx, caseId, actor, {
+      const eventId = await this.writeEvent(trx, caseId, shown(principal, actor), {
         action: eventAction(transition),
         from,
         to,
@@ -765,7 +768,10 @@ export class CaseService {
       });
       await this.claimPhotos(trx, opts.photoTokens, caseId, eventId, opts.photoKind ?? transition);
       if (to === 'archived' && transition !== 'archive') {
-        await this.writeEvent(trx, caseId, actor, { action: 'auto_archive', to: 'archived' });
+        await this.writeEvent(trx, caseId, shown(principal, actor), {
+          action: 'auto_archive',
+          to: 'archived',
+        });
       }
       const updated = { ...row, ...update } as CaseRow & { grid_path: string };
       await this.afterTransition(trx, updated, to);
@@ -946,7 +952,7 @@ export class CaseService {
   async comment(principal: Principal, actor: Actor, caseId: number, note: string): Promise<CaseDetail> {
     await this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, caseId);
-      await this.writeEvent(trx, caseId, actor, { action: 'comment', note });
+      await this.writeEvent(trx, caseId, shown(principal, actor), { action: 'comment', note });
       await appendAudit(trx, actor, { action: 'case.comment', targetType: 'case', targetId: caseId });
     });
     return this.get(principal, caseId);
@@ -989,7 +995,7 @@ export class CaseService {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await this.writeEvent(trx, caseId, actor, {
+      await this.writeEvent(trx, caseId, shown(principal, actor), {
         action: 'request',
         note: body.reason,
         data: { requestId: req.id, kind: body.kind, extraMinutes: body.extraMinutes ?? null },
@@ -1067,7 +1073,7 @@ export class CaseService {
         if (Object.keys(update).length)
           await trx.updateTable('cases').set(update).where('id', '=', caseId).execute();
       }
-      await this.writeEvent(trx, caseId, actor, {
+      await this.writeEvent(trx, caseId, shown(principal, actor), {
         action: approve
           ? req.kind === 'park'
             ? 'park'
@@ -1835,6 +1841,11 @@ function transitionName(t: Transition): string {
     archive: '归档',
     void: '作废',
   }[t];
+}
+
+/** Timelines name staff by their display name (the audit log keeps the account name). */
+function shown(principal: Principal | null, actor: Actor): Actor {
+  return principal && actor.id === principal.userId ? { ...actor, name: principal.displayName } : actor;
 }
 
 function eventAction(t: Transition): keyof typeof CASE_ACTIONS {

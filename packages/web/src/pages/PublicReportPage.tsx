@@ -305,6 +305,7 @@ function CategoryPicker({
                 type={chosen.has(c.id) ? 'primary' : 'default'}
                 size={i === 0 ? 'large' : 'middle'}
                 onClick={() => onChange?.(c.id)}
+                autoInsertSpace={false}
                 data-testid="category-option"
               >
                 {categoryName(c, lang)}
