@@ -198,7 +198,7 @@ describe.each(testEngines())('cases on $name', (engine) => {
       .select('action')
       .where('target_type', '=', 'case')
       .where('target_id', '=', String(c.id))
-      .orderBy('seq')
+      .orderBy('id')
       .execute();
     expect(audit.map((a) => a.action)).toEqual([
       'case.report',

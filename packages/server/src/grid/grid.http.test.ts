@@ -417,7 +417,7 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
         .selectFrom('audit_log')
         .select('after')
         .where('action', '=', 'grid.move')
-        .orderBy('seq', 'desc')
+        .orderBy('id', 'desc')
         .executeTakeFirstOrThrow();
       expect(moved.after).toMatchObject({ parentId: townB.id, code: '330524101200' });
       const kids = (await call('GET', `/api/grids?parentId=${village.id}`)).json().items as {

@@ -109,7 +109,7 @@ describe.skipIf(!fontAvailable && process.env.WANGGE_REQUIRE_BROWSER !== '1')(
         .selectFrom('audit_log')
         .select(['action', 'after'])
         .where('action', '=', 'grid.print.notice')
-        .orderBy('seq')
+        .orderBy('id')
         .execute();
       expect(audit.map((a) => (a.after as { fullPhones: boolean }).fullPhones)).toEqual([false, true]);
     });

@@ -406,7 +406,7 @@ describe.each(testEngines())('Open311 GeoReport v2 on $name', (engine) => {
         .select('action')
         .where('target_type', '=', 'api_key')
         .where('target_id', '=', String(created.key.id))
-        .orderBy('seq')
+        .orderBy('id')
         .execute();
       expect(audit.map((a) => a.action)).toEqual(['apikey.create', 'apikey.rename', 'apikey.revoke']);
     });
@@ -602,7 +602,7 @@ describe.each(testEngines())('Open311 GeoReport v2 on $name', (engine) => {
       .select(['action', 'actor_name'])
       .where('target_type', '=', 'case')
       .where('target_id', '=', String(row.id))
-      .orderBy('seq')
+      .orderBy('id')
       .execute();
     expect(audit.map((a) => a.action)).toEqual(['case.report', 'case.comment']);
     expect(audit[0]!.actor_name).toBe('Open311（市民热线 App）');
