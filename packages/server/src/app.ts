@@ -112,6 +112,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     config: caseConfig,
     timeZone: config.timeZone,
     photoDir: path.join(config.uploadDir, 'cases'),
+    intakeConcurrency: database.engine === 'pglite' ? 1 : 2,
   });
   // Every calendar change re-times the running working-time clocks, in the same transaction.
   services.calendar.onChange((trx, calendar) => cases.retimeClocks(trx, calendar).then(() => undefined));

@@ -36,23 +36,37 @@ function plain(value: unknown): unknown {
  * instance) later gives it its place in the hash chain, in the order entries are sealed.
  */
 export async function appendAudit(trx: Executor, actor: Actor, event: AuditEvent): Promise<void> {
-  const before = plain(event.before);
-  const after = plain(event.after);
+  await appendAuditMany(trx, [{ actor, event }]);
+}
+
+/** Several entries in one insert (a batch of case intakes), in the given order. */
+export async function appendAuditMany(
+  trx: Executor,
+  entries: readonly { actor: Actor; event: AuditEvent }[],
+): Promise<void> {
+  if (!entries.length) return;
+  const at = new Date();
   await trx
     .insertInto('audit_log')
-    .values({
-      at: new Date(),
-      actor_id: actor.id,
-      actor_name: actor.name,
-      ip: actor.ip,
-      user_agent: actor.userAgent ? actor.userAgent.slice(0, 300) : null,
-      action: event.action,
-      target_type: event.targetType ?? null,
-      target_id: event.targetId === undefined || event.targetId === null ? null : String(event.targetId),
-      before: before === null ? null : JSON.stringify(before),
-      after: after === null ? null : JSON.stringify(after),
-      result: event.result ?? 'success',
-    })
+    .values(
+      entries.map(({ actor, event }) => {
+        const before = plain(event.before);
+        const after = plain(event.after);
+        return {
+          at,
+          actor_id: actor.id,
+          actor_name: actor.name,
+          ip: actor.ip,
+          user_agent: actor.userAgent ? actor.userAgent.slice(0, 300) : null,
+          action: event.action,
+          target_type: event.targetType ?? null,
+          target_id: event.targetId === undefined || event.targetId === null ? null : String(event.targetId),
+          before: before === null ? null : JSON.stringify(before),
+          after: after === null ? null : JSON.stringify(after),
+          result: event.result ?? 'success',
+        };
+      }),
+    )
     .execute();
 }
 

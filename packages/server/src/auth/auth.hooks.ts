@@ -60,8 +60,8 @@ export function installAuthHooks(app: App): void {
       reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(app));
       throw err;
     }
-    request.principal = await app.ctx.auth.loadPrincipal(request.session.userId);
-    if (!request.principal) throw new AppError('UNAUTHENTICATED');
+    // Active accounts only: resolveSession refuses the others.
+    request.principal = request.session.principal;
 
     if (request.session.mustChangePassword && !config.allowDuringPasswordChange) {
       throw new AppError('PASSWORD_CHANGE_REQUIRED');

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { appendAudit, type Actor } from '../audit/audit.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { loadPrincipal, type Principal } from './principal.ts';
+import { loadPrincipal, principalColumns, principalFrom, type Principal } from './principal.ts';
 
 export interface SessionInfo {
   idHash: string;
@@ -16,6 +16,8 @@ export interface SessionInfo {
   mustChangePassword: boolean;
   passwordChangeReason: 'initial' | 'expired' | null;
   passwordExpiresAt: Date | null;
+  /** The user's principal as of this request (loaded with the session). */
+  principal: Principal;
 }
 
 export interface ClientInfo {
@@ -222,6 +224,9 @@ export class AuthService {
         'app_user.must_change_password',
         'app_user.password_changed_at',
         'app_user.is_demo',
+        'app_user.display_name',
+        // The principal comes with the session: one round trip per request for both.
+        ...principalColumns('app_user.id'),
       ])
       .where('session.id_hash', '=', idHash)
       .executeTakeFirst();
@@ -250,7 +255,12 @@ export class AuthService {
         .where('id_hash', '=', idHash)
         .execute();
     }
-    return { idHash, userId: row.user_id, ...this.passwordState(row, security.passwordPolicy) };
+    return {
+      idHash,
+      userId: row.user_id,
+      ...this.passwordState(row, security.passwordPolicy),
+      principal: principalFrom({ ...row, id: row.user_id }),
+    };
   }
 
   async logout(session: SessionInfo, principal: Principal | null, client: ClientInfo): Promise<void> {

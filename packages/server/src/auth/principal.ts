@@ -30,29 +30,33 @@ export interface Principal {
   scopePaths: string[];
 }
 
-export async function loadPrincipal(db: Executor, userId: number): Promise<Principal | null> {
-  // One round trip: every request loads its principal.
-  const user = await db
-    .selectFrom('app_user as u')
-    .select([
-      'u.id',
-      'u.username',
-      'u.display_name',
-      'u.is_demo',
-      'u.status',
-      sql<RoleJson[] | null>`(select json_agg(json_build_object(
-          'key', r.key, 'name', r.name, 'name_en', r.name_en, 'permissions', r.permissions) order by r.key)
-        from user_role ur join role r on r.key = ur.role_key where ur.user_id = u.id)`.as('roles'),
-      sql<ScopeJson[] | null>`(select json_agg(json_build_object(
-          'id', g.id, 'name', g.name, 'code', g.code, 'kind', g.kind, 'depth', g.depth, 'path', g.path)
-          order by g.path)
-        from user_scope us join grid_node g on g.id = us.grid_id where us.user_id = u.id)`.as('scopes'),
-    ])
-    .where('u.id', '=', userId)
-    .executeTakeFirst();
-  if (!user || user.status !== 'active') return null;
-  const roles = user.roles ?? [];
-  const scopes = user.scopes ?? [];
+/** The roles and scopes of the user whose id is `userId` (a column reference), as JSON arrays. */
+export function principalColumns(userId: string) {
+  const id = sql.ref(userId);
+  return [
+    sql<RoleJson[] | null>`(select json_agg(json_build_object(
+        'key', r.key, 'name', r.name, 'name_en', r.name_en, 'permissions', r.permissions) order by r.key)
+      from user_role ur join role r on r.key = ur.role_key where ur.user_id = ${id})`.as('principal_roles'),
+    sql<ScopeJson[] | null>`(select json_agg(json_build_object(
+        'id', g.id, 'name', g.name, 'code', g.code, 'kind', g.kind, 'depth', g.depth, 'path', g.path)
+        order by g.path)
+      from user_scope us join grid_node g on g.id = us.grid_id where us.user_id = ${id})`.as(
+      'principal_scopes',
+    ),
+  ] as const;
+}
+
+/** A principal from a user row with the principalColumns. */
+export function principalFrom(user: {
+  id: number;
+  username: string;
+  display_name: string;
+  is_demo: boolean;
+  principal_roles: RoleJson[] | null;
+  principal_scopes: ScopeJson[] | null;
+}): Principal {
+  const roles = user.principal_roles ?? [];
+  const scopes = user.principal_scopes ?? [];
   const permissions = new Set<Permission>();
   for (const r of roles) for (const p of r.permissions) if (isPermission(p)) permissions.add(p);
   return {
@@ -68,4 +72,15 @@ export async function loadPrincipal(db: Executor, userId: number): Promise<Princ
       .map((s) => s.path)
       .filter((p, _i, all) => !all.some((o) => o !== p && p.startsWith(o))),
   };
+}
+
+export async function loadPrincipal(db: Executor, userId: number): Promise<Principal | null> {
+  // One round trip.
+  const user = await db
+    .selectFrom('app_user as u')
+    .select(['u.id', 'u.username', 'u.display_name', 'u.is_demo', 'u.status', ...principalColumns('u.id')])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.status !== 'active') return null;
+  return principalFrom(user);
 }

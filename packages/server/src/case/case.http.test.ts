@@ -734,4 +734,52 @@ describe.each(testEngines())('cases on $name', (engine) => {
     expect(bad.statusCode).toBe(400);
     expect(Object.keys(bad.json().error.fields)).toEqual(['contact/phone']);
   });
+
+  it('writes concurrent reports together, each complete, and a bad one fails alone', async () => {
+    await setSwitches({ autoDispatch: true, returnVisit: true, autoArchive: true });
+    const upload = await ok('member', 'POST', '/api/case-photos', {
+      dataUrl: `data:image/png;base64,${PNG.toString('base64')}`,
+    });
+    await report('member', { photoTokens: [upload.token], description: '先用掉这张照片的上报' });
+    const before = { ...t.app.ctx.cases.intakeStats };
+    const bodies = Array.from({ length: 24 }, (_, i) => ({
+      categoryId: cat.SRHJ01,
+      nature: 'civil',
+      handlingType: 'coordination',
+      description: `并发上报第${i}件`,
+      gridId: grid1.id,
+      // The 8th reuses a photo already claimed: only it is refused.
+      ...(i === 7 ? { photoTokens: [upload.token] } : {}),
+    }));
+    const results = await Promise.all(bodies.map((b) => call('member', 'POST', '/api/cases', b)));
+    expect(results.map((r) => r.statusCode)).toEqual(bodies.map((_, i) => (i === 7 ? 400 : 201)));
+    expect(results[7]!.json().error.fields).toHaveProperty('photoTokens');
+    const made = results.filter((r) => r.statusCode === 201).map((r) => r.json());
+    expect(new Set(made.map((c) => c.number)).size).toBe(23);
+    for (const c of made) {
+      expect(c.state).toBe('assigned');
+      expect(c.departmentId).toBe(dept1);
+      expect(c.timeline.map((e: { action: string }) => e.action)).toEqual(['report', 'auto_dispatch']);
+    }
+    const ids = made.map((c) => c.id);
+    const audits = await t.db
+      .selectFrom('audit_log')
+      .select('target_id')
+      .where('action', '=', 'case.report')
+      .where('target_id', 'in', ids.map(String))
+      .execute();
+    expect(audits).toHaveLength(23);
+    const notices = await t.db
+      .selectFrom('inbox_message')
+      .select('case_id')
+      .where('case_id', 'in', ids)
+      .execute();
+    expect(new Set(notices.map((n) => n.case_id)).size).toBe(23);
+    expect(
+      await t.db.selectFrom('cases').select('id').where('description', '=', '并发上报第7件').execute(),
+    ).toEqual([]);
+    // Every report that committed was counted once, in the transaction that wrote it.
+    const after = t.app.ctx.cases.intakeStats;
+    expect(after.reports - before.reports).toBe(23);
+  });
 });

@@ -27,8 +27,15 @@ import {
   type RequestKind,
   type Urgency,
 } from '@wangge/shared';
-import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Updateable } from 'kysely';
-import { appendAudit, type Actor } from '../audit/audit.service.ts';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  type Updateable,
+} from 'kysely';
+import { appendAudit, appendAuditMany, type Actor } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/principal.ts';
 import { inScope, pathInScope } from '../auth/scope.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
@@ -40,6 +47,7 @@ import { imageKind } from '../images.ts';
 import type { NotifyRecipient, NotifyService } from '../notify/notify.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import { dueAt, nextAlert, thresholds, type Clock } from './case.clock.ts';
+import { IntakeQueue } from './intake.queue.ts';
 import {
   initialState,
   isClosed,
@@ -59,6 +67,11 @@ export interface CaseDeps {
   config: CaseConfigService;
   timeZone: string;
   photoDir: string;
+  /**
+   * Intake batches written at the same time: each holds a connection while it writes. 1 on the
+   * embedded database (one connection), 2 by default, leaving the rest of the pool to reads.
+   */
+  intakeConcurrency?: number;
 }
 
 /** A report as the three doors (desk/phone, public page, open API) hand it in. */
@@ -131,17 +144,65 @@ const ACCESS_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CACHE_MS = 5000;
 const EXPORT_MAX = 20_000;
 
+interface PlannedEvent {
+  action: keyof typeof CASE_ACTIONS;
+  from?: string | null;
+  to?: string | null;
+  departmentId?: number | null;
+  note?: string | null;
+  data?: unknown;
+}
+
+/** A report decided and ready to write: everything but its id and number. */
+export interface PlannedIntake {
+  row: Omit<Insertable<CasesTable>, 'number'>;
+  now: Date;
+  /** For the audit entry (the account name). */
+  actor: Actor;
+  /** For the timeline (the display name). */
+  who: Actor;
+  events: PlannedEvent[];
+  photoTokens: string[] | undefined;
+  notices: { template: string; to: NotifyRecipient[] }[];
+  noticeData: Record<string, string>;
+  audit: {
+    state: CaseState;
+    categoryId: number;
+    gridId: number;
+    departmentId: number | null;
+    channel: string;
+  };
+  accessCode: string | null;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** YYYYMMDD of an instant in the deployment's time zone (case numbers). */
+function ymdCompact(d: Date, timeZone: string): string {
+  const parts = formatter(timeZone).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}${get('month')}${get('day')}`;
+}
+
 export function fmtTime(d: Date | null, timeZone: string): string {
   if (!d) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
+  const parts = formatter(timeZone).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
@@ -164,8 +225,20 @@ export class CaseService {
   private readonly staffCache = new Map<number, { at: number; persons: number[] }>();
   private readonly gridCache = new Map<number, { at: number; path: string; name: string; active: boolean }>();
 
+  private readonly intake: IntakeQueue<PlannedIntake, IntakeResult>;
+
+  /** How the intake queue has grouped reports into transactions. */
+  get intakeStats(): Readonly<{ batches: number; reports: number; largest: number }> {
+    return this.intake.stats;
+  }
+
   constructor(private readonly deps: CaseDeps) {
     this.db = deps.db;
+    this.intake = new IntakeQueue(
+      deps.db,
+      (trx, plans) => this.writeIntakes(trx, plans),
+      deps.intakeConcurrency ?? 2,
+    );
   }
 
   // ================================================================ helpers
@@ -549,129 +622,178 @@ export class CaseService {
         ? null
         : Array.from({ length: 6 }, () => ACCESS_ALPHABET[randomInt(ACCESS_ALPHABET.length)]).join('');
 
-    return db.transaction().execute(async (trx) => {
-      const now = new Date();
-      const switches = await this.switches(trx);
-      const rule = onSpot
-        ? null
-        : ((await this.deps.config.matchRules(input.categoryId, grid.path, trx))[0] ?? null);
-      const state = initialState(switches, { onSpot, ruleDepartment: rule?.departmentId ?? null });
-      const departmentId = state === 'assigned' ? rule!.departmentId : null;
-      const clock = await this.clockColumns(
-        trx,
-        { category_id: input.categoryId, urgency, stage: null, stage_seq: 0 },
-        state,
-        now,
-      );
-      const closed = isClosed(state);
-      const inserted = await trx
-        .insertInto('cases')
-        .values({
-          access_hash: accessCode ? this.deps.cipher.blindIndex(`case-access:${accessCode}`) : null,
-          number: sql<string>`'SJ' || to_char(${now}::timestamptz at time zone ${this.deps.timeZone}, 'YYYYMMDD') || lpad((nextval('case_number_seq') % 1000000)::text, 6, '0')`,
-          category_id: input.categoryId,
-          nature: input.nature,
-          handling_type: input.handlingType,
-          urgency,
-          title,
-          description: input.description.trim(),
-          parties_enc: parties.length ? this.deps.cipher.encrypt(JSON.stringify(parties)) : null,
-          address: input.address?.trim() || null,
-          lng,
-          lat,
-          crs_source: input.location ? (input.location.crs ?? 'wgs84') : null,
-          grid_id: gridId,
-          reporter_kind: input.reporterKind,
-          reporter_user_id: input.reporterKind === 'staff' ? actor.id : null,
-          reporter_name: input.reporterName?.trim() || (input.reporterKind === 'staff' ? actor.name : null),
-          reporter_phone_enc: reporterPhone ? this.deps.cipher.encrypt(reporterPhone) : null,
-          reporter_phone_hash: reporterPhone ? this.deps.cipher.blindIndex(reporterPhone) : null,
-          api_key_id: input.apiKeyId ?? null,
-          channel: input.channel,
-          state,
-          department_id: departmentId,
-          on_spot: onSpot,
-          reported_at: now,
-          handled_at: onSpot ? now : null,
-          closed_at: closed ? now : null,
-          updated_at: now,
-          ...clock,
-        })
-        .returning(['id', 'number', 'stage', 'due_at'])
-        .executeTakeFirstOrThrow();
-      const reportEvent = await this.writeEvent(trx, inserted.id, shown(principal, actor), {
+    // Everything the writes need is decided here, from cached configuration; the writes go
+    // through the intake queue, which commits concurrent reports together (see IntakeQueue).
+    const now = new Date();
+    const switches = await this.switches(db);
+    const rule = onSpot
+      ? null
+      : ((await this.deps.config.matchRules(input.categoryId, grid.path, db))[0] ?? null);
+    const state = initialState(switches, { onSpot, ruleDepartment: rule?.departmentId ?? null });
+    const departmentId = state === 'assigned' ? rule!.departmentId : null;
+    const clock = await this.clockColumns(
+      db,
+      { category_id: input.categoryId, urgency, stage: null, stage_seq: 0 },
+      state,
+      now,
+    );
+    const closed = isClosed(state);
+    const who = shown(principal, actor);
+    const events: PlannedEvent[] = [
+      {
         action: 'report',
         to: onSpot ? 'handled' : rule && state === 'assigned' ? 'pending_dispatch' : state,
-        note: null,
         data: { channel: input.channel, reporterKind: input.reporterKind, gridId },
-      });
-      await this.claimPhotos(trx, input.photoTokens, inserted.id, reportEvent, 'report');
-      if (onSpot) {
-        await this.writeEvent(trx, inserted.id, shown(principal, actor), {
-          action: 'on_spot',
-          from: null,
-          to: state,
-          note: input.onSpot!.note,
-        });
-        if (state === 'archived')
-          await this.writeEvent(trx, inserted.id, shown(principal, actor), {
-            action: 'auto_archive',
-            to: state,
-          });
-      } else if (state === 'assigned') {
-        await this.writeEvent(trx, inserted.id, shown(principal, actor), {
-          action: 'auto_dispatch',
-          from: 'pending_dispatch',
-          to: 'assigned',
-          departmentId,
-          data: { ruleId: rule!.id },
-        });
-      }
-      const row = {
-        id: inserted.id,
-        number: inserted.number,
-        title,
-        category_id: input.categoryId,
-        grid_id: gridId,
-        department_id: departmentId,
-        state,
-        due_at: inserted.due_at,
-        stage: inserted.stage,
-      };
-      if (state === 'assigned')
-        await this.notify(trx, 'case.assigned', row, await this.departmentStaff(trx, departmentId!));
-      if (state === 'handled')
-        await this.notify(trx, 'case.handled', row, await this.nearestUsers(trx, 'case.visit', grid.path));
-      if (urgency === 'urgent' && input.handlingType === 'emergency') {
-        await this.notify(
-          trx,
-          'case.emergency',
-          row,
-          await this.nearestUsers(trx, 'case.dispatch', grid.path),
-        );
-      }
-      await appendAudit(trx, actor, {
-        action: 'case.report',
-        targetType: 'case',
-        targetId: inserted.id,
-        after: {
-          number: inserted.number,
-          state,
-          categoryId: input.categoryId,
-          gridId,
-          departmentId,
-          channel: input.channel,
-        },
-      });
-      return {
-        id: inserted.id,
-        number: inserted.number,
-        state,
+      },
+    ];
+    if (onSpot) {
+      events.push({ action: 'on_spot', to: state, note: input.onSpot!.note });
+      if (state === 'archived') events.push({ action: 'auto_archive', to: state });
+    } else if (state === 'assigned') {
+      events.push({
+        action: 'auto_dispatch',
+        from: 'pending_dispatch',
+        to: 'assigned',
         departmentId,
-        accessCode,
-        dueAt: inserted.due_at,
-      };
+        data: { ruleId: rule!.id },
+      });
+    }
+    const notices: { template: string; to: NotifyRecipient[] }[] = [];
+    if (state === 'assigned') {
+      notices.push({ template: 'case.assigned', to: await this.departmentStaff(db, departmentId!) });
+    }
+    if (state === 'handled') {
+      notices.push({ template: 'case.handled', to: await this.nearestUsers(db, 'case.visit', grid.path) });
+    }
+    if (urgency === 'urgent' && input.handlingType === 'emergency') {
+      notices.push({
+        template: 'case.emergency',
+        to: await this.nearestUsers(db, 'case.dispatch', grid.path),
+      });
+    }
+    const noticeData = {
+      title,
+      category: await this.deps.config.categoryName(input.categoryId, db),
+      grid: grid.name,
+      department: departmentId ? await this.departmentName(db, departmentId) : '',
+      state: CASE_STATES[state]?.zh ?? state,
+      dueAt: fmtTime(clock.due_at ?? null, this.deps.timeZone),
+      stage: clock.stage ? CASE_STAGES[clock.stage as CaseStage].zh : '',
+    };
+    const row: Omit<Insertable<CasesTable>, 'number'> = {
+      access_hash: accessCode ? this.deps.cipher.blindIndex(`case-access:${accessCode}`) : null,
+      category_id: input.categoryId,
+      nature: input.nature,
+      handling_type: input.handlingType,
+      urgency,
+      title,
+      description: input.description.trim(),
+      parties_enc: parties.length ? this.deps.cipher.encrypt(JSON.stringify(parties)) : null,
+      address: input.address?.trim() || null,
+      lng,
+      lat,
+      crs_source: input.location ? (input.location.crs ?? 'wgs84') : null,
+      grid_id: gridId,
+      reporter_kind: input.reporterKind,
+      reporter_user_id: input.reporterKind === 'staff' ? actor.id : null,
+      reporter_name: input.reporterName?.trim() || (input.reporterKind === 'staff' ? who.name : null),
+      reporter_phone_enc: reporterPhone ? this.deps.cipher.encrypt(reporterPhone) : null,
+      reporter_phone_hash: reporterPhone ? this.deps.cipher.blindIndex(reporterPhone) : null,
+      api_key_id: input.apiKeyId ?? null,
+      channel: input.channel,
+      state,
+      department_id: departmentId,
+      on_spot: onSpot,
+      reported_at: now,
+      handled_at: onSpot ? now : null,
+      closed_at: closed ? now : null,
+      updated_at: now,
+      ...clock,
+    };
+    return this.intake.submit({
+      row,
+      now,
+      actor,
+      who,
+      events,
+      photoTokens: input.photoTokens,
+      notices,
+      noticeData,
+      audit: { state, categoryId: input.categoryId, gridId, departmentId, channel: input.channel },
+      accessCode,
     });
+  }
+
+  /**
+   * Writes a batch of planned intakes in the caller's transaction: their ids and numbers from the
+   * sequences in one query, then one multi-row insert each for the cases, the timeline entries,
+   * the notifications and the audit entries. One case alone takes the same path.
+   */
+  async writeIntakes(trx: Executor, plans: readonly PlannedIntake[]): Promise<IntakeResult[]> {
+    const keys = await sql<{ id: number; n: number }>`
+      select nextval(pg_get_serial_sequence('cases', 'id'))::bigint as id,
+             nextval('case_number_seq')::bigint as n
+        from generate_series(1, ${plans.length}::int)`.execute(trx);
+    const numbered = plans.map((plan, i) => {
+      const { id, n } = keys.rows[i]!;
+      const number = `SJ${ymdCompact(plan.now, this.deps.timeZone)}${String(Number(n) % 1_000_000).padStart(6, '0')}`;
+      return { plan, id: Number(id), number };
+    });
+    await trx
+      .insertInto('cases')
+      .values(numbered.map(({ plan, id, number }) => ({ ...plan.row, id, number })))
+      .execute();
+    const inserted = await trx
+      .insertInto('case_event')
+      .values(
+        numbered.flatMap(({ plan, id }) =>
+          plan.events.map((e) => ({
+            case_id: id,
+            action: e.action,
+            from_state: e.from ?? null,
+            to_state: e.to ?? null,
+            actor_id: plan.who.id,
+            actor_name: plan.who.name,
+            department_id: e.departmentId ?? null,
+            note: e.note ?? null,
+            data: e.data === undefined ? null : JSON.stringify(e.data),
+          })),
+        ),
+      )
+      .returning(['id', 'case_id', 'action'])
+      .execute();
+    for (const { plan, id } of numbered) {
+      if (!plan.photoTokens?.length) continue;
+      const reportEvent = inserted.find((e) => e.case_id === id && e.action === 'report')!;
+      await this.claimPhotos(trx, plan.photoTokens, id, reportEvent.id, 'report');
+    }
+    await this.deps.notify.enqueueMany(
+      trx,
+      numbered.flatMap(({ plan, id, number }) =>
+        plan.notices.map((n) => ({
+          template: n.template,
+          to: n.to,
+          caseId: id,
+          link: `/cases/${id}`,
+          data: { number, ...plan.noticeData, link: `/cases/${id}` },
+        })),
+      ),
+    );
+    await appendAuditMany(
+      trx,
+      numbered.map(({ plan, id, number }) => ({
+        actor: plan.actor,
+        event: { action: 'case.report', targetType: 'case', targetId: id, after: { number, ...plan.audit } },
+      })),
+    );
+    return numbered.map(({ plan, id, number }) => ({
+      id,
+      number,
+      state: plan.audit.state,
+      departmentId: plan.audit.departmentId,
+      accessCode: plan.accessCode,
+      dueAt: (plan.row.due_at as Date | null | undefined) ?? null,
+    }));
   }
 
   // ================================================================ transitions

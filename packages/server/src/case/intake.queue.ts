@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { DB, Executor } from '../db/types.ts';
+
+interface Waiting<P, R> {
+  plan: P;
+  resolve: (result: R) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for case intake. Reports that arrive while earlier ones are being written wait
+ * here and are then written together, in one transaction with multi-row inserts, so a burst
+ * costs a few statements and one commit instead of a dozen statements and a commit per case.
+ * A lone report is written at once, alone: the queue adds no delay when there is no load.
+ *
+ * Each report stays all-or-nothing: if a batch fails, its reports are written again one by
+ * one, each in its own transaction, so one bad report (a photo token used twice, say) fails
+ * alone and the others commit.
+ */
+export class IntakeQueue<P, R> {
+  private readonly waiting: Waiting<P, R>[] = [];
+  private running = 0;
+  /** Transactions committed and the reports in them. */
+  readonly stats = { batches: 0, reports: 0, largest: 0 };
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly write: (trx: Executor, plans: readonly P[]) => Promise<R[]>,
+    /** Batches written at the same time (connections they may hold). */
+    private readonly concurrency: number,
+    private readonly maxBatch = 100,
+  ) {}
+
+  submit(plan: P): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ plan, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.length) {
+      const batch = this.waiting.splice(0, this.maxBatch);
+      this.running++;
+      void this.run(batch).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Waiting<P, R>[]): Promise<void> {
+    try {
+      const results = await this.db.transaction().execute((trx) =>
+        this.write(
+          trx,
+          batch.map((w) => w.plan),
+        ),
+      );
+      this.stats.batches++;
+      this.stats.reports += batch.length;
+      this.stats.largest = Math.max(this.stats.largest, batch.length);
+      batch.forEach((w, i) => w.resolve(results[i]!));
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      for (const w of batch) {
+        try {
+          const [result] = await this.db.transaction().execute((trx) => this.write(trx, [w.plan]));
+          this.stats.batches++;
+          this.stats.reports++;
+          this.stats.largest = Math.max(this.stats.largest, 1);
+          w.resolve(result!);
+        } catch (one) {
+          w.reject(one);
+        }
+      }
+    }
+  }
+}
