@@ -214,7 +214,7 @@ async function bareLoop(
   return n / ((Date.now() - started) / 1000);
 }
 
-async function measure(database: Database, engine: 'postgres' | 'pglite'): Promise<Figure[]> {
+export async function measure(database: Database, engine: 'postgres' | 'pglite'): Promise<Figure[]> {
   const setup = await setUp(database);
   const baseline = await bareLoop(database, setup, engine === 'postgres' ? 4 : 1);
   console.error(`case.intake.${engine}: bare loop ${baseline.toFixed(0)}/s`);
@@ -290,7 +290,7 @@ async function sweep(database: Database): Promise<Figure[]> {
   }
 }
 
-async function onServer<T>(run: (database: Database) => Promise<T>): Promise<T> {
+export async function onServer<T>(run: (database: Database) => Promise<T>): Promise<T> {
   const serverUrl =
     process.env.BENCH_DATABASE_URL ??
     process.env.TEST_DATABASE_URL ??

@@ -782,4 +782,21 @@ describe.each(testEngines())('cases on $name', (engine) => {
     const after = t.app.ctx.cases.intakeStats;
     expect(after.reports - before.reports).toBe(23);
   });
+
+  it('answers a report with exactly the case page a read back gives', async () => {
+    const upload = await ok('member', 'POST', '/api/case-photos', {
+      dataUrl: `data:image/png;base64,${PNG.toString('base64')}`,
+    });
+    const variants = [
+      { photoTokens: [upload.token], parties: [{ role: 'A', name: '张三', phone: '13812345678' }] },
+      { handlingType: 'routine', onSpot: { note: '现场已劝导整改' } },
+      { categoryId: cat.ZA, handlingType: 'emergency', description: '紧急：有人聚集滋事', address: '村口' },
+      { categoryId: cat.MSJF01 },
+    ];
+    for (const v of variants) {
+      const created = await report('member', v);
+      const read = await ok('member', 'GET', `/api/cases/${created.id}`);
+      expect(created).toEqual(read);
+    }
+  });
 });

@@ -310,14 +310,14 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
       async (request, reply) => {
         const principal = principalOf(request);
         const b = request.body;
-        const result = await cases.report(principal, actorOf(request), {
+        const detail = await cases.reportDetailed(principal, actorOf(request), {
           ...b,
           channel: b.channel ?? 'desk',
           reporterKind: 'staff',
           reporterName: b.reporter?.name ?? null,
           reporterPhone: b.reporter?.phone ?? null,
         });
-        return reply.status(201).send(await cases.get(principal, result.id, { justActed: true }));
+        return reply.status(201).send(detail);
       },
     );
 

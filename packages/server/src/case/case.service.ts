@@ -140,6 +140,8 @@ interface RequestJson {
   decision_note: string | null;
 }
 
+type DetailRow = Awaited<ReturnType<CaseService['detailRow']>>;
+
 const ACCESS_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CACHE_MS = 5000;
 const EXPORT_MAX = 20_000;
@@ -173,6 +175,13 @@ export interface PlannedIntake {
     channel: string;
   };
   accessCode: string | null;
+  gridPath: string;
+}
+
+/** A written intake: what the caller gets, and the row a read back would return. */
+export interface IntakeWritten {
+  result: IntakeResult;
+  row: DetailRow;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -225,7 +234,7 @@ export class CaseService {
   private readonly staffCache = new Map<number, { at: number; persons: number[] }>();
   private readonly gridCache = new Map<number, { at: number; path: string; name: string; active: boolean }>();
 
-  private readonly intake: IntakeQueue<PlannedIntake, IntakeResult>;
+  private readonly intake: IntakeQueue<PlannedIntake, IntakeWritten>;
 
   /** How the intake queue has grouped reports into transactions. */
   get intakeStats(): Readonly<{ batches: number; reports: number; largest: number }> {
@@ -509,7 +518,7 @@ export class CaseService {
     caseId: number,
     eventId: number,
     kind: string,
-  ): Promise<number[]> {
+  ): Promise<{ id: number; mime: string }[]> {
     if (!tokens?.length) return [];
     if (tokens.length > CASE_PHOTO_MAX) {
       throw new AppError('VALIDATION_FAILED', undefined, { photoTokens: `最多 ${CASE_PHOTO_MAX} 张照片` });
@@ -519,14 +528,14 @@ export class CaseService {
       .set({ case_id: caseId, event_id: eventId, kind })
       .where('token', 'in', [...tokens])
       .where('case_id', 'is', null)
-      .returning('id')
+      .returning(['id', 'mime'])
       .execute();
     if (rows.length !== new Set(tokens).size) {
       throw new AppError('VALIDATION_FAILED', '照片已失效或已被使用，请重新上传', {
         photoTokens: '照片无效',
       });
     }
-    return rows.map((r) => r.id);
+    return rows;
   }
 
   async photo(
@@ -565,6 +574,22 @@ export class CaseService {
    * in one transaction.
    */
   async report(principal: Principal | null, actor: Actor, input: Intake): Promise<IntakeResult> {
+    return (await this.intakeOne(principal, actor, input)).result;
+  }
+
+  /** A staff report, answered with the new case as its reporter sees it (no read back needed). */
+  async reportDetailed(principal: Principal, actor: Actor, input: Intake): Promise<CaseDetail> {
+    const { result, row } = await this.intakeOne(principal, actor, input);
+    const [switches, departments] = await Promise.all([
+      this.switches(this.db),
+      principal.permissions.has('case.handle')
+        ? this.departmentsOf(this.db, principal.userId)
+        : Promise.resolve([]),
+    ]);
+    return this.assemble(principal, result.id, row, switches, departments);
+  }
+
+  private async intakeOne(principal: Principal | null, actor: Actor, input: Intake): Promise<IntakeWritten> {
     const db = this.db;
     const chain = await this.deps.config.categoryChain(input.categoryId, db);
     const reporterPhone = this.normalisePhone(
@@ -721,6 +746,7 @@ export class CaseService {
       noticeData,
       audit: { state, categoryId: input.categoryId, gridId, departmentId, channel: input.channel },
       accessCode,
+      gridPath: grid.path,
     });
   }
 
@@ -729,7 +755,7 @@ export class CaseService {
    * sequences in one query, then one multi-row insert each for the cases, the timeline entries,
    * the notifications and the audit entries. One case alone takes the same path.
    */
-  async writeIntakes(trx: Executor, plans: readonly PlannedIntake[]): Promise<IntakeResult[]> {
+  async writeIntakes(trx: Executor, plans: readonly PlannedIntake[]): Promise<IntakeWritten[]> {
     const keys = await sql<{ id: number; n: number }>`
       select nextval(pg_get_serial_sequence('cases', 'id'))::bigint as id,
              nextval('case_number_seq')::bigint as n
@@ -760,12 +786,17 @@ export class CaseService {
           })),
         ),
       )
-      .returning(['id', 'case_id', 'action'])
+      .returning(['id', 'case_id', 'action', 'at'])
       .execute();
+    const photosOf = new Map<number, PhotoJson[]>();
     for (const { plan, id } of numbered) {
       if (!plan.photoTokens?.length) continue;
       const reportEvent = inserted.find((e) => e.case_id === id && e.action === 'report')!;
-      await this.claimPhotos(trx, plan.photoTokens, id, reportEvent.id, 'report');
+      const claimed = await this.claimPhotos(trx, plan.photoTokens, id, reportEvent.id, 'report');
+      photosOf.set(
+        id,
+        claimed.map((p) => ({ id: p.id, kind: 'report', mime: p.mime, event_id: reportEvent.id })),
+      );
     }
     await this.deps.notify.enqueueMany(
       trx,
@@ -786,14 +817,78 @@ export class CaseService {
         event: { action: 'case.report', targetType: 'case', targetId: id, after: { number, ...plan.audit } },
       })),
     );
-    return numbered.map(({ plan, id, number }) => ({
-      id,
-      number,
-      state: plan.audit.state,
-      departmentId: plan.audit.departmentId,
-      accessCode: plan.accessCode,
-      dueAt: (plan.row.due_at as Date | null | undefined) ?? null,
-    }));
+    // What a read back would return, from what was just written.
+    return numbered.map(({ plan, id, number }) => {
+      const r = plan.row;
+      const dueAt = (r.due_at as Date | null | undefined) ?? null;
+      const events: EventJson[] = plan.events.map((e) => {
+        // Each action appears at most once in an intake's timeline.
+        const written = inserted.find((w) => w.case_id === id && w.action === e.action)!;
+        return {
+          id: written.id,
+          at: written.at.toISOString(),
+          action: e.action,
+          from_state: e.from ?? null,
+          to_state: e.to ?? null,
+          actor_name: plan.who.name,
+          department_name: e.departmentId ? plan.noticeData.department || null : null,
+          note: e.note ?? null,
+          data: e.data ?? null,
+        };
+      });
+      const row: DetailRow = {
+        id,
+        number,
+        title: r.title,
+        category_id: r.category_id,
+        category_name: plan.noticeData.category ?? '',
+        nature: r.nature,
+        handling_type: r.handling_type,
+        urgency: r.urgency,
+        state: r.state,
+        grid_id: r.grid_id,
+        grid_name: plan.noticeData.grid ?? '',
+        grid_path: plan.gridPath,
+        department_id: r.department_id ?? null,
+        department_name: plan.noticeData.department || null,
+        address: r.address ?? null,
+        lng: r.lng ?? null,
+        lat: r.lat ?? null,
+        reporter_kind: r.reporter_kind,
+        channel: r.channel,
+        reported_at: plan.now,
+        updated_at: plan.now,
+        stage: r.stage ?? null,
+        due_at: dueAt,
+        parked_at: null,
+        deferred: false,
+        round: 1,
+        on_spot: r.on_spot ?? false,
+        description: r.description,
+        parties_enc: r.parties_enc ?? null,
+        reporter_name: r.reporter_name ?? null,
+        reporter_phone_enc: r.reporter_phone_enc ?? null,
+        stage_started_at: (r.stage_started_at as Date | null | undefined) ?? null,
+        visit_satisfied: null,
+        rework_count: 0,
+        duplicate_of: null,
+        events_json: events,
+        photos_json: photosOf.get(id) ?? null,
+        requests_json: null,
+        duplicate_number: null,
+      };
+      return {
+        result: {
+          id,
+          number,
+          state: plan.audit.state,
+          departmentId: plan.audit.departmentId,
+          accessCode: plan.accessCode,
+          dueAt,
+        },
+        row,
+      };
+    });
   }
 
   // ================================================================ transitions
@@ -1659,43 +1754,59 @@ export class CaseService {
     const db = this.db;
     // One round trip for the case with its timeline, photos and requests (as JSON arrays).
     const [row, switches, departments] = await Promise.all([
-      this.summaryQuery(db)
-        .select([
-          ...CaseService.summaryColumns,
-          'c.description',
-          'c.parties_enc',
-          'c.reporter_name',
-          'c.reporter_phone_enc',
-          'c.stage_started_at',
-          'c.visit_satisfied',
-          'c.rework_count',
-          'c.duplicate_of',
-          sql<EventJson[] | null>`(select json_agg(json_build_object(
-              'id', e.id, 'at', e.at, 'action', e.action, 'from_state', e.from_state, 'to_state', e.to_state,
-              'actor_name', e.actor_name, 'department_name', ed.name, 'note', e.note, 'data', e.data) order by e.id)
-            from case_event e left join department ed on ed.id = e.department_id where e.case_id = c.id)`.as(
-            'events_json',
-          ),
-          sql<PhotoJson[] | null>`(select json_agg(json_build_object(
-              'id', p.id, 'kind', p.kind, 'mime', p.mime, 'event_id', p.event_id) order by p.id)
-            from case_photo p where p.case_id = c.id)`.as('photos_json'),
-          sql<RequestJson[] | null>`(select json_agg(json_build_object(
-              'id', r.id, 'kind', r.kind, 'reason', r.reason, 'extra_minutes', r.extra_minutes, 'state', r.state,
-              'requested_by', r.requested_by, 'requested_by_name', r.requested_by_name, 'requested_at', r.requested_at,
-              'decided_by_name', r.decided_by_name, 'decided_at', r.decided_at, 'decision_note', r.decision_note)
-              order by r.id)
-            from case_request r where r.case_id = c.id)`.as('requests_json'),
-          sql<string | null>`(select d2.number from cases d2 where d2.id = c.duplicate_of)`.as(
-            'duplicate_number',
-          ),
-        ])
-        .where('c.id', '=', caseId)
-        .executeTakeFirstOrThrow(),
+      this.detailRow(db, caseId),
       this.switches(db),
       principal.permissions.has('case.handle')
         ? this.departmentsOf(db, principal.userId)
         : Promise.resolve([]),
     ]);
+    return this.assemble(principal, caseId, row, switches, departments);
+  }
+
+  /** The row `get` assembles a case page from (internal; public for its type). */
+  detailRow(db: Executor, caseId: number) {
+    return this.summaryQuery(db)
+      .select([
+        ...CaseService.summaryColumns,
+        'c.description',
+        'c.parties_enc',
+        'c.reporter_name',
+        'c.reporter_phone_enc',
+        'c.stage_started_at',
+        'c.visit_satisfied',
+        'c.rework_count',
+        'c.duplicate_of',
+        sql<EventJson[] | null>`(select json_agg(json_build_object(
+              'id', e.id, 'at', e.at, 'action', e.action, 'from_state', e.from_state, 'to_state', e.to_state,
+              'actor_name', e.actor_name, 'department_name', ed.name, 'note', e.note, 'data', e.data) order by e.id)
+            from case_event e left join department ed on ed.id = e.department_id where e.case_id = c.id)`.as(
+          'events_json',
+        ),
+        sql<PhotoJson[] | null>`(select json_agg(json_build_object(
+              'id', p.id, 'kind', p.kind, 'mime', p.mime, 'event_id', p.event_id) order by p.id)
+            from case_photo p where p.case_id = c.id)`.as('photos_json'),
+        sql<RequestJson[] | null>`(select json_agg(json_build_object(
+              'id', r.id, 'kind', r.kind, 'reason', r.reason, 'extra_minutes', r.extra_minutes, 'state', r.state,
+              'requested_by', r.requested_by, 'requested_by_name', r.requested_by_name, 'requested_at', r.requested_at,
+              'decided_by_name', r.decided_by_name, 'decided_at', r.decided_at, 'decision_note', r.decision_note)
+              order by r.id)
+            from case_request r where r.case_id = c.id)`.as('requests_json'),
+        sql<string | null>`(select d2.number from cases d2 where d2.id = c.duplicate_of)`.as(
+          'duplicate_number',
+        ),
+      ])
+      .where('c.id', '=', caseId)
+      .executeTakeFirstOrThrow();
+  }
+
+  private async assemble(
+    principal: Principal,
+    caseId: number,
+    row: DetailRow,
+    switches: Switches,
+    departments: number[],
+  ): Promise<CaseDetail> {
+    const db = this.db;
     const events = (row.events_json ?? []).map((e) => ({ ...e, at: new Date(e.at) }));
     const photos = row.photos_json ?? [];
     const requests = (row.requests_json ?? []).map((r) => ({
