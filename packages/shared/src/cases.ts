@@ -176,3 +176,21 @@ export const DEFAULT_CASE_CATEGORIES: {
 export const CASE_PHOTO_MAX = 9;
 export const CASE_PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 export const CASE_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+/** Timeline steps that are news to the public (citizen tracking, Open311 updates). */
+export const PUBLIC_CASE_ACTIONS = [
+  'report',
+  'on_spot',
+  'dispatch',
+  'auto_dispatch',
+  'accept',
+  'reject',
+  'feedback',
+  'visit',
+  'archive',
+  'auto_archive',
+  'void',
+  'park',
+  'unpark',
+  'defer',
+] as const;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import {
+  PUBLIC_CASE_ACTIONS,
   CASE_ACTIONS,
   CASE_CHANNELS,
   CASE_NATURES,
@@ -2025,22 +2026,7 @@ export class CaseService {
       .selectFrom('case_event')
       .select(['at', 'action'])
       .where('case_id', '=', row.id)
-      .where('action', 'in', [
-        'report',
-        'dispatch',
-        'auto_dispatch',
-        'accept',
-        'reject',
-        'feedback',
-        'visit',
-        'archive',
-        'auto_archive',
-        'void',
-        'on_spot',
-        'park',
-        'unpark',
-        'defer',
-      ])
+      .where('action', 'in', [...PUBLIC_CASE_ACTIONS])
       .orderBy('id')
       .execute();
     return {

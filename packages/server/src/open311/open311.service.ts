@@ -1,4 +1,4 @@
-import { CASE_STATES, normalizeMobile, type CaseState } from '@wangge/shared';
+import { PUBLIC_CASE_ACTIONS, CASE_STATES, normalizeMobile, type CaseState } from '@wangge/shared';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, type Actor } from '../audit/audit.service.ts';
 import type { CaseService } from '../case/case.service.ts';
@@ -24,24 +24,6 @@ const DAY_MS = 86_400_000;
  */
 const PRIVATE_NATURES = ['police'];
 const CLOSED_STATES = (Object.keys(CASE_STATES) as CaseState[]).filter((s) => !CASE_STATES[s].open);
-
-/** Timeline steps that are news to the public, in public words (no staff, no notes). */
-const PUBLIC_ACTIONS = [
-  'report',
-  'on_spot',
-  'dispatch',
-  'auto_dispatch',
-  'accept',
-  'reject',
-  'feedback',
-  'visit',
-  'archive',
-  'auto_archive',
-  'void',
-  'park',
-  'unpark',
-  'defer',
-] as const;
 
 /** A GeoReport error: the HTTP status and one or more `{code, description}` entries. */
 export class Open311Error extends Error {
@@ -488,7 +470,7 @@ export class Open311Service {
           'state_after',
         ),
       ])
-      .where('e.action', 'in', [...PUBLIC_ACTIONS])
+      .where('e.action', 'in', [...PUBLIC_CASE_ACTIONS])
       .where('e.at', '>=', from)
       .where('e.at', '<=', to)
       .where('c.nature', 'not in', PRIVATE_NATURES)

@@ -4,6 +4,7 @@ import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Geometry as GeoJsonGeometry } from 'geojson';
 import { useEffect, useRef } from 'react';
+import { bounds } from '../cases/geo.ts';
 
 type Geometry = { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
 
@@ -21,28 +22,6 @@ const STYLE: maplibregl.StyleSpecification = {
   sources: {},
   layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f7' } }],
 };
-
-function bounds(geometries: Geometry[]): [[number, number], [number, number]] | null {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      minX = Math.min(minX, c[0] as number);
-      maxX = Math.max(maxX, c[0] as number);
-      minY = Math.min(minY, c[1] as number);
-      maxY = Math.max(maxY, c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(visit);
-  };
-  geometries.forEach((g) => visit(g.coordinates));
-  return Number.isFinite(minX)
-    ? [
-        [minX, minY],
-        [maxX, maxY],
-      ]
-    : null;
-}
 
 /** The node's outline (bold) and its children's (thin), on a MapLibre map fitted to them. */
 export function GridMap({ geometry, children, height = 320 }: Props) {
