@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditQuery, AuditVerifyResult, PageResult } from '@wangge/shared';
 import { LIMITS } from '@wangge/shared';
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db/types.ts';
 import { entryHash, GENESIS_HASH, type HashedFields } from './audit.hash.ts';
 import type { AuditLogTable } from './audit.table.ts';
@@ -45,29 +45,31 @@ export async function appendAuditMany(
   entries: readonly { actor: Actor; event: AuditEvent }[],
 ): Promise<void> {
   if (!entries.length) return;
+  await trx.insertInto('audit_log').values(auditRows(entries)).execute();
+}
+
+/** Audit rows to insert (for a caller that writes them in a statement of its own). */
+export function auditRows(
+  entries: readonly { actor: Actor; event: AuditEvent }[],
+): Insertable<AuditLogTable>[] {
   const at = new Date();
-  await trx
-    .insertInto('audit_log')
-    .values(
-      entries.map(({ actor, event }) => {
-        const before = plain(event.before);
-        const after = plain(event.after);
-        return {
-          at,
-          actor_id: actor.id,
-          actor_name: actor.name,
-          ip: actor.ip,
-          user_agent: actor.userAgent ? actor.userAgent.slice(0, 300) : null,
-          action: event.action,
-          target_type: event.targetType ?? null,
-          target_id: event.targetId === undefined || event.targetId === null ? null : String(event.targetId),
-          before: before === null ? null : JSON.stringify(before),
-          after: after === null ? null : JSON.stringify(after),
-          result: event.result ?? 'success',
-        };
-      }),
-    )
-    .execute();
+  return entries.map(({ actor, event }) => {
+    const before = plain(event.before);
+    const after = plain(event.after);
+    return {
+      at,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      ip: actor.ip,
+      user_agent: actor.userAgent ? actor.userAgent.slice(0, 300) : null,
+      action: event.action,
+      target_type: event.targetType ?? null,
+      target_id: event.targetId === undefined || event.targetId === null ? null : String(event.targetId),
+      before: before === null ? null : JSON.stringify(before),
+      after: after === null ? null : JSON.stringify(after),
+      result: event.result ?? 'success',
+    };
+  });
 }
 
 type AuditRow = Selectable<AuditLogTable>;

@@ -36,7 +36,7 @@ import {
   type Selectable,
   type Updateable,
 } from 'kysely';
-import { appendAudit, appendAuditMany, type Actor } from '../audit/audit.service.ts';
+import { appendAudit, auditRows, type Actor } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/principal.ts';
 import { inScope, pathInScope } from '../auth/scope.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
@@ -756,51 +756,28 @@ export class CaseService {
    * sequences in one query, then one multi-row insert each for the cases, the timeline entries,
    * the notifications and the audit entries. One case alone takes the same path.
    */
-  async writeIntakes(trx: Executor, plans: readonly PlannedIntake[]): Promise<IntakeWritten[]> {
+  async writeIntakes(db: Kysely<DB>, plans: readonly PlannedIntake[]): Promise<IntakeWritten[]> {
+    // Photos are claimed with a check of their own: then the writes need a transaction around
+    // them. Otherwise the one statement that writes everything is atomic by itself.
+    if (plans.some((p) => p.photoTokens?.length)) {
+      return db.transaction().execute((trx) => this.writeIntakesIn(trx, plans));
+    }
+    return this.writeIntakesIn(db, plans);
+  }
+
+  private async writeIntakesIn(db: Executor, plans: readonly PlannedIntake[]): Promise<IntakeWritten[]> {
+    // Ids and numbers first (sequences are not transactional): the notifications quote them.
     const keys = await sql<{ id: number; n: number }>`
       select nextval(pg_get_serial_sequence('cases', 'id'))::bigint as id,
              nextval('case_number_seq')::bigint as n
-        from generate_series(1, ${plans.length}::int)`.execute(trx);
+        from generate_series(1, ${plans.length}::int)`.execute(db);
     const numbered = plans.map((plan, i) => {
       const { id, n } = keys.rows[i]!;
       const number = `SJ${ymdCompact(plan.now, this.deps.timeZone)}${String(Number(n) % 1_000_000).padStart(6, '0')}`;
       return { plan, id: Number(id), number };
     });
-    await trx
-      .insertInto('cases')
-      .values(numbered.map(({ plan, id, number }) => ({ ...plan.row, id, number })))
-      .execute();
-    const inserted = await trx
-      .insertInto('case_event')
-      .values(
-        numbered.flatMap(({ plan, id }) =>
-          plan.events.map((e) => ({
-            case_id: id,
-            action: e.action,
-            from_state: e.from ?? null,
-            to_state: e.to ?? null,
-            actor_id: plan.who.id,
-            actor_name: plan.who.name,
-            department_id: e.departmentId ?? null,
-            note: e.note ?? null,
-            data: e.data === undefined ? null : JSON.stringify(e.data),
-          })),
-        ),
-      )
-      .returning(['id', 'case_id', 'action', 'at'])
-      .execute();
-    const photosOf = new Map<number, PhotoJson[]>();
-    for (const { plan, id } of numbered) {
-      if (!plan.photoTokens?.length) continue;
-      const reportEvent = inserted.find((e) => e.case_id === id && e.action === 'report')!;
-      const claimed = await this.claimPhotos(trx, plan.photoTokens, id, reportEvent.id, 'report');
-      photosOf.set(
-        id,
-        claimed.map((p) => ({ id: p.id, kind: 'report', mime: p.mime, event_id: reportEvent.id })),
-      );
-    }
-    await this.deps.notify.enqueueMany(
-      trx,
+    const { outbox, inbox } = await this.deps.notify.prepareMany(
+      db,
       numbered.flatMap(({ plan, id, number }) =>
         plan.notices.map((n) => ({
           template: n.template,
@@ -811,13 +788,54 @@ export class CaseService {
         })),
       ),
     );
-    await appendAuditMany(
-      trx,
-      numbered.map(({ plan, id, number }) => ({
-        actor: plan.actor,
-        event: { action: 'case.report', targetType: 'case', targetId: id, after: { number, ...plan.audit } },
+    const eventRows = numbered.flatMap(({ plan, id }) =>
+      plan.events.map((e) => ({
+        case_id: id,
+        action: e.action,
+        from_state: e.from ?? null,
+        to_state: e.to ?? null,
+        actor_id: plan.who.id,
+        actor_name: plan.who.name,
+        department_id: e.departmentId ?? null,
+        note: e.note ?? null,
+        data: e.data === undefined ? null : JSON.stringify(e.data),
       })),
     );
+    // One statement: the cases, their timeline entries, notifications and audit entries, as
+    // data-modifying CTEs (foreign keys are checked at the end of the statement).
+    const parts = [
+      sql`c as (${db.insertInto('cases').values(numbered.map(({ plan, id, number }) => ({ ...plan.row, id, number })))})`,
+      sql`e as (${db.insertInto('case_event').values(eventRows).returning(['id', 'case_id', 'action', 'at'])})`,
+      sql`a as (${db.insertInto('audit_log').values(
+        auditRows(
+          numbered.map(({ plan, id, number }) => ({
+            actor: plan.actor,
+            event: {
+              action: 'case.report',
+              targetType: 'case',
+              targetId: id,
+              after: { number, ...plan.audit },
+            },
+          })),
+        ),
+      )})`,
+    ];
+    if (outbox.length) parts.push(sql`o as (${db.insertInto('outbox').values(outbox)})`);
+    if (inbox.length) parts.push(sql`i as (${db.insertInto('inbox_message').values(inbox)})`);
+    const inserted = (
+      await sql<{ id: number; case_id: number; action: string; at: Date }>`
+        with ${sql.join(parts)} select id, case_id, action, at from e`.execute(db)
+    ).rows.map((r) => ({ ...r, id: Number(r.id), case_id: Number(r.case_id), at: new Date(r.at) }));
+    const photosOf = new Map<number, PhotoJson[]>();
+    for (const { plan, id } of numbered) {
+      if (!plan.photoTokens?.length) continue;
+      const reportEvent = inserted.find((e) => e.case_id === id && e.action === 'report')!;
+      const claimed = await this.claimPhotos(db, plan.photoTokens, id, reportEvent.id, 'report');
+      photosOf.set(
+        id,
+        claimed.map((p) => ({ id: p.id, kind: 'report', mime: p.mime, event_id: reportEvent.id })),
+      );
+    }
     // What a read back would return, from what was just written.
     return numbered.map(({ plan, id, number }) => {
       const r = plan.row;

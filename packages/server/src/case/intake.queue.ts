@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB, Executor } from '../db/types.ts';
+import type { DB } from '../db/types.ts';
 
 interface Waiting<P, R> {
   plan: P;
@@ -9,13 +9,13 @@ interface Waiting<P, R> {
 
 /**
  * Group commit for case intake. Reports that arrive while earlier ones are being written wait
- * here and are then written together, in one transaction with multi-row inserts, so a burst
- * costs a few statements and one commit instead of a dozen statements and a commit per case.
+ * here and are then written together, atomically, with multi-row inserts, so a burst costs a
+ * few statements and one commit instead of a dozen statements and a commit per case.
  * A lone report is written after one turn of the event loop, alone: the queue adds no waiting
  * for company when there is no load.
  *
  * Each report stays all-or-nothing: if a batch fails, its reports are written again one by
- * one, each in its own transaction, so one bad report (a photo token used twice, say) fails
+ * one, so one bad report (a photo token used twice, say) fails
  * alone and the others commit.
  */
 export class IntakeQueue<P, R> {
@@ -27,7 +27,8 @@ export class IntakeQueue<P, R> {
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly write: (trx: Executor, plans: readonly P[]) => Promise<R[]>,
+    /** Writes the batch atomically (one statement, or a transaction of its own). */
+    private readonly write: (db: Kysely<DB>, plans: readonly P[]) => Promise<R[]>,
     /** Batches written at the same time (connections they may hold). */
     private readonly concurrency: number,
     private readonly maxBatch = 100,
@@ -68,11 +69,9 @@ export class IntakeQueue<P, R> {
 
   private async run(batch: Waiting<P, R>[]): Promise<void> {
     try {
-      const results = await this.db.transaction().execute((trx) =>
-        this.write(
-          trx,
-          batch.map((w) => w.plan),
-        ),
+      const results = await this.write(
+        this.db,
+        batch.map((w) => w.plan),
       );
       this.stats.batches++;
       this.stats.reports += batch.length;
@@ -85,7 +84,7 @@ export class IntakeQueue<P, R> {
       }
       for (const w of batch) {
         try {
-          const [result] = await this.db.transaction().execute((trx) => this.write(trx, [w.plan]));
+          const [result] = await this.write(this.db, [w.plan]);
           this.stats.batches++;
           this.stats.reports++;
           this.stats.largest = Math.max(this.stats.largest, 1);

@@ -107,11 +107,36 @@ export class NotifyService {
    * recipients and one multi-row insert each into the outbox and the inbox.
    */
   async enqueueMany(trx: Executor, messages: readonly NotifyMessage[]): Promise<number> {
+    const { outbox, inbox } = await this.prepareMany(trx, messages);
+    // Large batches in chunks: PostgreSQL takes at most 65,535 parameters per statement.
+    for (let i = 0; i < outbox.length; i += 2000) {
+      await trx
+        .insertInto('outbox')
+        .values(outbox.slice(i, i + 2000))
+        .execute();
+    }
+    for (let i = 0; i < inbox.length; i += 5000) {
+      await trx
+        .insertInto('inbox_message')
+        .values(inbox.slice(i, i + 5000))
+        .execute();
+    }
+    return outbox.length + inbox.length;
+  }
+
+  /**
+   * The outbox rows and inbox messages of `messages`, rendered, for a caller that inserts them
+   * itself (case intake writes them in the same statement as the cases). One contact query.
+   */
+  async prepareMany(
+    trx: Executor,
+    messages: readonly NotifyMessage[],
+  ): Promise<{ outbox: Insertable<OutboxTable>[]; inbox: Insertable<InboxMessageTable>[] }> {
     for (const m of messages) {
       if (!DEFAULT_TEMPLATES[m.template]) throw new Error(`unknown notification template "${m.template}"`);
     }
     const wanted = messages.filter((m) => m.to.length);
-    if (!wanted.length) return 0;
+    if (!wanted.length) return { outbox: [], inbox: [] };
     const overrides = await this.templateOverrides(trx);
     const resolved = await this.resolve(
       trx,
@@ -156,20 +181,7 @@ export class NotifyService {
         }
       }
     }
-    // Large batches in chunks: PostgreSQL takes at most 65,535 parameters per statement.
-    for (let i = 0; i < outbox.length; i += 2000) {
-      await trx
-        .insertInto('outbox')
-        .values(outbox.slice(i, i + 2000))
-        .execute();
-    }
-    for (let i = 0; i < inbox.length; i += 5000) {
-      await trx
-        .insertInto('inbox_message')
-        .values(inbox.slice(i, i + 5000))
-        .execute();
-    }
-    return outbox.length + inbox.length;
+    return { outbox, inbox };
   }
 
   private outboxRow(
