@@ -194,3 +194,19 @@ export const PUBLIC_CASE_ACTIONS = [
   'unpark',
   'defer',
 ] as const;
+
+/** The categories in use: active, under parents active all the way up (a cycle counts as not in use). */
+export function categoriesInUse<T extends { id: number; active: boolean }>(
+  rows: readonly T[],
+  parentOf: (row: T) => number | null,
+): T[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return rows.filter((r) => {
+    for (let cur: T | undefined = r, n = 0; cur; n++) {
+      if (!cur.active || n >= 20) return false;
+      const parent = parentOf(cur);
+      cur = parent === null ? undefined : byId.get(parent);
+    }
+    return true;
+  });
+}

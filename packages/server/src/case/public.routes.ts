@@ -9,6 +9,7 @@ import {
   PublicCategory,
   PublicGridOutlines,
   CASE_STATES,
+  categoriesInUse,
 } from '@wangge/shared';
 import { Type } from 'typebox';
 import type { App } from '../context.ts';
@@ -119,19 +120,12 @@ export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) 
         config: { public: true },
       },
       async () => {
-        const all = await config.listCategories();
-        const byId = new Map(all.map((c) => [c.id, c]));
-        // In use: the category and every ancestor active.
-        const inUse = (c: (typeof all)[number]): boolean => {
-          for (let cur: (typeof all)[number] | undefined = c, n = 0; cur && n < 20; n++) {
-            if (!cur.active) return false;
-            cur = cur.parentId === null ? undefined : byId.get(cur.parentId);
-          }
-          return true;
-        };
-        return all
-          .filter(inUse)
-          .map((c) => ({ id: c.id, parentId: c.parentId, name: c.name, nameEn: c.nameEn }));
+        return categoriesInUse(await config.listCategories(), (c) => c.parentId).map((c) => ({
+          id: c.id,
+          parentId: c.parentId,
+          name: c.name,
+          nameEn: c.nameEn,
+        }));
       },
     );
 

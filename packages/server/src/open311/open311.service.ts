@@ -1,4 +1,10 @@
-import { PUBLIC_CASE_ACTIONS, CASE_STATES, normalizeMobile, type CaseState } from '@wangge/shared';
+import {
+  categoriesInUse,
+  PUBLIC_CASE_ACTIONS,
+  CASE_STATES,
+  normalizeMobile,
+  type CaseState,
+} from '@wangge/shared';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, type Actor } from '../audit/audit.service.ts';
 import type { CaseService } from '../case/case.service.ts';
@@ -221,16 +227,9 @@ export class Open311Service {
       .flatMap((top) => [top, ...rows.filter((r) => r.parent_id === top.id)]);
     const seen = new Set(ordered.map((r) => r.id));
     ordered.push(...rows.filter((r) => !seen.has(r.id)));
-    // In use: the category and every ancestor active.
-    const inUse = (r: (typeof rows)[number]): boolean => {
-      for (let cur: (typeof rows)[number] | undefined = r, n = 0; cur && n < 20; n++) {
-        if (!cur.active) return false;
-        cur = cur.parent_id === null ? undefined : byId.get(cur.parent_id);
-      }
-      return true;
-    };
+    const inUse = new Set(categoriesInUse(rows, (r) => r.parent_id));
     return ordered
-      .filter(inUse)
+      .filter((r) => inUse.has(r))
       .map((r) => ({ ...r, parent: r.parent_id ? (byId.get(r.parent_id) ?? null) : null }));
   }
 
