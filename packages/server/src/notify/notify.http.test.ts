@@ -258,8 +258,11 @@ describe.each(testEngines())('outbox worker in the app on $name', (engine) => {
       expect(sink.received.map((m) => m.mail.subject)).toEqual([
         '【紧急】SJ20261123000009 化工厂附近有刺鼻气味',
       ]);
-      const row = await t.db.selectFrom('outbox').select(['state']).executeTakeFirstOrThrow();
-      expect(row.state).toBe('sent');
+      // The mail arrives before the worker records it: wait for the row to be marked sent.
+      const state = async () =>
+        (await t.db.selectFrom('outbox').select(['state']).executeTakeFirstOrThrow()).state;
+      while ((await state()) !== 'sent' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await state()).toBe('sent');
     } finally {
       await t.close();
       await sink.close();
