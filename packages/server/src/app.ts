@@ -95,7 +95,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     cipher,
     hasher,
     settings,
-    auth: new AuthService(database.db, config, settings, hasher),
+    auth: new AuthService(database.db, config, settings, hasher, database.notifications),
     locator: new LocatorService(database.db),
     jobs: new JobService(database.db),
     notify: new NotifyService(database.db, cipher, config),

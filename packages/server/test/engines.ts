@@ -45,7 +45,14 @@ export interface TestEngine {
   name: 'pglite' | 'postgres';
   /** A fresh, empty database of this engine. */
   open(): Promise<Database>;
+  /**
+   * Another pool of connections to a database `open()` gave, as a second server would have
+   * (the server engine only: embedded PGlite belongs to one process).
+   */
+  openAgain?(database: Database): Promise<Database>;
 }
+
+const urls = new WeakMap<Database, string>();
 
 const created: { admin: string; name: string }[] = [];
 
@@ -72,7 +79,7 @@ export function testEngines(): TestEngine[] {
         const target = new URL(url);
         target.pathname = `/${name}`;
         const database = await openPostgres(target.toString(), 4);
-        return {
+        const opened: Database = {
           ...database,
           async close() {
             await database.close();
@@ -82,6 +89,13 @@ export function testEngines(): TestEngine[] {
             await admin.end();
           },
         };
+        urls.set(opened, target.toString());
+        return opened;
+      },
+      openAgain(database) {
+        const target = urls.get(database);
+        if (!target) throw new Error('not a database this engine opened');
+        return openPostgres(target, 4);
       },
     });
   }

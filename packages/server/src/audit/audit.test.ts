@@ -451,7 +451,7 @@ describe.each(testEngines())('audit sealing on $name', (engine) => {
       });
       const hashes = (await sql<{ hash: string }>`select hash from audit_log order by seq`.execute(db)).rows;
 
-      expect(await migrateToLatest(db)).toEqual(['2026-11-22T1330_audit_sealing']);
+      expect((await migrateToLatest(db))[0]).toBe('2026-11-22T1330_audit_sealing');
       let rows = await chain(db);
       expect(rows.map((r) => [r.id, r.seq])).toEqual([1, 2, 3, 4, 5].map((n) => [n, n]));
       expect(rows.map((r) => ({ hash: r.hash }))).toEqual(hashes);
@@ -473,10 +473,11 @@ describe.each(testEngines())('audit sealing on $name', (engine) => {
       // Down again only once everything is sealed, and up once more.
       const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
       await append(db, 1);
-      expect((await migrator.migrateDown()).error).toBeDefined();
+      const beforeSealing = all.filter(([name]) => name < '2026-11-22T1330').at(-1)![0];
+      expect((await migrator.migrateTo(beforeSealing)).error).toBeDefined();
       await sealAll(db);
-      expect((await migrator.migrateDown()).error).toBeUndefined();
-      expect(await migrateToLatest(db)).toEqual(['2026-11-22T1330_audit_sealing']);
+      expect((await migrator.migrateTo(beforeSealing)).error).toBeUndefined();
+      expect((await migrateToLatest(db))[0]).toBe('2026-11-22T1330_audit_sealing');
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 8 });
     } finally {
       await database.close();

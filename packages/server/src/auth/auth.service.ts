@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { LoginResult, Me, SecuritySettings } from '@wangge/shared';
 import { passwordViolations, describeRule } from '@wangge/shared';
 import type { Kysely } from 'kysely';
@@ -8,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { appendAudit, type Actor } from '../audit/audit.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import { SessionCache } from './session.cache.ts';
 import { loadPrincipal, principalColumns, principalFrom, type Principal } from './principal.ts';
 
 export interface SessionInfo {
@@ -29,13 +31,20 @@ const DAY_MS = 86_400_000;
 /** Sessions are touched at most this often, so reads do not turn into a write per request. */
 const TOUCH_INTERVAL_MS = 30_000;
 
+type SessionRow = NonNullable<Awaited<ReturnType<AuthService['readSession']>>>;
+
 export class AuthService {
+  private readonly sessions: SessionCache<SessionRow>;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly config: Config,
     private readonly settings: SettingsService,
     private readonly hasher: PasswordHasher,
-  ) {}
+    notifications: EventEmitter,
+  ) {
+    this.sessions = new SessionCache(notifications);
+  }
 
   private async logLogin(
     trx: Executor,
@@ -210,8 +219,8 @@ export class AuthService {
    * Resolves a session token. Expired (idle or absolute) sessions are deleted and reported as
    * SESSION_EXPIRED; the idle clock is moved forward on use.
    */
-  async resolveSession(token: string, client: ClientInfo): Promise<SessionInfo> {
-    const idHash = sha256Hex(token);
+  /** Looks a session up in the database, with its user and the user's principal. */
+  private async readSession(idHash: string) {
     const row = await this.db
       .selectFrom('session')
       .innerJoin('app_user', 'app_user.id', 'session.user_id')
@@ -225,16 +234,42 @@ export class AuthService {
         'app_user.password_changed_at',
         'app_user.is_demo',
         'app_user.display_name',
-        // The principal comes with the session: one round trip per request for both.
+        // The principal comes with the session: one round trip for both.
         ...principalColumns('app_user.id'),
       ])
       .where('session.id_hash', '=', idHash)
       .executeTakeFirst();
-    if (!row) throw new AppError('UNAUTHENTICATED');
-    const security = await this.settings.security();
+    if (!row) return null;
+    return { ...row, principal: principalFrom({ ...row, id: row.user_id }) };
+  }
+
+  /**
+   * The session a token opens, checked for idle time, expiry and the user's status. Sessions are
+   * kept in memory between requests (see SessionCache); whatever would refuse one is decided on
+   * what the database says now.
+   */
+  async resolveSession(token: string, client: ClientInfo, fresh = false): Promise<SessionInfo> {
+    const idHash = sha256Hex(token);
     const now = Date.now();
-    const idleExpired = now - row.last_seen_at.getTime() > security.idleMinutes * 60_000;
+    let entry = fresh ? undefined : this.sessions.get(idHash, now);
+    const cached = entry !== undefined;
+    if (!entry) {
+      const generation = this.sessions.begin();
+      const row = await this.readSession(idHash);
+      if (!row) throw new AppError('UNAUTHENTICATED');
+      const touched = row.last_seen_at.getTime();
+      entry = { userId: row.user_id, value: row, touchedAt: touched, lastSeenAt: touched, fetchedAt: now };
+      this.sessions.set(idHash, entry, generation);
+    }
+    const row = entry.value;
+    const security = await this.settings.security();
+    const idleExpired = now - entry.lastSeenAt > security.idleMinutes * 60_000;
     if (idleExpired || row.expires_at.getTime() <= now || row.status !== 'active') {
+      // Another server may have seen activity this one has not: ask the database before refusing.
+      if (cached) {
+        this.sessions.delete(idHash);
+        return this.resolveSession(token, client, true);
+      }
       await this.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('session').where('id_hash', '=', idHash).execute();
         await this.logLogin(
@@ -248,7 +283,9 @@ export class AuthService {
       });
       throw new AppError('SESSION_EXPIRED');
     }
-    if (now - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    entry.lastSeenAt = now;
+    if (now - entry.touchedAt > TOUCH_INTERVAL_MS) {
+      entry.touchedAt = now;
       await this.db
         .updateTable('session')
         .set({ last_seen_at: new Date(now) })
@@ -259,7 +296,7 @@ export class AuthService {
       idHash,
       userId: row.user_id,
       ...this.passwordState(row, security.passwordPolicy),
-      principal: principalFrom({ ...row, id: row.user_id }),
+      principal: row.principal,
     };
   }
 

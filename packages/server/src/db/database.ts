@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,8 +12,21 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   readonly db: Kysely<DB>;
   readonly engine: Engine;
+  /**
+   * What the database announces (NOTIFY) on the channels in `CHANNELS`: an event named after the
+   * channel with the payload, and `reset` when announcements may have been missed (a lost
+   * connection), so that whoever keeps copies must drop them all.
+   */
+  readonly notifications: EventEmitter;
   close(): Promise<void>;
 }
+
+/**
+ * The channels every connection listens on. A connection also hears what its own transactions
+ * announce, before the COMMIT returns: a server sees its own writes at once, and other servers'
+ * writes a moment later.
+ */
+export const CHANNELS = ['wangge_auth'] as const;
 
 // Both engines return int8 (counts, bigserial ids) as numbers, dates as 'YYYY-MM-DD' strings,
 // and timestamptz as Date, so code never depends on which engine runs it.
@@ -30,8 +44,11 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
     ...(loadDataDir ? { loadDataDir } : {}),
     parsers: { [INT8]: parseInt8, [DATE]: parseDate, [NUMERIC]: (v: string) => Number(v) },
   });
+  const notifications = new EventEmitter();
+  client.onNotification((channel, payload) => notifications.emit(channel, payload));
+  for (const channel of CHANNELS) await client.exec(`listen ${channel}`);
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  return { db, engine: 'pglite', notifications, close: () => db.destroy() };
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
@@ -46,11 +63,19 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
   // An idle connection dropped by the server (restart, failover, administrator) must not crash
   // the process: pg removes the client from the pool, the next query opens a new one.
+  const notifications = new EventEmitter();
   pool.on('error', (err: Error & { code?: string }) => {
     process.stderr.write(`database: idle connection lost (${err.code ?? err.message})\n`);
   });
+  // Every connection listens, from its first query on (LISTEN is queued before it). A connection
+  // that ends may have taken announcements with it.
+  pool.on('connect', (client) => {
+    client.on('notification', (message) => notifications.emit(message.channel, message.payload ?? ''));
+    client.on('end', () => notifications.emit('reset'));
+    for (const channel of CHANNELS) client.query(`listen ${channel}`).catch(() => undefined);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  return { db, engine: 'postgres', notifications, close: () => db.destroy() };
 }
 
 /** Opens the database the configuration selects: a PostgreSQL server or PGlite in `dataDir/pgdata`. */

@@ -1,0 +1,63 @@
+import { sql, type Kysely } from 'kysely';
+
+// Servers keep each login session, with the user's roles and scopes, in memory between requests.
+// Whatever changes what a session may do announces itself on the `wangge_auth` channel when its
+// transaction commits, whoever writes it (this server, another instance, a script, psql): the
+// payload is the user's id, or '*' when any user may be concerned (a role's definition, a grid's
+// place or name). Every server listens and forgets what it kept.
+const statements = [
+  // app_user rows name their user by \`id\`, the others by \`user_id\`; both old and new, should a
+  // row ever move to another user. Notifications are de-duplicated within a transaction.
+  `create function wangge_auth_changed_row() returns trigger language plpgsql as $$
+  declare
+    r jsonb;
+  begin
+    if tg_op <> 'INSERT' then
+      r := to_jsonb(old);
+      perform pg_notify('wangge_auth', coalesce(r->>'user_id', r->>'id'));
+    end if;
+    if tg_op <> 'DELETE' then
+      r := to_jsonb(new);
+      perform pg_notify('wangge_auth', coalesce(r->>'user_id', r->>'id'));
+    end if;
+    return null;
+  end
+  $$`,
+  `create function wangge_auth_changed_all() returns trigger language plpgsql as $$
+  begin
+    perform pg_notify('wangge_auth', '*');
+    return null;
+  end
+  $$`,
+  `create trigger app_user_auth_changed after update or delete on app_user
+    for each row execute function wangge_auth_changed_row()`,
+  `create trigger session_auth_changed after update or delete on session
+    for each row execute function wangge_auth_changed_row()`,
+  `create trigger user_role_auth_changed after insert or update or delete on user_role
+    for each row execute function wangge_auth_changed_row()`,
+  `create trigger user_scope_auth_changed after insert or update or delete on user_scope
+    for each row execute function wangge_auth_changed_row()`,
+  `create trigger role_auth_changed after update or delete or truncate on role
+    for each statement execute function wangge_auth_changed_all()`,
+  `create trigger grid_node_auth_changed after update or delete or truncate on grid_node
+    for each statement execute function wangge_auth_changed_all()`,
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const [trigger, table] of [
+    ['app_user_auth_changed', 'app_user'],
+    ['session_auth_changed', 'session'],
+    ['user_role_auth_changed', 'user_role'],
+    ['user_scope_auth_changed', 'user_scope'],
+    ['role_auth_changed', 'role'],
+    ['grid_node_auth_changed', 'grid_node'],
+  ] as const) {
+    await sql.raw(`drop trigger ${trigger} on ${table}`).execute(db);
+  }
+  await sql.raw(`drop function wangge_auth_changed_row()`).execute(db);
+  await sql.raw(`drop function wangge_auth_changed_all()`).execute(db);
+}
