@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from 'helmet';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { AuditSealer } from './audit/audit.service.ts';
 import { installAuthHooks } from './auth/auth.hooks.ts';
@@ -98,7 +98,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     auth: new AuthService(database.db, config, settings, hasher, database.notifications),
     locator: new LocatorService(database.db),
     jobs: new JobService(database.db),
-    notify: new NotifyService(database.db, cipher, config),
+    notify: new NotifyService(database.db, cipher, config, database.notifications),
     calendar: new CalendarService(database.db, config.timeZone),
     version: VERSION,
   };
@@ -133,7 +133,9 @@ export async function buildApp(config: Config, database: Database, options: Buil
 
   installErrorHandler(app);
   await app.register(cookie);
-  await app.register(helmet, {
+  // Security headers on every answer. The middleware is built once: the Fastify plugin builds it
+  // again for every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -153,6 +155,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     strictTransportSecurity: config.cookieSecure,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   await app.register(rateLimit, {
     global: false,
     // Counted after parsing, so a refused login can be logged with the user name it tried.

@@ -15,6 +15,17 @@ describe('personal data encryption', () => {
     expect(cipher.decrypt(a)).toBe('13800138000');
   });
 
+  it('never uses a nonce twice, across many refills of the random pool', () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const stored = cipher.encrypt('13800138000');
+      nonces.add(stored.split('.')[1]!);
+      if (i % 500 === 0) expect(cipher.decrypt(stored)).toBe('13800138000');
+    }
+    expect(nonces.size).toBe(3000);
+    expect(nonces.has(Buffer.alloc(12).toString('base64url'))).toBe(false);
+  });
+
   it('detects tampering and the wrong key', () => {
     const stored = cipher.encrypt('11010519491231002X');
     const parts = stored.split('.');

@@ -1,6 +1,29 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomFillSync,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+
+// Nonces come from the system's CSPRNG a page at a time: one call per 341 values, not per value.
+const noncePool = Buffer.alloc(4092);
+let nonceOffset = noncePool.length;
+
+/** 12 fresh random bytes (a GCM nonce). */
+function freshNonce(): Buffer {
+  if (nonceOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const nonce = Buffer.from(noncePool.subarray(nonceOffset, nonceOffset + 12));
+  nonceOffset += 12;
+  return nonce;
+}
 
 /**
  * Personal data at rest: AES-256-GCM with a random nonce per value, stored as
@@ -18,7 +41,7 @@ export class FieldCipher {
   }
 
   encrypt(plain: string): string {
-    const nonce = randomBytes(12);
+    const nonce = freshNonce();
     const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return [

@@ -364,6 +364,13 @@ describe('HTTP hygiene', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    // Refusals and unknown addresses carry them too.
+    for (const url of ['/api/auth/me', '/api/no-such-thing']) {
+      const refused = await t.app.inject({ method: 'GET', url });
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+      expect(refused.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(refused.headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 
   it('reports health and publishes an OpenAPI document built from the route schemas', async () => {

@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import { appendAudit, type Actor } from '../audit/audit.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { SessionCache } from './session.cache.ts';
+import { Kept } from '../db/kept.ts';
 import { loadPrincipal, principalColumns, principalFrom, type Principal } from './principal.ts';
 
 export interface SessionInfo {
@@ -33,8 +33,24 @@ const TOUCH_INTERVAL_MS = 30_000;
 
 type SessionRow = NonNullable<Awaited<ReturnType<AuthService['readSession']>>>;
 
+/** A session kept between requests, with its user and principal. */
+interface KeptSession {
+  readonly row: SessionRow;
+  /** When the database last recorded activity on the session (ms). */
+  touchedAt: number;
+  /** The last activity this server saw (ms): at least `touchedAt`. */
+  lastSeenAt: number;
+}
+
 export class AuthService {
-  private readonly sessions: SessionCache<SessionRow>;
+  /**
+   * Sessions kept in memory, so that a request costs no database round trip to find out who is
+   * asking. Any write that changes a user, their roles or scopes, a role, a grid or a session
+   * announces itself on `wangge_auth` when it commits (the change_notify migration), and the
+   * sessions concerned are dropped: this server's own writes before their COMMIT returns, other
+   * servers' a moment later.
+   */
+  private readonly sessions = new Kept<KeptSession>({ maxAgeMs: 30_000 });
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -43,7 +59,12 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     notifications: EventEmitter,
   ) {
-    this.sessions = new SessionCache(notifications);
+    notifications.on('wangge_auth', (payload: string) => {
+      const userId = Number(payload);
+      if (payload !== '*' && Number.isInteger(userId)) this.sessions.dropOwner(userId);
+      else this.sessions.clear();
+    });
+    notifications.on('reset', () => this.sessions.clear());
   }
 
   private async logLogin(
@@ -254,20 +275,20 @@ export class AuthService {
     let entry = fresh ? undefined : this.sessions.get(idHash, now);
     const cached = entry !== undefined;
     if (!entry) {
-      const generation = this.sessions.begin();
+      const token = this.sessions.begin();
       const row = await this.readSession(idHash);
       if (!row) throw new AppError('UNAUTHENTICATED');
       const touched = row.last_seen_at.getTime();
-      entry = { userId: row.user_id, value: row, touchedAt: touched, lastSeenAt: touched, fetchedAt: now };
-      this.sessions.set(idHash, entry, generation);
+      entry = { row, touchedAt: touched, lastSeenAt: touched };
+      this.sessions.set(idHash, entry, row.user_id, token, now);
     }
-    const row = entry.value;
+    const row = entry.row;
     const security = await this.settings.security();
     const idleExpired = now - entry.lastSeenAt > security.idleMinutes * 60_000;
     if (idleExpired || row.expires_at.getTime() <= now || row.status !== 'active') {
       // Another server may have seen activity this one has not: ask the database before refusing.
       if (cached) {
-        this.sessions.delete(idHash);
+        this.sessions.drop(idHash);
         return this.resolveSession(token, client, true);
       }
       await this.db.transaction().execute(async (trx) => {

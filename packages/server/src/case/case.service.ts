@@ -226,6 +226,44 @@ function haversineM(lng1: number, lat1: number, lng2: number, lat2: number): num
 }
 
 /**
+ * Case ids and number-sequence values, taken from the sequences ahead of need, a block at a time,
+ * so that writing a batch of reports costs one statement. Sequences are not transactional: a
+ * report that fails has used its values anyway, and the values a server holds when it stops are
+ * never used: numbers have gaps either way, and stay unique.
+ */
+class CaseKeys {
+  private readonly keys: { id: number; n: number }[] = [];
+  private refilling = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly block = 100,
+  ) {}
+
+  /** `count` fresh keys; reads the sequences through `db` (the caller's transaction) if short. */
+  async take(db: Executor, count: number): Promise<{ id: number; n: number }[]> {
+    while (this.keys.length < count) await this.fetch(db, count - this.keys.length + this.block);
+    const taken = this.keys.splice(0, count);
+    // Refill in the background before the next batch needs them.
+    if (this.keys.length < this.block / 2 && !this.refilling) {
+      this.refilling = true;
+      void this.fetch(this.db, this.block)
+        .catch(() => undefined) // the next take reads them itself
+        .finally(() => (this.refilling = false));
+    }
+    return taken;
+  }
+
+  private async fetch(db: Executor, count: number): Promise<void> {
+    const { rows } = await sql<{ id: number; n: number }>`
+      select nextval(pg_get_serial_sequence('cases', 'id'))::bigint as id,
+             nextval('case_number_seq')::bigint as n
+        from generate_series(1, ${count}::int)`.execute(db);
+    for (const r of rows) this.keys.push({ id: Number(r.id), n: Number(r.n) });
+  }
+}
+
+/**
  * The case workflow: intake from every door, the state machine's transitions (each locking the
  * case, checking permission and scope, and writing timeline, audit and notifications in one
  * transaction), parking and deferral with approval, reading with scope, and photos.
@@ -236,6 +274,7 @@ export class CaseService {
   private readonly gridCache = new Map<number, { at: number; path: string; name: string; active: boolean }>();
 
   private readonly intake: IntakeQueue<PlannedIntake, IntakeWritten>;
+  private readonly keys: CaseKeys;
 
   /** How the intake queue has grouped reports into transactions. */
   get intakeStats(): Readonly<{ batches: number; reports: number; largest: number }> {
@@ -244,6 +283,7 @@ export class CaseService {
 
   constructor(private readonly deps: CaseDeps) {
     this.db = deps.db;
+    this.keys = new CaseKeys(deps.db);
     this.intake = new IntakeQueue(
       deps.db,
       (trx, plans) => this.writeIntakes(trx, plans),
@@ -766,13 +806,10 @@ export class CaseService {
   }
 
   private async writeIntakesIn(db: Executor, plans: readonly PlannedIntake[]): Promise<IntakeWritten[]> {
-    // Ids and numbers first (sequences are not transactional): the notifications quote them.
-    const keys = await sql<{ id: number; n: number }>`
-      select nextval(pg_get_serial_sequence('cases', 'id'))::bigint as id,
-             nextval('case_number_seq')::bigint as n
-        from generate_series(1, ${plans.length}::int)`.execute(db);
+    // Ids and numbers first: the notifications quote them.
+    const keys = await this.keys.take(db, plans.length);
     const numbered = plans.map((plan, i) => {
-      const { id, n } = keys.rows[i]!;
+      const { id, n } = keys[i]!;
       const number = `SJ${ymdCompact(plan.now, this.deps.timeZone)}${String(Number(n) % 1_000_000).padStart(6, '0')}`;
       return { plan, id: Number(id), number };
     });

@@ -26,7 +26,7 @@ export interface Database {
  * announce, before the COMMIT returns: a server sees its own writes at once, and other servers'
  * writes a moment later.
  */
-export const CHANNELS = ['wangge_auth'] as const;
+export const CHANNELS = ['wangge_auth', 'wangge_contacts'] as const;
 
 // Both engines return int8 (counts, bigserial ids) as numbers, dates as 'YYYY-MM-DD' strings,
 // and timestamptz as Date, so code never depends on which engine runs it.
@@ -60,19 +60,23 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  const notifications = new EventEmitter();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: types as pg.CustomTypesConfig,
+    // Every connection listens before its first use (the pool awaits this hook). A connection
+    // that ends may have taken announcements with it.
+    onConnect: async (client: pg.ClientBase) => {
+      client.on('notification', (message) => notifications.emit(message.channel, message.payload ?? ''));
+      client.on('end', () => notifications.emit('reset'));
+      for (const channel of CHANNELS) await client.query(`listen ${channel}`);
+    },
+  });
   // An idle connection dropped by the server (restart, failover, administrator) must not crash
   // the process: pg removes the client from the pool, the next query opens a new one.
-  const notifications = new EventEmitter();
   pool.on('error', (err: Error & { code?: string }) => {
     process.stderr.write(`database: idle connection lost (${err.code ?? err.message})\n`);
-  });
-  // Every connection listens, from its first query on (LISTEN is queued before it). A connection
-  // that ends may have taken announcements with it.
-  pool.on('connect', (client) => {
-    client.on('notification', (message) => notifications.emit(message.channel, message.payload ?? ''));
-    client.on('end', () => notifications.emit('reset'));
-    for (const channel of CHANNELS) client.query(`listen ${channel}`).catch(() => undefined);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', notifications, close: () => db.destroy() };

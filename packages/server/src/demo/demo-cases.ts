@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../audit/audit.service.ts';
 import { loadPrincipal, type Principal } from '../auth/principal.ts';
@@ -64,7 +65,8 @@ export async function loadDemoCases(
     db,
     cipher: deps.cipher,
     calendar,
-    notify: new NotifyService(db, deps.cipher, deps.config),
+    // Nothing else changes contacts while the demo loads: nothing to listen to.
+    notify: new NotifyService(db, deps.cipher, deps.config, new EventEmitter()),
     locator: new LocatorService(db),
     config: caseConfig,
     timeZone: deps.config.timeZone,

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type {
   NotifyTemplate,
   NotifyTemplateBody,
@@ -11,6 +12,7 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
 import type { Config } from '../config.ts';
 import type { FieldCipher } from '../crypto.ts';
+import { Kept } from '../db/kept.ts';
 import type { DB, Executor } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { iso } from '../http.ts';
@@ -63,6 +65,18 @@ interface Contact {
   status: string | null;
 }
 
+/** A contact as kept: phones decrypted. */
+interface KeptContact {
+  kind: 'u' | 'p';
+  userId: number | null;
+  name: string;
+  phone: string | null;
+  /** The phone of the person's account (people only). */
+  userPhone: string | null;
+  email: string | null;
+  active: boolean;
+}
+
 interface Resolved {
   userId: number | null;
   personId: number | null;
@@ -85,11 +99,29 @@ function unique(values: (number | undefined)[]): number[] {
 export class NotifyService {
   private templateCache: { at: number; rows: Map<string, TemplateRow> } | null = null;
 
+  /**
+   * Contacts (name, phones, e-mail, account status) by 'u:<user id>' / 'p:<person id>', phones
+   * decrypted, kept until the database announces a change to the user or person
+   * (`wangge_contacts`, the change_notify migration).
+   */
+  private readonly contacts = new Kept<KeptContact>({ maxAgeMs: 60_000, maxEntries: 50_000 });
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly cipher: FieldCipher,
     private readonly config: Config,
-  ) {}
+    /** The database's announcements (`Database.notifications`). */
+    notifications: EventEmitter,
+  ) {
+    notifications.on('wangge_contacts', (payload: string) => {
+      const id = Number(payload.slice(2));
+      if (!Number.isInteger(id)) this.contacts.clear();
+      // A user's change also concerns the people linked to the account (their owner).
+      else if (payload.startsWith('u:')) this.contacts.dropOwner(id);
+      else this.contacts.drop(payload);
+    });
+    notifications.on('reset', () => this.contacts.clear());
+  }
 
   // ---- sending ----------------------------------------------------------------------------
 
@@ -234,21 +266,49 @@ export class NotifyService {
   }
 
   /** Addresses of every recipient, from one query over accounts and people. */
-  private async resolve(trx: Executor, to: NotifyRecipient[]): Promise<Resolved[]> {
-    const userIds = unique(to.map((r) => r.userId));
-    const personIds = unique(to.map((r) => (r.userId === undefined ? r.personId : undefined)));
-    const contacts = new Map<string, Contact>();
-    if (userIds.length || personIds.length) {
-      const rows = await sql<Contact>`
-        select 'u' as kind, u.id, u.id as user_id, u.display_name as name, u.phone_enc,
-               null::text as user_phone_enc, u.email, u.status
-          from app_user u where u.id = any(${userIds}::int[])
-        union all
-        select 'p', p.id, p.user_id, p.name, p.phone_enc, u.phone_enc, u.email, u.status
-          from person p left join app_user u on u.id = p.user_id
-         where p.id = any(${personIds}::int[])`.execute(trx);
-      for (const c of rows.rows) contacts.set(`${c.kind}:${c.id}`, c);
+  /** Contacts of users and people, from those kept and one query for the rest. */
+  private async contactsOf(trx: Executor, to: NotifyRecipient[]): Promise<Map<string, KeptContact>> {
+    const found = new Map<string, KeptContact>();
+    const userIds: number[] = [];
+    const personIds: number[] = [];
+    for (const r of to) {
+      const key =
+        r.userId !== undefined ? `u:${r.userId}` : r.personId !== undefined ? `p:${r.personId}` : null;
+      if (key === null || found.has(key)) continue;
+      const kept = this.contacts.get(key);
+      if (kept) found.set(key, kept);
+      else if (r.userId !== undefined) userIds.push(r.userId);
+      else personIds.push(r.personId!);
     }
+    if (!userIds.length && !personIds.length) return found;
+    const token = this.contacts.begin();
+    const rows = await sql<Contact>`
+      select 'u' as kind, u.id, u.id as user_id, u.display_name as name, u.phone_enc,
+             null::text as user_phone_enc, u.email, u.status
+        from app_user u where u.id = any(${unique(userIds)}::int[])
+      union all
+      select 'p', p.id, p.user_id, p.name, p.phone_enc, u.phone_enc, u.email, u.status
+        from person p left join app_user u on u.id = p.user_id
+       where p.id = any(${unique(personIds)}::int[])`.execute(trx);
+    for (const c of rows.rows) {
+      const contact: KeptContact = {
+        kind: c.kind,
+        userId: c.user_id,
+        name: c.name,
+        phone: this.decrypt(c.phone_enc),
+        userPhone: this.decrypt(c.user_phone_enc),
+        email: c.email,
+        active: c.user_id != null && c.status === 'active',
+      };
+      const key = `${c.kind}:${c.id}`;
+      found.set(key, contact);
+      this.contacts.set(key, contact, c.user_id, token);
+    }
+    return found;
+  }
+
+  private async resolve(trx: Executor, to: NotifyRecipient[]): Promise<Resolved[]> {
+    const contacts = await this.contactsOf(trx, to);
     return to.map((r) => {
       const contact =
         r.userId !== undefined
@@ -257,19 +317,17 @@ export class NotifyService {
             ? contacts.get(`p:${r.personId}`)
             : undefined;
       // A disabled account receives nothing through its own addresses.
-      const active = contact?.user_id != null && contact.status === 'active';
-      const storedPhone = contact
-        ? (this.decrypt(contact.phone_enc) ?? (active ? this.decrypt(contact.user_phone_enc) : null))
-        : null;
+      const active = contact?.active ?? false;
+      const storedPhone = contact ? (contact.phone ?? (active ? contact.userPhone : null)) : null;
       const phone = r.phone ?? (contact && (contact.kind === 'p' || active) ? storedPhone : null);
       const email = r.email ?? (active ? contact!.email : null);
       return {
-        userId: active ? contact!.user_id : (r.userId ?? null),
+        userId: active ? contact!.userId : (r.userId ?? null),
         personId: r.userId === undefined ? (r.personId ?? null) : null,
         name: r.name ?? contact?.name ?? null,
         email: email ? normalizeEmail(email) : null,
         phone: phone ? normalizeMobile(phone) : null,
-        inbox: active ? contact!.user_id : null,
+        inbox: active ? contact!.userId : null,
       };
     });
   }

@@ -53,7 +53,7 @@ describe.each(testEngines())('outbox delivery on $name', (engine: TestEngine) =>
       ...overrides,
     });
     const cipher = new FieldCipher(randomBytes(32));
-    const notify = new NotifyService(database.db, cipher, config);
+    const notify = new NotifyService(database.db, cipher, config, database.notifications);
     const db: Kysely<DB> = database.db;
     const enqueue = (template: string, to: NotifyRecipient[], caseId = 1) =>
       db.transaction().execute((trx) =>

@@ -1,10 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 
-// Servers keep each login session, with the user's roles and scopes, in memory between requests.
-// Whatever changes what a session may do announces itself on the `wangge_auth` channel when its
-// transaction commits, whoever writes it (this server, another instance, a script, psql): the
-// payload is the user's id, or '*' when any user may be concerned (a role's definition, a grid's
-// place or name). Every server listens and forgets what it kept.
+// Servers keep some rows in memory between requests (db/kept.ts). Whatever changes them announces
+// itself when its transaction commits, whoever writes it (this server, another instance, a
+// script, psql), and every server listens and forgets what it kept:
+// - `wangge_auth`: login sessions with their user's roles and scopes. The payload is the user's
+//   id, or '*' when any user may be concerned (a role's definition, a grid's place or name).
+// - `wangge_contacts`: the names, phones and e-mail addresses notifications go to. The payload
+//   is 'u:<app_user id>' or 'p:<person id>'.
 const statements = [
   // app_user rows name their user by \`id\`, the others by \`user_id\`; both old and new, should a
   // row ever move to another user. Notifications are de-duplicated within a transaction.
@@ -29,6 +31,17 @@ const statements = [
     return null;
   end
   $$`,
+  `create function wangge_contact_changed() returns trigger language plpgsql as $$
+  begin
+    perform pg_notify('wangge_contacts',
+      (case when tg_table_name = 'app_user' then 'u:' else 'p:' end) || (to_jsonb(old)->>'id'));
+    return null;
+  end
+  $$`,
+  `create trigger app_user_contact_changed after update or delete on app_user
+    for each row execute function wangge_contact_changed()`,
+  `create trigger person_contact_changed after update or delete on person
+    for each row execute function wangge_contact_changed()`,
   `create trigger app_user_auth_changed after update or delete on app_user
     for each row execute function wangge_auth_changed_row()`,
   `create trigger session_auth_changed after update or delete on session
@@ -49,6 +62,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const [trigger, table] of [
+    ['app_user_contact_changed', 'app_user'],
+    ['person_contact_changed', 'person'],
     ['app_user_auth_changed', 'app_user'],
     ['session_auth_changed', 'session'],
     ['user_role_auth_changed', 'user_role'],
@@ -60,4 +75,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   }
   await sql.raw(`drop function wangge_auth_changed_row()`).execute(db);
   await sql.raw(`drop function wangge_auth_changed_all()`).execute(db);
+  await sql.raw(`drop function wangge_contact_changed()`).execute(db);
 }
