@@ -3,6 +3,7 @@
  * Pure: no I/O. Steps interval by interval and day by day, never minute by minute, and converts
  * local times of the calendar's time zone to instants with Intl (daylight saving included).
  */
+import { ZoneClock, type LocalTime } from '../time-zone.ts';
 
 export interface WorkHours {
   /** 'HH:MM', local time. */
@@ -20,7 +21,6 @@ export const DEFAULT_WORK_HOURS: readonly WorkHours[] = Object.freeze([
 ]);
 
 const MINUTE_MS = 60_000;
-const OFFSET_BUCKET_MS = 15 * MINUTE_MS;
 const DAY_MINUTES = 24 * 60;
 /** Enough for any limit the settings accept (a year of working minutes ≈ 4.5 years of days). */
 const MAX_DAYS = 366 * 30;
@@ -95,33 +95,11 @@ function roundToSecond(ms: number): Date {
   return new Date(Math.round(ms / 1000) * 1000);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 export class WorkCalendar {
   readonly timeZone: string;
   readonly hours: readonly WorkHours[];
   private readonly days: ReadonlyMap<string, CalendarDayKind>;
-  private readonly format: Intl.DateTimeFormat;
-  /** Zone offsets by quarter hour since the epoch (NaN: a transition inside it). */
-  private readonly offsets = new Map<number, number>();
+  private readonly clock: ZoneClock;
   /** [start, end) minutes since local midnight. */
   private readonly intervals: readonly (readonly [number, number])[];
   /** Working intervals of a local day as instants (ms), flattened [s0, e0, s1, e1, …]. */
@@ -137,7 +115,7 @@ export class WorkCalendar {
       throw new RangeError(`invalid work hours: ${JSON.stringify(problems)}`);
     }
     this.timeZone = opts.timeZone;
-    this.format = formatterFor(opts.timeZone); // throws RangeError on an unknown zone
+    this.clock = ZoneClock.of(opts.timeZone); // throws RangeError on an unknown zone
     this.days = new Map(opts.days);
     this.hours = opts.hours.map((h) => ({ start: h.start, end: h.end }));
     this.intervals = opts.hours.map((h) => [parseTimeOfDay(h.start)!, parseTimeOfDay(h.end)!] as const);
@@ -154,8 +132,7 @@ export class WorkCalendar {
 
   /** The local date (YYYY-MM-DD) of an instant in the calendar's time zone. */
   localDate(at: Date | number): string {
-    const p = this.localTime(typeof at === 'number' ? at : at.getTime());
-    return `${pad(p[0], 4)}-${pad(p[1])}-${pad(p[2])}`;
+    return this.clock.date(typeof at === 'number' ? at : at.getTime());
   }
 
   /**
@@ -254,68 +231,14 @@ export class WorkCalendar {
     return Math.max(first, second);
   }
 
-  /**
-   * Zone offset (local − UTC, ms) at an instant. Offsets are read once per quarter hour (every
-   * transition of a modern zone falls on one) and kept, unless the two ends of the quarter
-   * disagree; then, and for any zone whose history does not fit, the instant is read exactly.
-   */
+  /** Zone offset (local − UTC, ms) at an instant. */
   private offsetAt(ms: number): number {
-    const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
-    let offset = this.offsets.get(bucket);
-    if (offset === undefined) {
-      const start = this.exactOffsetAt(bucket * OFFSET_BUCKET_MS);
-      offset = start === this.exactOffsetAt((bucket + 1) * OFFSET_BUCKET_MS - 1) ? start : Number.NaN;
-      if (this.offsets.size >= 4096) this.offsets.clear();
-      this.offsets.set(bucket, offset);
-    }
-    return Number.isNaN(offset) ? this.exactOffsetAt(ms) : offset;
-  }
-
-  private exactOffsetAt(ms: number): number {
-    const p = this.formatParts(ms);
-    const local = Date.UTC(p[0], p[1] - 1, p[2], p[3], p[4], p[5]);
-    return local - (ms - (((ms % 1000) + 1000) % 1000));
+    return this.clock.offsetAt(ms);
   }
 
   /** [year, month, day, hour, minute, second] of an instant in the calendar's zone. */
-  localTime(ms: number): [number, number, number, number, number, number] {
-    const local = new Date(ms + this.offsetAt(ms));
-    return [
-      local.getUTCFullYear(),
-      local.getUTCMonth() + 1,
-      local.getUTCDate(),
-      local.getUTCHours(),
-      local.getUTCMinutes(),
-      local.getUTCSeconds(),
-    ];
-  }
-
-  /** The same, read from the time-zone database through Intl. */
-  private formatParts(ms: number): [number, number, number, number, number, number] {
-    const out: [number, number, number, number, number, number] = [0, 1, 1, 0, 0, 0];
-    for (const part of this.format.formatToParts(ms)) {
-      switch (part.type) {
-        case 'year':
-          out[0] = Number(part.value);
-          break;
-        case 'month':
-          out[1] = Number(part.value);
-          break;
-        case 'day':
-          out[2] = Number(part.value);
-          break;
-        case 'hour':
-          out[3] = Number(part.value);
-          break;
-        case 'minute':
-          out[4] = Number(part.value);
-          break;
-        case 'second':
-          out[5] = Number(part.value);
-          break;
-      }
-    }
-    return out;
+  localTime(ms: number): LocalTime {
+    return this.clock.localTime(ms);
   }
 }
 

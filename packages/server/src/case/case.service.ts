@@ -48,6 +48,7 @@ import { imageKind } from '../images.ts';
 import type { NotifyRecipient, NotifyService } from '../notify/notify.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import { dueAt, nextAlert, thresholds, type Clock } from './case.clock.ts';
+import { ZoneClock } from '../time-zone.ts';
 import { IntakeQueue } from './intake.queue.ts';
 import {
   initialState,
@@ -185,36 +186,14 @@ export interface IntakeWritten {
   row: DetailRow;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** YYYYMMDD of an instant in the deployment's time zone (case numbers). */
 function ymdCompact(d: Date, timeZone: string): string {
-  const parts = formatter(timeZone).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}${get('month')}${get('day')}`;
+  return ZoneClock.of(timeZone).date(d.getTime()).replaceAll('-', '');
 }
 
+/** `YYYY-MM-DD HH:mm` in the deployment's time zone ('' for none). */
 export function fmtTime(d: Date | null, timeZone: string): string {
-  if (!d) return '';
-  const parts = formatter(timeZone).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return d ? ZoneClock.of(timeZone).minutes(d.getTime()) : '';
 }
 
 function haversineM(lng1: number, lat1: number, lng2: number, lat2: number): number {

@@ -2,34 +2,11 @@
  * Date-times in the W3C profile of ISO 8601 that GeoReport v2 requires: always with a time zone
  * offset, written in the deployment's time zone (`2026-11-22T10:15:00+08:00`).
  */
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
+import { ZoneClock } from '../time-zone.ts';
 
 /** Minutes the zone is ahead of UTC at the instant `ms`. */
 function offsetMinutes(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  const parts = formatter(timeZone).formatToParts(new Date(whole));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((wall - whole) / 60000);
+  return Math.round(ZoneClock.of(timeZone).offsetAt(Math.floor(ms / 1000) * 1000) / 60000);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
