@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
@@ -64,6 +65,23 @@ export interface BuildOptions {
  * Builds the HTTP application on an open, migrated database. Does not listen: `main.ts` does,
  * tests call `app.inject()`.
  */
+/** The headers a request-independent middleware such as helmet sets, collected once. */
+function headersOf(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: () => void) => void,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
 export async function buildApp(config: Config, database: Database, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     logger:
@@ -133,29 +151,34 @@ export async function buildApp(config: Config, database: Database, options: Buil
 
   installErrorHandler(app);
   await app.register(cookie);
-  // Security headers on every answer. The middleware is built once: the Fastify plugin builds it
-  // again for every request.
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        workerSrc: ["'self'", 'blob:'],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: null,
+  // Security headers on every answer. They do not depend on the request: helmet writes them once
+  // here, and every answer gets a copy (the Fastify plugin runs helmet anew for every request).
+  const securityHeaders = headersOf(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
       },
-    },
-    strictTransportSecurity: config.cookieSecure,
-    crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: config.cookieSecure,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   await app.register(rateLimit, {
     global: false,
     // Counted after parsing, so a refused login can be logged with the user name it tried.

@@ -364,6 +364,13 @@ describe('HTTP hygiene', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers).toMatchObject({
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'x-dns-prefetch-control': 'off',
+      'x-permitted-cross-domain-policies': 'none',
+    });
     // Refusals and unknown addresses carry them too.
     for (const url of ['/api/auth/me', '/api/no-such-thing']) {
       const refused = await t.app.inject({ method: 'GET', url });
