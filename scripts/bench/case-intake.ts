@@ -21,7 +21,7 @@ import { insertGridNode } from '../../packages/server/src/grid/grid.repository.t
 import type { Benchmark, Figure } from '../bench.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONCURRENCY = 32;
+const CONCURRENCY = Number(process.env.BENCH_CLIENTS ?? 32);
 
 /** The load generator: runs in a worker thread so it does not share the server's event loop. */
 const CLIENT = `
@@ -72,7 +72,7 @@ interface LoadResult {
   latencies: number[];
 }
 
-function load(data: object): Promise<LoadResult> {
+export function load(data: object): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(CLIENT, { eval: true, workerData: data });
     worker.once('message', resolve);

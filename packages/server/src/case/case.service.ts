@@ -48,6 +48,7 @@ import { imageKind } from '../images.ts';
 import type { NotifyRecipient, NotifyService } from '../notify/notify.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import { dueAt, nextAlert, thresholds, type Clock } from './case.clock.ts';
+import { insertJsonRows } from '../db/json-rows.ts';
 import { ZoneClock } from '../time-zone.ts';
 import { IntakeQueue } from './intake.queue.ts';
 import {
@@ -818,29 +819,38 @@ export class CaseService {
       })),
     );
     // One statement: the cases, their timeline entries, notifications and audit entries, as
-    // data-modifying CTEs (foreign keys are checked at the end of the statement).
+    // data-modifying CTEs (foreign keys are checked at the end of the statement), each table's
+    // rows as one JSON parameter.
+    const audit = auditRows(
+      numbered.map(({ plan, id, number }) => ({
+        actor: plan.actor,
+        event: { action: 'case.report', targetType: 'case', targetId: id, after: { number, ...plan.audit } },
+      })),
+    );
+    // (One after the other: the first use of a table reads its columns, on `db`.)
+    const cases = await insertJsonRows(
+      db,
+      'cases',
+      numbered.map(({ plan, id, number }) => ({ ...plan.row, id, number })),
+    );
+    const events = await insertJsonRows(db, 'case_event', eventRows);
+    const audits = await insertJsonRows(db, 'audit_log', audit);
+    const outboxes = await insertJsonRows(db, 'outbox', outbox);
+    const inboxes = await insertJsonRows(db, 'inbox_message', inbox);
     const parts = [
-      sql`c as (${db.insertInto('cases').values(numbered.map(({ plan, id, number }) => ({ ...plan.row, id, number })))})`,
-      sql`e as (${db.insertInto('case_event').values(eventRows).returning(['id', 'case_id', 'action', 'at'])})`,
-      sql`a as (${db.insertInto('audit_log').values(
-        auditRows(
-          numbered.map(({ plan, id, number }) => ({
-            actor: plan.actor,
-            event: {
-              action: 'case.report',
-              targetType: 'case',
-              targetId: id,
-              after: { number, ...plan.audit },
-            },
-          })),
-        ),
-      )})`,
+      ...cases.map((q, i) => sql`${sql.raw(`c${i}`)} as (${q})`),
+      ...events.map((q, i) => sql`${sql.raw(`e${i}`)} as (${q} returning id, case_id, action, at)`),
+      ...audits.map((q, i) => sql`${sql.raw(`a${i}`)} as (${q})`),
+      ...outboxes.map((q, i) => sql`${sql.raw(`o${i}`)} as (${q})`),
+      ...inboxes.map((q, i) => sql`${sql.raw(`i${i}`)} as (${q})`),
     ];
-    if (outbox.length) parts.push(sql`o as (${db.insertInto('outbox').values(outbox)})`);
-    if (inbox.length) parts.push(sql`i as (${db.insertInto('inbox_message').values(inbox)})`);
+    const written = sql.join(
+      events.map((_, i) => sql`select id, case_id, action, at from ${sql.raw(`e${i}`)}`),
+      sql` union all `,
+    );
     const inserted = (
       await sql<{ id: number; case_id: number; action: string; at: Date }>`
-        with ${sql.join(parts)} select id, case_id, action, at from e`.execute(db)
+        with ${sql.join(parts)} ${written}`.execute(db)
     ).rows.map((r) => ({ ...r, id: Number(r.id), case_id: Number(r.case_id), at: new Date(r.at) }));
     const photosOf = new Map<number, PhotoJson[]>();
     for (const { plan, id } of numbered) {
