@@ -21,46 +21,49 @@ import { insertGridNode } from '../../packages/server/src/grid/grid.repository.t
 import type { Benchmark, Figure } from '../bench.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/**
+ * Load before measuring, so that the figures are the sustained rate: the JIT settles on the
+ * intake path only after some seconds of load (the rate still climbs for 15–20 s).
+ */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CLIENTS ?? 32);
 
-/** The load generator: runs in a worker thread so it does not share the server's event loop. */
+/**
+ * The load generator: `concurrency` clients, each sending one report after another on its own
+ * keep-alive connection (undici, whose client costs far less CPU than node:http; on a small
+ * machine the generator shares the cores with the server and the database). It runs in a
+ * worker thread, so it does not share the server's event loop.
+ */
 const CLIENT = `
-const http = require('node:http');
+const { Pool } = require('undici');
 const { parentPort, workerData } = require('node:worker_threads');
 const { port, cookie, seconds, concurrency, categoryId, squares } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const pool = new Pool('http://127.0.0.1:' + port, { connections: concurrency, pipelining: 1 });
 const latencies = [];
 let done = 0, failed = 0, firstError = null;
 const end = Date.now() + seconds * 1000;
-function one() {
-  return new Promise((resolve) => {
-    const sq = squares[Math.floor(Math.random() * squares.length)];
-    const body = JSON.stringify({
-      categoryId, nature: 'civil', handlingType: 'coordination',
-      description: '压测：小区门口垃圾堆积无人清运，请尽快处理',
-      location: { lng: sq[0] + 0.001 + Math.random() * (sq[2] - 0.002), lat: sq[1] + 0.001 + Math.random() * (sq[2] - 0.002) },
-      parties: [{ role: 'A', name: '张三', phone: '13812345678' }],
-    });
-    const t = process.hrtime.bigint();
-    const req = http.request({ port, method: 'POST', path: '/api/cases', agent,
-      headers: { cookie, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-        if (res.statusCode === 201) done++; else { failed++; firstError ??= res.statusCode + ' ' + Buffer.concat(chunks).toString().slice(0, 300); }
-        resolve();
-      });
-    });
-    req.on('error', (e) => { failed++; firstError ??= String(e); resolve(); });
-    req.end(body);
+async function one() {
+  const sq = squares[Math.floor(Math.random() * squares.length)];
+  const body = JSON.stringify({
+    categoryId, nature: 'civil', handlingType: 'coordination',
+    description: '压测：小区门口垃圾堆积无人清运，请尽快处理',
+    location: { lng: sq[0] + 0.001 + Math.random() * (sq[2] - 0.002), lat: sq[1] + 0.001 + Math.random() * (sq[2] - 0.002) },
+    parties: [{ role: 'A', name: '张三', phone: '13812345678' }],
   });
+  const t = process.hrtime.bigint();
+  try {
+    const res = await pool.request({ path: '/api/cases', method: 'POST', body,
+      headers: { cookie, 'content-type': 'application/json' } });
+    const text = await res.body.text();
+    latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (res.statusCode === 201) done++; else { failed++; firstError ??= res.statusCode + ' ' + text.slice(0, 300); }
+  } catch (e) { failed++; firstError ??= String(e); }
 }
 async function loop() { while (Date.now() < end) await one(); }
 const started = Date.now();
-Promise.all(Array.from({ length: concurrency }, loop)).then(() => {
+Promise.all(Array.from({ length: concurrency }, loop)).then(async () => {
   parentPort.postMessage({ done, failed, firstError, seconds: (Date.now() - started) / 1000, latencies });
-  agent.destroy();
+  await pool.close();
 });
 `;
 
@@ -180,10 +183,11 @@ async function bareLoop(
   setup: Awaited<ReturnType<typeof setUp>>,
   workers: number,
 ): Promise<number> {
-  const end = Date.now() + SECONDS * 1000;
+  const warmUpEnd = Date.now() + Math.min(WARM_UP_SECONDS, 3) * 1000;
+  const end = warmUpEnd + SECONDS * 1000;
   let n = 0;
+  let started = 0;
   const actor = { id: null, name: 'bench', ip: null, userAgent: null };
-  const started = Date.now();
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (Date.now() < end) {
@@ -207,7 +211,11 @@ async function bareLoop(
             .executeTakeFirstOrThrow();
           await appendAudit(trx, actor, { action: 'case.report', targetType: 'case', targetId: row.id });
         });
-        n++;
+        // Counted from the end of the warm-up.
+        if (Date.now() >= warmUpEnd) {
+          started ||= Date.now();
+          n++;
+        }
       }
     }),
   );
@@ -235,7 +243,7 @@ export async function measure(database: Database, engine: 'postgres' | 'pglite')
       categoryId: setup.categoryId,
       squares: setup.squares,
     };
-    await load({ ...data, seconds: 2 }); // warm-up: JIT, caches, connections
+    await load({ ...data, seconds: WARM_UP_SECONDS }); // JIT, caches, connections
     const r = await load({ ...data, seconds: SECONDS });
     if (r.failed)
       throw new Error(`case.intake.${engine}: ${r.failed} failed requests, first: ${r.firstError}`);
