@@ -104,6 +104,44 @@ describe.each(testEngines())('kept sessions on $name', (engine) => {
   });
 
   it.runIf(engine.openAgain)(
+    'drops everything it kept when a connection is lost, since announcements may have been lost with it',
+    async () => {
+      const id = await buildUser(t, {
+        username: 'kept_lost',
+        roles: ['grid_chief'],
+        scopes: [territory.townA.id],
+      });
+      const c = await login(t.app, 'kept_lost');
+      expect((await me(c)).body.roles).toHaveLength(1);
+      // A change nobody announces (the trigger is off for it)...
+      await sql`alter table user_role disable trigger user_role_auth_changed`.execute(t.db);
+      try {
+        await t.db.deleteFrom('user_role').where('user_id', '=', id).execute();
+      } finally {
+        await sql`alter table user_role enable trigger user_role_auth_changed`.execute(t.db);
+      }
+      // ...is not seen while the session is kept (what the announcements are for)...
+      expect((await me(c)).body.roles).toHaveLength(1);
+      // ...but once the server loses its connections (a restart, a failover), it reads again.
+      const admin = await engine.openAgain!(t.database);
+      try {
+        await sql`select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid()`.execute(admin.db);
+      } finally {
+        await admin.close();
+      }
+      const deadline = Date.now() + 5000;
+      let roles: unknown[] = [1];
+      while (Date.now() < deadline) {
+        const res = await me(c);
+        if (res.status === 200 && !(roles = res.body.roles).length) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(roles).toEqual([]);
+    },
+  );
+
+  it.runIf(engine.openAgain)(
     "hears another server's changes: a second server on the same database drops its kept session",
     async () => {
       const second = await engine.openAgain!(t.database);
