@@ -37,10 +37,12 @@ export async function insertJsonRows<T extends keyof DB & string>(
   const json = await jsonColumnsOf(db, table);
   const groups = new Map<string, { columns: string[]; rows: object[] }>();
   for (const row of rows) {
-    const columns = Object.keys(row).filter((k) => (row as Record<string, unknown>)[k] !== undefined);
-    const key = columns.join(',');
+    let key = '';
+    for (const column in row) {
+      if ((row as Record<string, unknown>)[column] !== undefined) key += `${column},`;
+    }
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { columns, rows: [] }));
+    if (!group) groups.set(key, (group = { columns: key.split(',').slice(0, -1), rows: [] }));
     group.rows.push(row);
   }
   return [...groups.values()].map(({ columns, rows: members }) => {
