@@ -217,6 +217,10 @@ export async function buildApp(config: Config, database: Database, options: Buil
   const sealer = new AuditSealer(database.db, { log: (msg, err) => app.log.error({ err }, msg) });
   app.addHook('onReady', async () => sealer.start());
   app.addHook('onClose', async () => sealer.stop());
+  app.addHook('onClose', async () => {
+    services.auth.stopListening();
+    services.notify.stopListening();
+  });
   await app.register(settingsRoutes);
   await app.register(gridRoutes);
   await app.register(jobRoutes);

@@ -59,13 +59,22 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     notifications: EventEmitter,
   ) {
-    notifications.on('wangge_auth', (payload: string) => {
+    const changed = (payload: string) => {
       const userId = Number(payload);
       if (payload !== '*' && Number.isInteger(userId)) this.sessions.dropOwner(userId);
       else this.sessions.clear();
-    });
-    notifications.on('reset', () => this.sessions.clear());
+    };
+    const reset = () => this.sessions.clear();
+    notifications.on('wangge_auth', changed);
+    notifications.on('reset', reset);
+    this.stopListening = () => {
+      notifications.off('wangge_auth', changed);
+      notifications.off('reset', reset);
+    };
   }
+
+  /** Stops following the database's announcements (the server is closing). */
+  readonly stopListening: () => void;
 
   private async logLogin(
     trx: Executor,
@@ -272,7 +281,7 @@ export class AuthService {
   async resolveSession(token: string, client: ClientInfo, fresh = false): Promise<SessionInfo> {
     const idHash = sha256Hex(token);
     const now = Date.now();
-    let entry = fresh ? undefined : this.sessions.get(idHash, now);
+    let entry = fresh ? undefined : this.sessions.get(idHash);
     const cached = entry !== undefined;
     if (!entry) {
       const token = this.sessions.begin();
@@ -280,7 +289,7 @@ export class AuthService {
       if (!row) throw new AppError('UNAUTHENTICATED');
       const touched = row.last_seen_at.getTime();
       entry = { row, touchedAt: touched, lastSeenAt: touched };
-      this.sessions.set(idHash, entry, row.user_id, token, now);
+      this.sessions.set(idHash, entry, row.user_id, token);
     }
     const row = entry.row;
     const security = await this.settings.security();

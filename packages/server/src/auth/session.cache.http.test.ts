@@ -96,6 +96,12 @@ describe.each(testEngines())('kept sessions on $name', (engine) => {
       .execute();
     expect((await me(c)).body.error.code).toBe('SESSION_EXPIRED');
 
+    // Emptied wholesale (an administrator ending every session).
+    c = await login(t.app, 'kept_member');
+    expect((await me(c)).status).toBe(200);
+    await sql`truncate session`.execute(t.db);
+    expect((await me(c)).status).toBe(401);
+
     c = await login(t.app, 'kept_member');
     expect((await me(c)).status).toBe(200);
     const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: c } });

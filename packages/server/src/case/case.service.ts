@@ -661,7 +661,10 @@ export class CaseService {
     }
 
     const urgency: Urgency = input.handlingType === 'emergency' ? 'urgent' : (input.urgency ?? 'normal');
-    const title = input.title?.trim() || `${chain[0]!.name}：${input.description.trim().slice(0, 20)}`;
+    // The first 20 characters (code points: never half an emoji).
+    const title =
+      input.title?.trim() ||
+      `${chain[0]!.name}：${Array.from(input.description.trim()).slice(0, 20).join('')}`;
     const onSpot = Boolean(input.onSpot);
     const accessCode =
       input.reporterKind === 'staff'

@@ -103,6 +103,35 @@ describe.each(testEngines())('rows inserted as one JSON parameter on $name', (en
     expect(row).toEqual({ sectors: ['城管', '市容'], categories: [] });
   });
 
+  it("reads a table's columns on the caller's own connection: no wait on the embedded database", async () => {
+    const row = (name: string) => ({ name, phone_enc: null, phone_hash: null, organisation: null });
+    let outside!: Promise<unknown>;
+    await db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx); // the transaction holds the connection from here
+      // A first use outside the transaction, which on PGlite waits for it to end…
+      outside = insertJsonRows(db, 'person', [row('外')]);
+      // …must not keep the transaction's own first use waiting.
+      for (const statement of await insertJsonRows(trx, 'person', [row('内')])) await statement.execute(trx);
+    });
+    for (const statement of (await outside) as Awaited<ReturnType<typeof insertJsonRows>>)
+      await statement.execute(db);
+    const names = await db.selectFrom('person').select('name').where('name', 'in', ['内', '外']).execute();
+    expect(names.map((n) => n.name).sort()).toEqual(['内', '外']);
+  });
+
+  it('stores half an emoji as U+FFFD, as a text parameter would, and whole ones as they are', async () => {
+    const [statement] = await insertJsonRows(db, 'department', [
+      { name: '半个\ud83d', code: 'JSON4', sectors: ['😀', 'x\udc00y'], categories: [] },
+    ]);
+    await statement!.execute(db);
+    const row = await db
+      .selectFrom('department')
+      .select(['name', 'sectors'])
+      .where('code', '=', 'JSON4')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: '半个\ufffd', sectors: ['😀', 'x\ufffdy'] });
+  });
+
   it('fails as a whole on a value its column refuses', async () => {
     const [statement] = await insertJsonRows(db, 'department', [
       { name: '甲', code: 'JSON2', sectors: [], categories: [] },

@@ -2,21 +2,37 @@ import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { DB, Executor } from './types.ts';
 
 /** Columns holding JSON, per table, read from the catalogue once. */
-const jsonColumns = new Map<string, Promise<ReadonlySet<string>>>();
+const jsonColumns = new Map<string, ReadonlySet<string>>();
 
-function jsonColumnsOf(db: Executor, table: string): Promise<ReadonlySet<string>> {
-  let found = jsonColumns.get(table);
-  if (!found) {
-    found = sql<{ name: string }>`
-      select attname as name from pg_attribute
-       where attrelid = ${table}::regclass and attnum > 0 and not attisdropped
-         and atttypid in ('json'::regtype, 'jsonb'::regtype)`
-      .execute(db)
-      .then((r) => new Set(r.rows.map((c) => c.name)));
-    found.catch(() => jsonColumns.delete(table));
-    jsonColumns.set(table, found);
-  }
+async function jsonColumnsOf(db: Executor, table: string): Promise<ReadonlySet<string>> {
+  const known = jsonColumns.get(table);
+  if (known) return known;
+  // Read on the caller's executor, never by waiting on another caller's read: on the embedded
+  // database, a read queued outside a transaction waits for that transaction to end.
+  const { rows } = await sql<{ name: string }>`
+    select attname as name from pg_attribute
+     where attrelid = ${table}::regclass and attnum > 0 and not attisdropped
+       and atttypid in ('json'::regtype, 'jsonb'::regtype)`.execute(db);
+  const found = new Set(rows.map((c) => c.name));
+  jsonColumns.set(table, found);
   return found;
+}
+
+/** A lone UTF-16 surrogate, as JSON.stringify escapes it (a pair is written as is). */
+const LONE_SURROGATE = /\\u[dD][89a-fA-F]/;
+/** Half a surrogate pair in a string. */
+const HALF_PAIR = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * JSON of `value` that PostgreSQL accepts: a string holding half of a surrogate pair (a cut
+ * emoji, or crafted input) has it replaced by U+FFFD, as the driver does for a text parameter.
+ */
+function wellFormedJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!LONE_SURROGATE.test(text)) return text;
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'string' ? v.replace(HALF_PAIR, '\uFFFD') : v,
+  );
 }
 
 /**
@@ -52,6 +68,6 @@ export async function insertJsonRows<T extends keyof DB & string>(
       columns.map((c) => (json.has(c) ? sql`(r.${sql.ref(c)} #>> '{}')::jsonb` : sql`r.${sql.ref(c)}`)),
     );
     return sql`insert into ${sql.table(table)} (${names})
-      select ${values} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(members)}::json) r`;
+      select ${values} from json_populate_recordset(null::${sql.table(table)}, ${wellFormedJson(members)}::json) r`;
   });
 }

@@ -3,7 +3,7 @@ interface Entry<T> {
   /** The user whose change drops it (null: none). */
   readonly owner: number | null;
   readonly value: T;
-  /** When it was read from the database (ms). */
+  /** When it was read from the database (ms, monotonic clock). */
   readonly at: number;
 }
 
@@ -38,8 +38,11 @@ export class Kept<T> {
     this.maxEntries = options.maxEntries ?? 20_000;
   }
 
-  /** The kept value for `key`, if there is one and it is not too old. */
-  get(key: string, now = Date.now()): T | undefined {
+  /**
+   * The kept value for `key`, if there is one and it is not too old. Ages are measured on the
+   * monotonic clock (`performance.now()`), so a wall clock set back does not stretch them.
+   */
+  get(key: string, now = performance.now()): T | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (now - entry.at > this.maxAgeMs) {
@@ -58,7 +61,7 @@ export class Kept<T> {
   }
 
   /** Keeps what a read begun at `token` found, unless something was dropped meanwhile. */
-  set(key: string, value: T, owner: number | null, token: number, now = Date.now()): void {
+  set(key: string, value: T, owner: number | null, token: number, now = performance.now()): void {
     if (token !== this.generation) return;
     this.remove(key);
     this.entries.set(key, { owner, value, at: now });

@@ -300,27 +300,58 @@ describe.each(testEngines())('notification queue on $name', (engine) => {
     };
     const counted = db.withPlugin(counter);
     const service = new NotifyService(counted, cipher, config, database.notifications);
-    const run = (caseId: number) =>
-      counted.transaction().execute((trx) =>
-        service.enqueue(trx, {
-          template: 'case.assigned',
-          data: data(caseId),
-          to: [{ userId: ids.full! }, { personId: ids.loner! }],
-          caseId,
-        }),
-      );
-    await run(++caseSeq);
+    const message = (caseId: number) => ({
+      template: 'case.assigned',
+      data: data(caseId),
+      to: [{ userId: ids.full! }, { personId: ids.loner! }],
+      caseId,
+    });
+    // Outside a transaction (as case intake writes): contacts are kept after the first read.
+    await service.enqueue(counted, message(++caseSeq));
     expect(statements).toHaveLength(4); // templates, contacts, outbox, inbox
     statements.length = 0;
-    await run(++caseSeq);
+    await service.enqueue(counted, message(++caseSeq));
     expect(statements).toEqual(['InsertQueryNode', 'InsertQueryNode']);
+    // Inside one, they are read again: the transaction may have changed them, and may roll back.
+    statements.length = 0;
+    await counted.transaction().execute((trx) => service.enqueue(trx, message(++caseSeq)));
+    expect(statements).toEqual(['RawNode', 'InsertQueryNode', 'InsertQueryNode']);
+  });
+
+  it('keeps no contact a rolled-back transaction read', async () => {
+    const to = [{ userId: ids.full! }];
+    const caseId = ++caseSeq;
+    // Nothing kept for the user to begin with (a committed write drops it).
+    await db
+      .updateTable('app_user')
+      .set({ email: 'Zhang.San@Example.COM' })
+      .where('id', '=', ids.full!)
+      .execute();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('app_user')
+          .set({ email: 'never@example.com' })
+          .where('id', '=', ids.full!)
+          .execute();
+        await notify.enqueue(trx, { template: 'case.assigned', data: data(caseId), to, caseId });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // Outside a transaction, where kept contacts are used.
+    const next = ++caseSeq;
+    await notify.enqueue(db, { template: 'case.assigned', data: data(next), to, caseId: next });
+    const [outbox] = await rowsOf(next);
+    const email = outbox.find((r) => r.channel === 'email')!;
+    expect(cipher.decrypt(email.to_enc)).toBe('Zhang.San@example.com');
   });
 
   it('uses changed contacts at once, however they were changed', async () => {
     const to = [{ userId: ids.full! }, { personId: ids.staff! }, { personId: ids.loner! }];
     const addresses = async () => {
       const caseId = ++caseSeq;
-      await send({ template: 'case.assigned', to, caseId });
+      // Outside a transaction, where kept contacts are used.
+      await notify.enqueue(db, { template: 'case.assigned', data: data(caseId), to, caseId });
       const [outbox, inbox] = await rowsOf(caseId);
       return {
         to: outbox.map((r) => cipher.decrypt(r.to_enc)).sort(),

@@ -113,15 +113,24 @@ export class NotifyService {
     /** The database's announcements (`Database.notifications`). */
     notifications: EventEmitter,
   ) {
-    notifications.on('wangge_contacts', (payload: string) => {
+    const changed = (payload: string) => {
       const id = Number(payload.slice(2));
       if (!Number.isInteger(id)) this.contacts.clear();
       // A user's change also concerns the people linked to the account (their owner).
       else if (payload.startsWith('u:')) this.contacts.dropOwner(id);
       else this.contacts.drop(payload);
-    });
-    notifications.on('reset', () => this.contacts.clear());
+    };
+    const reset = () => this.contacts.clear();
+    notifications.on('wangge_contacts', changed);
+    notifications.on('reset', reset);
+    this.stopListening = () => {
+      notifications.off('wangge_contacts', changed);
+      notifications.off('reset', reset);
+    };
   }
+
+  /** Stops following the database's announcements (the server is closing). */
+  readonly stopListening: () => void;
 
   // ---- sending ----------------------------------------------------------------------------
 
@@ -265,9 +274,13 @@ export class NotifyService {
     }
   }
 
-  /** Addresses of every recipient, from one query over accounts and people. */
-  /** Contacts of users and people, from those kept and one query for the rest. */
+  /**
+   * Contacts of users and people: those kept, and one query for the rest. Inside a transaction
+   * nothing kept is used and nothing read is kept: the transaction may have changed a contact
+   * itself, and may yet roll back.
+   */
   private async contactsOf(trx: Executor, to: NotifyRecipient[]): Promise<Map<string, KeptContact>> {
+    const keep = !trx.isTransaction;
     const found = new Map<string, KeptContact>();
     const userIds: number[] = [];
     const personIds: number[] = [];
@@ -275,7 +288,7 @@ export class NotifyService {
       const key =
         r.userId !== undefined ? `u:${r.userId}` : r.personId !== undefined ? `p:${r.personId}` : null;
       if (key === null || found.has(key)) continue;
-      const kept = this.contacts.get(key);
+      const kept = keep ? this.contacts.get(key) : undefined;
       if (kept) found.set(key, kept);
       else if (r.userId !== undefined) userIds.push(r.userId);
       else personIds.push(r.personId!);
@@ -302,11 +315,12 @@ export class NotifyService {
       };
       const key = `${c.kind}:${c.id}`;
       found.set(key, contact);
-      this.contacts.set(key, contact, c.user_id, token);
+      if (keep) this.contacts.set(key, contact, c.user_id, token);
     }
     return found;
   }
 
+  /** Addresses of every recipient. */
   private async resolve(trx: Executor, to: NotifyRecipient[]): Promise<Resolved[]> {
     const contacts = await this.contactsOf(trx, to);
     return to.map((r) => {
