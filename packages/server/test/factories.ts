@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { SESSION_COOKIE, type BuiltinRoleKey } from '@wangge/shared';
+import { expect } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { PasswordHasher } from '../src/auth/password-hasher.ts';
 import { ensureBuiltinRoles, ensureCaseDefaults, ensureSchemes } from '../src/bootstrap.ts';
@@ -137,4 +138,27 @@ export async function login(app: App, username: string, password = TEST_PASSWORD
   const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
   if (!cookie) throw new Error('no session cookie');
   return `${SESSION_COOKIE}=${cookie.value}`;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Requests through `app()` as the users whose Cookie headers `cookies` holds, by name ('' for
+ * nobody). `call` returns the response; `ok` expects success and returns the body (null for
+ * 204). `app` is read at each call, so the helpers may be made before the app is.
+ */
+export function requests(app: () => App, cookies: Record<string, string>) {
+  const call = (who: string, method: Method, url: string, payload?: object) =>
+    app().inject({
+      method,
+      url,
+      headers: who ? { cookie: cookies[who]! } : {},
+      ...(payload ? { payload } : {}),
+    });
+  const ok = async (who: string, method: Method, url: string, payload?: object) => {
+    const res = await call(who, method, url, payload);
+    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    return res.statusCode === 204 ? null : res.json();
+  };
+  return { call, ok };
 }

@@ -6,6 +6,7 @@ import {
   buildUser,
   createTestApp,
   login,
+  requests,
   type TestApp,
 } from '../../test/factories.ts';
 
@@ -15,23 +16,7 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   let gridId: number;
   let categoryId: number;
 
-  const call = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    t.app.inject({
-      method,
-      url,
-      headers: who ? { cookie: cookies[who]! } : {},
-      ...(payload ? { payload } : {}),
-    });
-  const ok = async (
-    who: string,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => {
-    const res = await call(who, method, url, payload);
-    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
-    return res.statusCode === 204 ? null : res.json();
-  };
+  const { call, ok } = requests(() => t.app, cookies);
 
   beforeAll(async () => {
     t = await createTestApp(await engine.open());

@@ -1,7 +1,14 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
-import { buildTerritory, buildUser, createTestApp, login, type TestApp } from '../../test/factories.ts';
+import {
+  buildTerritory,
+  buildUser,
+  createTestApp,
+  login,
+  requests,
+  type TestApp,
+} from '../../test/factories.ts';
 import { insertGridNode } from '../grid/grid.repository.ts';
 import { CaseSweeper } from './case.sweep.ts';
 
@@ -32,23 +39,7 @@ describe.each(testEngines())('cases on $name', (engine) => {
   let cat: { SRHJ01: number; MSJF01: number; ZA: number; SRHJ: number };
   const cookies: Record<string, string> = {};
 
-  const call = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    t.app.inject({
-      method,
-      url,
-      headers: who ? { cookie: cookies[who]! } : {},
-      ...(payload ? { payload } : {}),
-    });
-  const ok = async (
-    who: string,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => {
-    const res = await call(who, method, url, payload);
-    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
-    return res.statusCode === 204 ? null : res.json();
-  };
+  const { call, ok } = requests(() => t.app, cookies);
   const setSwitches = (s: object) => ok('command', 'PUT', '/api/case-settings', s);
   const report = (who: string, body: object = {}) =>
     ok(who, 'POST', '/api/cases', {

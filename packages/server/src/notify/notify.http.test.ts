@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
-import { buildTerritory, buildUser, createTestApp, login, type TestApp } from '../../test/factories.ts';
+import {
+  buildTerritory,
+  buildUser,
+  createTestApp,
+  login,
+  requests,
+  type TestApp,
+} from '../../test/factories.ts';
 import { startSmtpSink } from '../../test/notify-servers.ts';
 import type { NotifyRecipient } from './notify.service.ts';
 
@@ -32,22 +39,7 @@ describe.each(testEngines())('notification API on $name', (engine) => {
   });
   afterAll(() => t.close());
 
-  const call = (
-    who: string,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => t.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
-  const ok = async (
-    who: string,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => {
-    const res = await call(who, method, url, payload);
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json();
-  };
+  const { call, ok } = requests(() => t.app, cookies);
   const enqueue = (
     template: string,
     to: NotifyRecipient[],

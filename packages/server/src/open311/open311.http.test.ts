@@ -2,7 +2,14 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
-import { buildTerritory, buildUser, createTestApp, login, type TestApp } from '../../test/factories.ts';
+import {
+  buildTerritory,
+  buildUser,
+  createTestApp,
+  login,
+  requests,
+  type TestApp,
+} from '../../test/factories.ts';
 import { insertGridNode } from '../grid/grid.repository.ts';
 import { OPEN311_LIMITS } from './open311.routes.ts';
 import { parseW3cDateTime, w3cDateTime } from './w3c.ts';
@@ -157,23 +164,7 @@ describe.each(testEngines())('Open311 GeoReport v2 on $name', (engine) => {
   let ipCounter = 0;
   let ip = '10.0.0.1';
 
-  const call = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    t.app.inject({
-      method,
-      url,
-      headers: who ? { cookie: cookies[who]! } : {},
-      ...(payload ? { payload } : {}),
-    });
-  const ok = async (
-    who: string,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => {
-    const res = await call(who, method, url, payload);
-    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
-    return res.statusCode === 204 ? null : res.json();
-  };
+  const { call, ok } = requests(() => t.app, cookies);
   const get = (url: string) => t.app.inject({ method: 'GET', url, remoteAddress: ip });
   const form = (fields: Record<string, string | string[]>) => {
     const p = new URLSearchParams();
