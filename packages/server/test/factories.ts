@@ -162,3 +162,41 @@ export function requests(app: () => App, cookies: Record<string, string>) {
   };
   return { call, ok };
 }
+
+/** A department; returns its id. */
+export async function buildDepartment(db: Executor, name: string, code: string): Promise<number> {
+  const row = await db
+    .insertInto('department')
+    .values({ name, code, sectors: [], categories: [] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A department staff member: an account (scope `scopeId`) and its person, in the department. */
+export async function buildDepartmentStaff(
+  t: TestApp,
+  props: { username: string; departmentId: number; phone: string; scopeId: number },
+): Promise<number> {
+  const userId = await buildUser(t, {
+    username: props.username,
+    roles: ['department_staff'],
+    scopes: [props.scopeId],
+    phone: props.phone,
+  });
+  const person = await t.db
+    .insertInto('person')
+    .values({
+      name: props.username,
+      user_id: userId,
+      phone_enc: t.cipher.encrypt(props.phone),
+      phone_hash: t.cipher.blindIndex(props.phone),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db
+    .insertInto('department_staff')
+    .values({ department_id: props.departmentId, person_id: person.id, role: 'staff' })
+    .execute();
+  return userId;
+}

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
 import {
   buildTerritory,
+  buildDepartment,
+  buildDepartmentStaff,
   buildUser,
   createTestApp,
   login,
@@ -77,38 +79,11 @@ describe.each(testEngines())('cases on $name', (engine) => {
     const byCode = Object.fromEntries(categories.map((c) => [c.code, c.id]));
     cat = { SRHJ01: byCode.SRHJ01!, MSJF01: byCode.MSJF01!, ZA: byCode.ZA!, SRHJ: byCode.SRHJ! };
 
-    const dep = async (name: string, code: string) =>
-      (
-        await t.db
-          .insertInto('department')
-          .values({ name, code, sectors: [], categories: [] })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
+    const dep = (name: string, code: string) => buildDepartment(t.db, name, code);
     dept1 = await dep('城管执法局', 'CG');
     dept2 = await dep('派出所', 'PCS');
-    const staff = async (username: string, departmentId: number, phone: string) => {
-      const userId = await buildUser(t, {
-        username,
-        roles: ['department_staff'],
-        scopes: [territory.county.id],
-        phone,
-      });
-      const person = await t.db
-        .insertInto('person')
-        .values({
-          name: username,
-          user_id: userId,
-          phone_enc: t.cipher.encrypt(phone),
-          phone_hash: t.cipher.blindIndex(phone),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await t.db
-        .insertInto('department_staff')
-        .values({ department_id: departmentId, person_id: person.id, role: 'staff' })
-        .execute();
-    };
+    const staff = (username: string, departmentId: number, phone: string) =>
+      buildDepartmentStaff(t, { username, departmentId, phone, scopeId: territory.county.id });
     await staff('cg1', dept1, '13900000001');
     await staff('cg2', dept1, '13900000002');
     await staff('police', dept2, '13900000003');

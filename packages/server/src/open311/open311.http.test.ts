@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
 import {
   buildTerritory,
+  buildDepartment,
+  buildDepartmentStaff,
   buildUser,
   createTestApp,
   login,
@@ -12,6 +14,7 @@ import {
 } from '../../test/factories.ts';
 import { insertGridNode } from '../grid/grid.repository.ts';
 import { OPEN311_LIMITS } from './open311.routes.ts';
+import type { ServiceRequestOut as RequestOut, UpdateOut } from './open311.service.ts';
 import { parseW3cDateTime, w3cDateTime } from './w3c.ts';
 
 const square = (x: number, y: number, d: number) => ({
@@ -102,32 +105,6 @@ function specErrors(res: Res, status: number, format: 'json' | 'xml' = 'json'): 
   expect(errors.length).toBeGreaterThan(0);
   for (const e of errors) expect(e.code).not.toBe(500);
   return errors;
-}
-
-interface RequestOut {
-  service_request_id: string;
-  status: 'open' | 'closed';
-  status_notes: string | null;
-  service_name: string;
-  service_code: string;
-  description: string;
-  agency_responsible: string | null;
-  service_notice: string | null;
-  requested_datetime: string;
-  updated_datetime: string;
-  expected_datetime: string | null;
-  address: string | null;
-  lat: number | null;
-  long: number | null;
-}
-
-interface UpdateOut {
-  update_id: string;
-  service_request_id: string;
-  status: 'open' | 'closed';
-  updated_datetime: string;
-  description: string;
-  media_url: string;
 }
 
 const REQUEST_FIELDS = [
@@ -243,38 +220,11 @@ describe.each(testEngines())('Open311 GeoReport v2 on $name', (engine) => {
     const categories = await t.db.selectFrom('case_category').select(['id', 'code']).execute();
     cat = Object.fromEntries(categories.map((c) => [c.code, c.id]));
 
-    const dep = async (name: string, code: string) =>
-      (
-        await t.db
-          .insertInto('department')
-          .values({ name, code, sectors: [], categories: [] })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
+    const dep = (name: string, code: string) => buildDepartment(t.db, name, code);
     dept1 = await dep('城管执法局', 'CG');
     const dept2 = await dep('派出所', 'PCS');
-    const staff = async (username: string, departmentId: number, phone: string) => {
-      const userId = await buildUser(t, {
-        username,
-        roles: ['department_staff'],
-        scopes: [territory.county.id],
-        phone,
-      });
-      const person = await t.db
-        .insertInto('person')
-        .values({
-          name: username,
-          user_id: userId,
-          phone_enc: t.cipher.encrypt(phone),
-          phone_hash: t.cipher.blindIndex(phone),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await t.db
-        .insertInto('department_staff')
-        .values({ department_id: departmentId, person_id: person.id, role: 'staff' })
-        .execute();
-    };
+    const staff = (username: string, departmentId: number, phone: string) =>
+      buildDepartmentStaff(t, { username, departmentId, phone, scopeId: territory.county.id });
     await staff('cg1', dept1, '13900000001');
     await staff('police', dept2, '13900000003');
     await buildUser(t, { username: 'member', roles: ['grid_member'], scopes: [territory.villageA.id] });
