@@ -245,10 +245,6 @@ export class AuthService {
     return { token, userId: user.id };
   }
 
-  /**
-   * Resolves a session token. Expired (idle or absolute) sessions are deleted and reported as
-   * SESSION_EXPIRED; the idle clock is moved forward on use.
-   */
   /** Looks a session up in the database, with its user and the user's principal. */
   private async readSession(idHash: string) {
     const row = await this.db
@@ -274,9 +270,10 @@ export class AuthService {
   }
 
   /**
-   * The session a token opens, checked for idle time, expiry and the user's status. Sessions are
-   * kept in memory between requests (see SessionCache); whatever would refuse one is decided on
-   * what the database says now.
+   * Resolves a session token, checked for idle time, expiry and the user's status. Expired (idle
+   * or absolute) sessions are deleted and reported as SESSION_EXPIRED; the idle clock is moved
+   * forward on use. Sessions are kept in memory between requests (`sessions`); whatever would
+   * refuse one is decided on what the database says now.
    */
   async resolveSession(token: string, client: ClientInfo, fresh = false): Promise<SessionInfo> {
     const idHash = sha256Hex(token);
@@ -284,12 +281,12 @@ export class AuthService {
     let entry = fresh ? undefined : this.sessions.get(idHash);
     const cached = entry !== undefined;
     if (!entry) {
-      const token = this.sessions.begin();
+      const generation = this.sessions.begin();
       const row = await this.readSession(idHash);
       if (!row) throw new AppError('UNAUTHENTICATED');
       const touched = row.last_seen_at.getTime();
       entry = { row, touchedAt: touched, lastSeenAt: touched };
-      this.sessions.set(idHash, entry, row.user_id, token);
+      this.sessions.set(idHash, entry, row.user_id, generation);
     }
     const row = entry.row;
     const security = await this.settings.security();

@@ -33,6 +33,7 @@ import {
   type ExpressionBuilder,
   type Insertable,
   type Kysely,
+  type RawBuilder,
   type Selectable,
   type Updateable,
 } from 'kysely';
@@ -185,6 +186,11 @@ export interface PlannedIntake {
 export interface IntakeWritten {
   result: IntakeResult;
   row: DetailRow;
+}
+
+/** Statements as the CTEs `<prefix>0`, `<prefix>1`, … of one statement. */
+function named(prefix: string, statements: readonly RawBuilder<unknown>[]): RawBuilder<unknown>[] {
+  return statements.map((q, i) => sql`${sql.raw(`${prefix}${i}`)} as (${q})`);
 }
 
 /** YYYYMMDD of an instant in the deployment's time zone (case numbers). */
@@ -841,11 +847,14 @@ export class CaseService {
     const outboxes = await insertJsonRows(db, 'outbox', outbox);
     const inboxes = await insertJsonRows(db, 'inbox_message', inbox);
     const parts = [
-      ...cases.map((q, i) => sql`${sql.raw(`c${i}`)} as (${q})`),
-      ...events.map((q, i) => sql`${sql.raw(`e${i}`)} as (${q} returning id, case_id, action, at)`),
-      ...audits.map((q, i) => sql`${sql.raw(`a${i}`)} as (${q})`),
-      ...outboxes.map((q, i) => sql`${sql.raw(`o${i}`)} as (${q})`),
-      ...inboxes.map((q, i) => sql`${sql.raw(`i${i}`)} as (${q})`),
+      ...named('c', cases),
+      ...named(
+        'e',
+        events.map((q) => sql`${q} returning id, case_id, action, at`),
+      ),
+      ...named('a', audits),
+      ...named('o', outboxes),
+      ...named('i', inboxes),
     ];
     const written = sql.join(
       events.map((_, i) => sql`select id, case_id, action, at from ${sql.raw(`e${i}`)}`),
