@@ -109,6 +109,88 @@ describe.each(testEngines())('kept sessions on $name', (engine) => {
     expect((await me(c)).status).toBe(401);
   });
 
+  it('announces what can refuse a session, but not the touch that only keeps one alive', async () => {
+    const id = await buildUser(t, {
+      username: 'kept_touch',
+      roles: ['grid_member'],
+      scopes: [territory.villageA.id],
+    });
+    const c = await login(t.app, 'kept_touch');
+    const heard: string[] = [];
+    const hear = (payload: string) => heard.push(payload);
+    t.database.notifications.on('wangge_auth', hear);
+    try {
+      // Activity moved back (as if the session had been idle a minute): announced, and the
+      // next request reads the session again and touches it, since it was last recorded a minute
+      // ago.
+      await t.db
+        .updateTable('session')
+        .set({ last_seen_at: new Date(Date.now() - 60_000) })
+        .where('user_id', '=', id)
+        .execute();
+      await expect.poll(() => heard.filter((p) => p === String(id)).length).toBe(1);
+      expect((await me(c)).status).toBe(200);
+      const touched = await t.db
+        .selectFrom('session')
+        .select('last_seen_at')
+        .where('user_id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(Date.now() - touched.last_seen_at.getTime()).toBeLessThan(10_000);
+      // A later announcement arrives after any the touch would have made (commit order).
+      await t.db.updateTable('app_user').set({ display_name: '标记' }).where('id', '=', chief).execute();
+      await expect.poll(() => heard.includes(String(chief))).toBe(true);
+      expect(heard.filter((p) => p === String(id))).toHaveLength(1);
+
+      // A new expiry is announced; so is the end of the session.
+      await t.db
+        .updateTable('session')
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where('user_id', '=', id)
+        .execute();
+      await expect.poll(() => heard.filter((p) => p === String(id)).length).toBe(2);
+      expect((await me(c)).body.error.code).toBe('SESSION_EXPIRED');
+      expect(heard.filter((p) => p === String(id))).toHaveLength(3); // the expired session deleted
+    } finally {
+      t.database.notifications.off('wangge_auth', hear);
+    }
+  });
+
+  it.runIf(engine.openAgain)(
+    'keeps what it kept while another connection still listens, when one of several is lost',
+    async () => {
+      await buildUser(t, { username: 'kept_pool', roles: ['grid_chief'], scopes: [territory.townA.id] });
+      const c = await login(t.app, 'kept_pool');
+      expect((await me(c)).status).toBe(200);
+      // Several connections in the pool at once.
+      const pids = await Promise.all(
+        Array.from({ length: 3 }, async () =>
+          Number(
+            (await sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.1)`.execute(t.db)).rows[0]!
+              .pid,
+          ),
+        ),
+      );
+      expect(new Set(pids).size).toBeGreaterThan(1);
+      const events: string[] = [];
+      const onLost = () => events.push('lost');
+      const onReset = () => events.push('reset');
+      t.database.notifications.on('lost', onLost);
+      t.database.notifications.on('reset', onReset);
+      const admin = await engine.openAgain!(t.database);
+      try {
+        await sql`select pg_terminate_backend(${pids[0]!})`.execute(admin.db);
+        await expect.poll(() => events).toEqual(['lost']);
+        // The session is still kept, and still answers.
+        expect((await me(c)).status).toBe(200);
+        expect(events).toEqual(['lost']);
+      } finally {
+        t.database.notifications.off('lost', onLost);
+        t.database.notifications.off('reset', onReset);
+        await admin.close();
+      }
+    },
+  );
+
   it.runIf(engine.openAgain)(
     'drops everything it kept when a connection is lost, since announcements may have been lost with it',
     async () => {

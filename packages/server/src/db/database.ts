@@ -14,8 +14,9 @@ export interface Database {
   readonly engine: Engine;
   /**
    * What the database announces (NOTIFY) on the channels in `CHANNELS`: an event named after the
-   * channel with the payload, and `reset` when announcements may have been missed (a lost
-   * connection), so that whoever keeps copies must drop them all.
+   * channel with the payload; `lost` when a listening connection ends; and `reset` when
+   * announcements may have been missed (the last listening connection ended), so that whoever
+   * keeps copies must drop them all.
    */
   readonly notifications: EventEmitter;
   close(): Promise<void>;
@@ -61,16 +62,29 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     },
   };
   const notifications = new EventEmitter();
+  // Every connection listens before its first use (the pool awaits this hook), and every one of
+  // them hears every announcement. While one listens, nothing is missed when another ends; only
+  // when the last one ends may announcements go unheard until a new connection listens.
+  let listening = 0;
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // One connection stays open when the server is quiet, so what is kept stays valid.
+    min: 1,
     types: types as pg.CustomTypesConfig,
-    // Every connection listens before its first use (the pool awaits this hook). A connection
-    // that ends may have taken announcements with it.
     onConnect: async (client: pg.ClientBase) => {
+      let counted = false;
       client.on('notification', (message) => notifications.emit(message.channel, message.payload ?? ''));
-      client.on('end', () => notifications.emit('reset'));
+      client.on('end', () => {
+        if (!counted) return;
+        counted = false;
+        listening -= 1;
+        notifications.emit('lost', listening);
+        if (listening === 0) notifications.emit('reset');
+      });
       for (const channel of CHANNELS) await client.query(`listen ${channel}`);
+      counted = true;
+      listening += 1;
     },
   });
   // An idle connection dropped by the server (restart, failover, administrator) must not crash
