@@ -24,6 +24,7 @@ import { gridRoutes } from './grid/grid.routes.ts';
 import { CaseConfigService } from './case/case-config.service.ts';
 import { caseRoutes } from './case/case.routes.ts';
 import { CaseService } from './case/case.service.ts';
+import { ClockRetimer } from './case/case.retime.ts';
 import { CaseSweeper } from './case/case.sweep.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { CalendarService } from './calendar/calendar.service.ts';
@@ -132,12 +133,19 @@ export async function buildApp(config: Config, database: Database, options: Buil
     photoDir: path.join(config.uploadDir, 'cases'),
     intakeConcurrency: database.engine === 'pglite' ? 1 : 2,
   });
-  // Every calendar change re-times the running working-time clocks, in the same transaction.
-  services.calendar.onChange((trx, calendar) => cases.retimeClocks(trx, calendar).then(() => undefined));
+  // Every calendar change re-times the running working-time clocks, in the background.
+  const clockRetimer = new ClockRetimer(database.db, {
+    calendar: services.calendar,
+    cases,
+    jobs: services.jobs,
+    log: (msg, err) => app.log.error({ err }, msg),
+  });
+  services.calendar.onChange(() => clockRetimer.request());
   const ctx: AppContext = {
     ...services,
     caseConfig,
     cases,
+    clockRetimer,
     caseSweeper: new CaseSweeper(database.db, {
       calendar: services.calendar,
       notify: services.notify,
@@ -235,7 +243,16 @@ export async function buildApp(config: Config, database: Database, options: Buil
     });
     app.addHook('onReady', async () => outbox.start());
     app.addHook('onClose', async () => outbox.stop());
+    // Reminders, escalations and auto-archiving, every `sweepSeconds` (case settings); safe with
+    // several instances (each reminder is claimed once).
+    app.addHook('onReady', async () => ctx.caseSweeper.start());
+    app.addHook('onClose', async () => ctx.caseSweeper.stop());
   }
+  // A re-timing a restart cut short runs again; the calendar's last change is honoured at start.
+  app.addHook('onReady', async () => {
+    await clockRetimer.resume().catch((err: unknown) => app.log.error({ err }, 're-timing clocks failed'));
+  });
+  app.addHook('onClose', async () => clockRetimer.stop());
   await app.register(caseRoutes(ctx.cases, ctx.caseConfig));
   await app.register(publicCaseRoutes(ctx.cases, ctx.caseConfig));
   await app.register(open311Routes);

@@ -22,6 +22,7 @@ import type { JobService } from './job/job.service.ts';
 import type { NotifyService } from './notify/notify.service.ts';
 import type { CaseConfigService } from './case/case-config.service.ts';
 import type { CaseService } from './case/case.service.ts';
+import type { ClockRetimer } from './case/case.retime.ts';
 import type { CaseSweeper } from './case/case.sweep.ts';
 import type { CalendarService } from './calendar/calendar.service.ts';
 
@@ -49,6 +50,7 @@ export interface AppContext {
   cases: CaseService;
   /** The overdue sweep (reminders, escalation). */
   caseSweeper: CaseSweeper;
+  clockRetimer: ClockRetimer;
 }
 
 export type App = FastifyInstance<

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
 import { testEngines } from '../../test/engines.ts';
 import {
   buildGrid,
@@ -17,6 +19,11 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   let categoryId: number;
 
   const { call, ok } = requests(() => t.app, cookies);
+  /** Until the re-timing after the last calendar change has gone through every running clock. */
+  const retimed = () =>
+    expect
+      .poll(async () => (await ok('command', 'GET', '/api/calendar')).retime.running, { interval: 20 })
+      .toBe(false);
 
   beforeAll(async () => {
     t = await createTestApp(await engine.open());
@@ -144,8 +151,10 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
     expect(before.limit_natural).toBe(false);
     const cal = await t.app.ctx.calendar.get();
     const dueDay = cal.localDate(before.due_at!);
-    // The deadline's day becomes a day off: the deadline moves to a later working day.
+    // The deadline's day becomes a day off: the deadline moves to a later working day, once the
+    // re-timing that follows the change has gone through the running clocks.
     await ok('command', 'PUT', `/api/calendar/days/${dueDay}`, { kind: 'holiday', name: '临时放假' });
+    await retimed();
     const after = await clock();
     expect(after.due_at!.getTime()).toBeGreaterThan(before.due_at!.getTime());
     const edited = await t.app.ctx.calendar.get();
@@ -157,6 +166,105 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
     expect(after.next_alert_at!.getTime()).toBeLessThanOrEqual(after.due_at!.getTime());
     // And back.
     await ok('command', 'DELETE', `/api/calendar/days/${dueDay}`);
+    await retimed();
     expect((await clock()).due_at!.toISOString()).toBe(before.due_at!.toISOString());
+    const job = await t.db
+      .selectFrom('job')
+      .selectAll()
+      .where('kind', '=', 'calendar.retime')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'done', done: job.total, error: null });
+    expect(job.total).toBeGreaterThanOrEqual(1);
+  });
+
+  it('re-times what a restart left undone: a change committed, its re-timing never ran', async () => {
+    const c = await ok('member', 'POST', '/api/cases', {
+      categoryId,
+      nature: 'civil',
+      handlingType: 'coordination',
+      description: '楼道堆放杂物影响通行',
+      gridId,
+    });
+    const dueAt = async () =>
+      (await t.db.selectFrom('cases').select('due_at').where('id', '=', c.id).executeTakeFirstOrThrow())
+        .due_at!;
+    const before = await dueAt();
+    const dueDay = (await t.app.ctx.calendar.get()).localDate(before);
+    // What a server stopped right after the change's commit leaves behind.
+    await t.db
+      .insertInto('calendar_day')
+      .values({ day: dueDay, kind: 'holiday', name: '停电放假', updated_by: null })
+      .execute();
+    await t.db
+      .updateTable('setting')
+      .set({ value: sql`to_jsonb(value::text::bigint + 1)` })
+      .where('key', '=', 'calendar.generation')
+      .execute();
+    t.app.ctx.calendar.invalidate();
+    // The calendar page says the deadlines are not all re-timed yet.
+    expect((await ok('command', 'GET', '/api/calendar')).retime.running).toBe(true);
+    expect((await dueAt()).getTime()).toBe(before.getTime());
+    // The next start finishes the work.
+    const restarted = await buildApp(t.config, t.database, { logger: false });
+    try {
+      await restarted.ready();
+      await restarted.ctx.clockRetimer.settled();
+      await retimed();
+      expect((await dueAt()).getTime()).toBeGreaterThan(before.getTime());
+    } finally {
+      await restarted.close();
+      await ok('command', 'DELETE', `/api/calendar/days/${dueDay}`);
+      await retimed();
+    }
+  });
+
+  it('leaves a clock that changed meanwhile as its change left it, and counts its progress', async () => {
+    // Many running clocks: several batches.
+    const stamp = new Date(Date.now() - 3_600_000);
+    await sql`insert into cases (number, category_id, nature, handling_type, urgency, title, description,
+        grid_id, reporter_kind, channel, state, stage, stage_seq, stage_started_at, limit_minutes,
+        limit_natural, due_at)
+      select 'RT' || lpad(i::text, 12, '0'), ${categoryId}, 'civil', 'coordination', 'normal', '批量', '批量',
+        ${gridId}, 'staff', 'desk', 'accepted', 'feedback', 1, ${stamp}, 2400, false, ${stamp}
+      from generate_series(1, 4500) i`.execute(t.db);
+    const total = await t.app.ctx.cases.countRunningClocks(t.db);
+    const seen: number[] = [];
+    const calendar = await t.app.ctx.calendar.get();
+    const first = await t.db
+      .selectFrom('cases')
+      .select(['id'])
+      .where('number', 'like', 'RT%')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    // A clock restarted by a transition while the pass runs: after the pass has read it, before
+    // the pass writes it.
+    const retimedCount = await t.app.ctx.cases.retimeClocks(t.db, calendar, {
+      batchSize: 2000,
+      afterRead: async (ids) => {
+        if (!ids.includes(first.id)) return;
+        await t.db
+          .updateTable('cases')
+          .set({ stage_seq: 2, due_at: new Date('2030-01-01T00:00:00Z') })
+          .where('id', '=', first.id)
+          .execute();
+      },
+      onBatch: (n) => void seen.push(n),
+    });
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(total);
+    expect(seen.length).toBe(Math.ceil(total / 2000));
+    expect(retimedCount).toBe(total - 1);
+    const rows = await t.db
+      .selectFrom('cases')
+      .select(['id', 'due_at'])
+      .where('number', 'like', 'RT%')
+      .orderBy('id')
+      .execute();
+    // The changed clock as its change left it; the others re-timed: 40 working hours from an
+    // hour ago.
+    expect(rows[0]!.due_at!.toISOString()).toBe('2030-01-01T00:00:00.000Z');
+    const due = calendar.addWorkingMinutes(stamp, 2400).toISOString();
+    expect(rows.slice(1).every((r) => r.due_at!.toISOString() === due)).toBe(true);
+    await t.db.deleteFrom('cases').where('number', 'like', 'RT%').execute();
   });
 });

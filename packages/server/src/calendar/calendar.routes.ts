@@ -35,7 +35,8 @@ export async function calendarRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const year = request.query.year ?? Number(todayIn(calendar.timeZone).slice(0, 4));
-      return calendar.year(year);
+      const [days, retime] = await Promise.all([calendar.year(year), app.ctx.clockRetimer.state()]);
+      return { ...days, retime };
     },
   );
 

@@ -7,10 +7,12 @@ import { DEFAULT_WORK_HOURS, WorkCalendar, workHoursProblems, type WorkHours } f
 
 const HOURS_KEY = 'calendar.hours';
 const SHIPPED_KEY = 'calendar.shipped';
+/** Counts the calendar's changes; bumped in the transaction of each one. */
+const GENERATION_KEY = 'calendar.generation';
 const CACHE_MS = 5000;
 
-/** Called inside the transaction of every calendar change (re-times the running clocks). */
-export type CalendarChangeHook = (trx: Executor, calendar: WorkCalendar) => Promise<void>;
+/** Called after every calendar change has committed (re-times the running clocks). */
+export type CalendarChangeHook = () => void;
 
 /**
  * The working-time calendar (工作日历): days off and make-up working days in `calendar_day`,
@@ -29,6 +31,23 @@ export class CalendarService {
 
   onChange(hook: CalendarChangeHook): void {
     this.hooks.push(hook);
+  }
+
+  /** How many times the calendar has changed (0: never). */
+  async generation(db: Executor = this.db): Promise<number> {
+    const row = await db
+      .selectFrom('setting')
+      .select('value')
+      .where('key', '=', GENERATION_KEY)
+      .executeTakeFirst();
+    return typeof row?.value === 'number' ? row.value : 0;
+  }
+
+  private async bumpGeneration(trx: Executor): Promise<void> {
+    await sql`insert into setting (key, value) values (${GENERATION_KEY}, '1'::jsonb)
+      on conflict (key) do update set value = to_jsonb(setting.value::text::bigint + 1), updated_at = now()`.execute(
+      trx,
+    );
   }
 
   invalidate(): void {
@@ -93,6 +112,9 @@ export class CalendarService {
         done.add(year);
         added.push(year);
       }
+      // A new year's days may move deadlines that run into it: they are re-timed (the server
+      // re-times at start whenever the calendar has changed since the last re-timing).
+      if (added.some((year) => SHIPPED_HOLIDAYS[year]?.length)) await this.bumpGeneration(trx);
       if (added.length) {
         const value = JSON.stringify([...done].sort());
         await trx
@@ -106,7 +128,7 @@ export class CalendarService {
     });
   }
 
-  async year(year: number, db: Executor = this.db): Promise<CalendarYear> {
+  async year(year: number, db: Executor = this.db): Promise<Omit<CalendarYear, 'retime'>> {
     const [rows, hours] = await Promise.all([
       db
         .selectFrom('calendar_day')
@@ -195,17 +217,19 @@ export class CalendarService {
     });
   }
 
-  /** One change: the write, then the hooks on the new calendar, in one transaction. */
+  /**
+   * One change: the write and the generation's bump in one transaction; after it commits, the
+   * hooks (the running clocks are re-timed in the background: a job, resumed after a restart).
+   */
   private async change<T>(write: (trx: Executor) => Promise<T>): Promise<T> {
     const result = await this.db.transaction().execute(async (trx) => {
-      // Calendar edits are rare: one at a time keeps the re-timing of clocks consistent.
       await sql`select pg_advisory_xact_lock(hashtext('wangge.calendar'))`.execute(trx);
       const out = await write(trx);
-      const calendar = await this.load(trx);
-      for (const hook of this.hooks) await hook(trx, calendar);
+      await this.bumpGeneration(trx);
       return out;
     });
     this.cached = null;
+    for (const hook of this.hooks) hook();
     return result;
   }
 }

@@ -1416,19 +1416,46 @@ export class CaseService {
     };
   }
 
+  /** The running clocks `retimeClocks` goes through (natural-time ones only with `natural`). */
+  async countRunningClocks(db: Executor, opts: { natural?: boolean } = {}): Promise<number> {
+    const row = await db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('stage', 'is not', null)
+      .$if(!opts.natural, (qb) => qb.where('limit_natural', '=', false))
+      .where('parked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /**
    * After a calendar change: the deadline and next reminder of every running working-time clock,
    * recomputed on the new calendar (natural-time clocks only with `natural`; parked clocks stay
-   * stopped). The next
-   * reminder is the first threshold not yet sent for the clock; if it has already passed, the
-   * next sweep sends it.
+   * stopped). The next reminder is the first threshold not yet sent for the clock; if it has
+   * already passed, the next sweep sends it.
+   *
+   * In batches of `batchSize` by id, each written by one statement of its own: a clock that
+   * changed after its batch was read (a transition, a deferral, a parking; or another re-timing)
+   * is left as that change left it. `onBatch` hears how many clocks each batch went through, and
+   * `stop` ends the pass between batches. Returns how many clocks were re-timed.
    */
-  async retimeClocks(trx: Executor, calendar: Clock, opts: { natural?: boolean } = {}): Promise<number> {
-    const settings = await this.deps.config.settings(trx);
+  async retimeClocks(
+    db: Executor,
+    calendar: Clock,
+    opts: {
+      natural?: boolean;
+      batchSize?: number;
+      onBatch?: (clocks: number) => Promise<void> | void;
+      /** Hears each batch's ids between reading and writing them (tests interleave a change). */
+      afterRead?: (ids: number[]) => Promise<void>;
+      stop?: () => boolean;
+    } = {},
+  ): Promise<number> {
+    const settings = await this.deps.config.settings(db);
     let after = 0;
     let total = 0;
-    for (;;) {
-      const rows = await trx
+    while (!opts.stop?.()) {
+      const rows = await db
         .selectFrom('cases')
         .select(['id', 'stage_seq', 'stage_started_at', 'limit_minutes', 'limit_natural'])
         .where('stage', 'is not', null)
@@ -1436,11 +1463,11 @@ export class CaseService {
         .where('parked_at', 'is', null)
         .where('id', '>', after)
         .orderBy('id')
-        .limit(2000)
+        .limit(opts.batchSize ?? 2000)
         .execute();
       if (!rows.length) break;
       after = rows[rows.length - 1]!.id;
-      const sent = await trx
+      const sent = await db
         .selectFrom('case_reminder')
         .select(['case_id', 'stage_seq', 'threshold'])
         .where(
@@ -1461,17 +1488,28 @@ export class CaseService {
           const next = thresholds(calendar, clock, settings).find(
             (t) => !sentKeys.has(`${r.id}:${r.stage_seq}:${t.kind}`),
           );
-          return { id: r.id, due: dueAt(calendar, clock), next: next ?? null };
+          return { row: r, due: dueAt(calendar, clock), next: next ?? null };
         });
+      await opts.afterRead?.(rows.map((r) => r.id));
+      let retimed = 0;
       if (plans.length) {
-        await sql`update cases set due_at = v.due, next_alert_at = v.at, next_alert = v.kind
-          from (select unnest(${sql.val(plans.map((p) => p.id))}::bigint[]) as id,
+        // Only clocks still as they were read: same stage round, start and limit, not parked.
+        const result = await sql`update cases set due_at = v.due, next_alert_at = v.at, next_alert = v.kind
+          from (select unnest(${sql.val(plans.map((p) => p.row.id))}::bigint[]) as id,
+                       unnest(${sql.val(plans.map((p) => p.row.stage_seq))}::integer[]) as seq,
+                       unnest(${sql.val(plans.map((p) => p.row.stage_started_at!.toISOString()))}::timestamptz[]) as started,
+                       unnest(${sql.val(plans.map((p) => p.row.limit_minutes))}::integer[]) as limit_minutes,
                        unnest(${sql.val(plans.map((p) => p.due.toISOString()))}::timestamptz[]) as due,
                        unnest(${sql.val(plans.map((p) => (p.next ? p.next.at.toISOString() : null)))}::timestamptz[]) as at,
                        unnest(${sql.val(plans.map((p) => p.next?.kind ?? null))}::text[]) as kind) v
-          where cases.id = v.id`.execute(trx);
+          where cases.id = v.id and cases.stage_seq = v.seq and cases.stage_started_at = v.started
+            and cases.limit_minutes = v.limit_minutes and cases.stage is not null and cases.parked_at is null`.execute(
+          db,
+        );
+        retimed = Number(result.numAffectedRows ?? 0);
       }
-      total += plans.length;
+      total += retimed;
+      await opts.onBatch?.(rows.length);
     }
     return total;
   }

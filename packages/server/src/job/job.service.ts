@@ -100,6 +100,10 @@ export class JobService {
     return row.id;
   }
 
+  isRunning(kind: string): boolean {
+    return this.running.has(kind);
+  }
+
   /** Waits for the running job of a kind (tests, shutdown). */
   async settled(kind: string): Promise<void> {
     await this.running.get(kind);

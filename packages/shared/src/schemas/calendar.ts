@@ -29,11 +29,22 @@ export const CalendarDay = Type.Object({
 });
 export type CalendarDay = Static<typeof CalendarDay>;
 
+/** The re-timing of running deadlines that follows every calendar change (a background job). */
+export const CalendarRetime = Type.Object({
+  /** Under way, or about to start: some deadlines may still follow the previous calendar. */
+  running: Type.Boolean(),
+  /** Running clocks gone through so far, of `total`. */
+  done: Type.Integer(),
+  total: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type CalendarRetime = Static<typeof CalendarRetime>;
+
 export const CalendarYear = Type.Object({
   year: Type.Integer(),
   hours: Type.Array(CalendarWorkHours),
   /** The year's entries; days without one follow the week (Monday–Friday work). */
   days: Type.Array(CalendarDay),
+  retime: CalendarRetime,
 });
 export type CalendarYear = Static<typeof CalendarYear>;
 

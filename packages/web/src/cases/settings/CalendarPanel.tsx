@@ -21,6 +21,7 @@ import {
   InputNumber,
   Modal,
   Popconfirm,
+  Progress,
   Radio,
   Row,
   Segmented,
@@ -57,13 +58,20 @@ export function CalendarPanel() {
       .then(setData)
       .catch((err) => {
         message.error(errorText(err, lang));
-        setData({ year, hours: [], days: [] });
+        setData({ year, hours: [], days: [], retime: { running: false, done: 0, total: null } });
       });
   }, [year, lang, message]);
   useEffect(() => {
     setData(null);
     load();
   }, [load]);
+  // After a change the running deadlines are recomputed in the background: follow its progress.
+  const retiming = data?.retime.running ?? false;
+  useEffect(() => {
+    if (!retiming) return;
+    const timer = setInterval(load, 1000);
+    return () => clearInterval(timer);
+  }, [retiming, load]);
 
   const byDate = useMemo(() => new Map((data?.days ?? []).map((d) => [d.date, d])), [data]);
   const shown = useMemo(
@@ -162,6 +170,26 @@ export function CalendarPanel() {
         >
           <Space orientation="vertical" size={12} style={{ width: '100%' }}>
             <Alert type="info" showIcon title={t('calendar.hint')} />
+            {data?.retime.running && (
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="calendar-retime"
+                title={
+                  data.retime.total
+                    ? t('calendar.retiming', { done: data.retime.done, total: data.retime.total })
+                    : t('calendar.retimingSoon')
+                }
+                description={
+                  data.retime.total ? (
+                    <Progress
+                      percent={Math.floor((data.retime.done / data.retime.total) * 100)}
+                      size="small"
+                    />
+                  ) : undefined
+                }
+              />
+            )}
             <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
               <Segmented<'all' | CalendarDayKind>
                 value={kind}
