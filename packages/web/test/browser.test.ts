@@ -501,6 +501,36 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     }
   });
 
+  it('shows the re-timing of running deadlines after a calendar change until it is done', async () => {
+    // A change whose re-timing has not run yet (as a restart would leave it).
+    const db = app.ctx.db;
+    await db
+      .insertInto('setting')
+      .values({ key: 'calendar.generation', value: JSON.stringify(1000), updated_by: null })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(1000) }))
+      .execute();
+    const page = await newPage(390, 844);
+    await logIn(page, 'command');
+    await page.waitForSelector('[data-testid=welcome]');
+    await page.goto(`${base}/case-settings?tab=calendar`);
+    const notice = page.locator('[data-testid=calendar-retime]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('重新计算在办事件的期限');
+    await page.screenshot({ path: path.join(shots, 'calendar-retime-phone.png') });
+    // It runs (at the next start, or here now): the page follows until the notice goes.
+    app.ctx.clockRetimer.request();
+    await notice.waitFor({ state: 'detached', timeout: 20_000 });
+    const job = await db
+      .selectFrom('job')
+      .select(['status', 'done', 'total'])
+      .where('kind', '=', 'calendar.retime')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(job.status).toBe('done');
+    expect(job.total).toBeGreaterThan(0);
+    expect(job.done).toBe(job.total);
+  });
+
   it('shows unread messages in the header and marks them read', async () => {
     const page = await newPage();
     await logIn(page, 'dept');
