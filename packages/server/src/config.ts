@@ -43,7 +43,7 @@ export interface Config {
   readonly uploadDir: string;
   /** Folder with the built web app; null serves the API only. */
   readonly webDist: string | null;
-  /** Run the background workers (outbox delivery) in this process; tests turn them off. */
+  /** Run the background workers (outbox delivery, the overdue sweep) in this process; tests turn them off. */
   readonly workers: boolean;
   /** Seconds between two passes of the outbox worker. */
   readonly notifyIntervalSeconds: number;
