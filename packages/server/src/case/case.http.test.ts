@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import gcoord from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
 import {
@@ -510,6 +511,13 @@ describe.each(testEngines())('cases on $name', (engine) => {
     expect(after.departmentId).toBe(dept2);
     expect(after.matches.map((m: { id: number }) => m.id)[0]).toBe(rule.id);
     expect(after.matches).toHaveLength(2);
+    // A point near the grid's east edge as a map app in China gives it (GCJ-02) is in the grid;
+    // the same numbers read as WGS84 lie some 500 m east, outside it.
+    const [gx, gy] = gcoord.transform([119.608, 30.605], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+    const dryRun = (crs: string) =>
+      ok('command', 'GET', `/api/dispatch-rules/dry-run?categoryId=${cat.SRHJ01}&lng=${gx}&lat=${gy}${crs}`);
+    expect((await dryRun('&crs=gcj02')).gridId).toBe(grid1.id);
+    expect((await dryRun('')).gridId).not.toBe(grid1.id);
     const elsewhere = await ok(
       'command',
       'GET',

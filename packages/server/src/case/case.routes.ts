@@ -248,7 +248,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         let gridId = q.gridId ?? null;
         if (gridId === null && q.lng !== undefined && q.lat !== undefined) {
           const rootId = await config.caseRootId();
-          const [lng, lat] = toWgs84(q.lng, q.lat, 'wgs84');
+          const [lng, lat] = toWgs84(q.lng, q.lat, q.crs ?? 'wgs84');
           gridId = rootId === null ? null : await app.ctx.locator.locate(rootId, lng, lat);
         }
         const grid = gridId

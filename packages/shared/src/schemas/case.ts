@@ -145,6 +145,11 @@ export const DryRunQuery = Type.Object({
   gridId: Type.Optional(Id()),
   lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
   lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  crs: Type.Optional(
+    Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
+      description: '坐标系：wgs84（默认）、gcj02（高德/腾讯）、bd09（百度），同上报',
+    }),
+  ),
 });
 export type DryRunQuery = Static<typeof DryRunQuery>;
 
