@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../app.ts';
+import { ClockRetimer } from '../case/case.retime.ts';
 import { testEngines } from '../../test/engines.ts';
 import {
   buildGrid,
@@ -216,6 +217,41 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
       await restarted.close();
       await ok('command', 'DELETE', `/api/calendar/days/${dueDay}`);
       await retimed();
+    }
+  });
+
+  it('tries a failed re-timing again', async () => {
+    const retimer = new ClockRetimer(t.db, {
+      calendar: t.app.ctx.calendar,
+      cases: t.app.ctx.cases,
+      jobs: t.app.ctx.jobs,
+      retryMs: 50,
+    });
+    const count = vi
+      .spyOn(t.app.ctx.cases, 'countRunningClocks')
+      .mockRejectedValueOnce(new Error('connection refused'));
+    const jobs = () =>
+      t.db
+        .selectFrom('job')
+        .select(['status'])
+        .where('kind', '=', 'calendar.retime')
+        .where('id', '>', before)
+        .orderBy('id')
+        .execute();
+    const before =
+      (
+        await t.db
+          .selectFrom('job')
+          .select((eb) => eb.fn.max<number>('id').as('id'))
+          .executeTakeFirst()
+      )?.id ?? 0;
+    try {
+      retimer.request();
+      await expect.poll(async () => (await jobs()).map((j) => j.status)).toEqual(['failed', 'done']);
+      expect(count).toHaveBeenCalledTimes(2);
+    } finally {
+      count.mockRestore();
+      await retimer.stop();
     }
   });
 

@@ -28,6 +28,7 @@ export interface RetimeState {
 export class ClockRetimer {
   private again = false;
   private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -36,12 +37,16 @@ export class ClockRetimer {
       cases: CaseService;
       jobs: JobService;
       log?: (msg: string, err?: unknown) => void;
+      /** After a failed pass (the database unreachable, say), the next try; default 30 s. */
+      retryMs?: number;
     },
   ) {}
 
   /** After a calendar change: re-times, or restarts the pass under way. */
   request(actor: Actor = SYSTEM): void {
     if (this.stopped) return;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     this.again = true;
     if (this.deps.jobs.isRunning(RETIME_JOB)) {
       // The pass under way starts again when it sees `again`; should it be past looking, the
@@ -91,10 +96,24 @@ export class ClockRetimer {
   /** Ends a pass under way between two batches; the next start finishes the work. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
     await this.settled();
   }
 
   private async run(progress: (done: number, total: number, message: string) => void) {
+    try {
+      return await this.pass(progress);
+    } catch (err) {
+      // The job records the failure; the work is still owed, so it is tried again.
+      if (!this.stopped) {
+        this.retry = setTimeout(() => this.request(), this.deps.retryMs ?? 30_000);
+        this.retry.unref?.();
+      }
+      throw err;
+    }
+  }
+
+  private async pass(progress: (done: number, total: number, message: string) => void) {
     let retimed = 0;
     let passes = 0;
     while (this.again && !this.stopped) {
