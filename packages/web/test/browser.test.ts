@@ -517,6 +517,13 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await notice.waitFor();
     expect(await notice.textContent()).toContain('重新计算在办事件的期限');
     await page.screenshot({ path: path.join(shots, 'calendar-retime-phone.png') });
+    const desk = await newPage();
+    await logIn(desk, 'command');
+    await desk.waitForSelector('[data-testid=welcome]');
+    await desk.goto(`${base}/case-settings?tab=calendar`);
+    await desk.locator('[data-testid=calendar-retime]').waitFor();
+    await desk.screenshot({ path: path.join(shots, 'calendar-retime-desk.png') });
+    await desk.close();
     // It runs (at the next start, or here now): the page follows until the notice goes.
     app.ctx.clockRetimer.request();
     await notice.waitFor({ state: 'detached', timeout: 20_000 });

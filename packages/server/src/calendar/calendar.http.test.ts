@@ -20,6 +20,15 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   let categoryId: number;
 
   const { call, ok } = requests(() => t.app, cookies);
+  /** A grid member's report, auto-dispatched: its acceptance clock runs in working time. */
+  const report = (description: string) =>
+    ok('member', 'POST', '/api/cases', {
+      categoryId,
+      nature: 'civil',
+      handlingType: 'coordination',
+      description,
+      gridId,
+    });
   /** Until the re-timing after the last calendar change has gone through every running clock. */
   const retimed = () =>
     expect
@@ -134,13 +143,7 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   });
 
   it('re-times running working-time clocks when the calendar changes', async () => {
-    const c = await ok('member', 'POST', '/api/cases', {
-      categoryId,
-      nature: 'civil',
-      handlingType: 'coordination',
-      description: '小区门口垃圾堆积三天无人清运',
-      gridId,
-    });
+    const c = await report('小区门口垃圾堆积三天无人清运');
     expect(c.state).toBe('assigned');
     const clock = () =>
       t.db
@@ -180,13 +183,7 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   });
 
   it('re-times what a restart left undone: a change committed, its re-timing never ran', async () => {
-    const c = await ok('member', 'POST', '/api/cases', {
-      categoryId,
-      nature: 'civil',
-      handlingType: 'coordination',
-      description: '楼道堆放杂物影响通行',
-      gridId,
-    });
+    const c = await report('楼道堆放杂物影响通行');
     const dueAt = async () =>
       (await t.db.selectFrom('cases').select('due_at').where('id', '=', c.id).executeTakeFirstOrThrow())
         .due_at!;

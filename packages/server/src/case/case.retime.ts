@@ -1,3 +1,4 @@
+import type { CalendarRetime } from '@wangge/shared';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../audit/audit.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
@@ -7,16 +8,9 @@ import type { CaseService } from './case.service.ts';
 
 /** The calendar generation whose re-timing last went through every running clock. */
 const RETIMED_KEY = 'calendar.retimed';
-export const RETIME_JOB = 'calendar.retime';
+const RETIME_JOB = 'calendar.retime';
 
 const SYSTEM: Actor = { id: null, name: '系统', ip: null, userAgent: null };
-
-export interface RetimeState {
-  /** A re-timing is running, or due (the calendar changed since the last one finished). */
-  running: boolean;
-  done: number;
-  total: number | null;
-}
 
 /**
  * Re-times the running clocks after the calendar changes, in the background: the change commits
@@ -70,7 +64,8 @@ export class ClockRetimer {
     else this.request();
   }
 
-  async state(): Promise<RetimeState> {
+  /** Running (a job under way) or due (the calendar changed since the last pass finished). */
+  async state(): Promise<CalendarRetime> {
     const [generation, retimed, job] = await Promise.all([
       this.deps.calendar.generation(),
       this.retimed(),
@@ -82,10 +77,8 @@ export class ClockRetimer {
         .limit(1)
         .executeTakeFirst(),
     ]);
-    const running = job?.status === 'running' || generation > retimed;
-    return running && job?.status === 'running'
-      ? { running, done: job.done, total: job.total }
-      : { running, done: 0, total: null };
+    if (job?.status === 'running') return { running: true, done: job.done, total: job.total };
+    return { running: generation > retimed, done: 0, total: null };
   }
 
   /** Waits for a pass under way (tests, shutdown). */

@@ -1417,13 +1417,17 @@ export class CaseService {
   }
 
   /** The running clocks `retimeClocks` goes through (natural-time ones only with `natural`). */
-  async countRunningClocks(db: Executor, opts: { natural?: boolean } = {}): Promise<number> {
-    const row = await db
+  private runningClocks(db: Executor, natural = false) {
+    return db
       .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('stage', 'is not', null)
-      .$if(!opts.natural, (qb) => qb.where('limit_natural', '=', false))
-      .where('parked_at', 'is', null)
+      .$if(!natural, (qb) => qb.where('limit_natural', '=', false))
+      .where('parked_at', 'is', null);
+  }
+
+  async countRunningClocks(db: Executor, opts: { natural?: boolean } = {}): Promise<number> {
+    const row = await this.runningClocks(db, opts.natural)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -1455,12 +1459,8 @@ export class CaseService {
     let after = 0;
     let total = 0;
     while (!opts.stop?.()) {
-      const rows = await db
-        .selectFrom('cases')
+      const rows = await this.runningClocks(db, opts.natural)
         .select(['id', 'stage_seq', 'stage_started_at', 'limit_minutes', 'limit_natural'])
-        .where('stage', 'is not', null)
-        .$if(!opts.natural, (qb) => qb.where('limit_natural', '=', false))
-        .where('parked_at', 'is', null)
         .where('id', '>', after)
         .orderBy('id')
         .limit(opts.batchSize ?? 2000)
