@@ -5,19 +5,19 @@ import { Worker } from 'node:worker_threads';
 import { SESSION_COOKIE } from '@wangge/shared';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { appendAudit } from '../../packages/server/src/audit/audit.service.ts';
+import { appendAudit } from '../../packages/server/src/core/audit/audit.service.ts';
 import { buildApp } from '../../packages/server/src/app.ts';
-import { PasswordHasher } from '../../packages/server/src/auth/password-hasher.ts';
+import { PasswordHasher } from '../../packages/server/src/modules/identity/password-hasher.ts';
 import {
   ensureBuiltinRoles,
   ensureCaseDefaults,
   ensureSchemes,
 } from '../../packages/server/src/bootstrap.ts';
 import { parseConfig } from '../../packages/server/src/config.ts';
-import { FieldCipher } from '../../packages/server/src/crypto.ts';
-import { openPglite, openPostgres, type Database } from '../../packages/server/src/db/database.ts';
-import { migrateToLatest } from '../../packages/server/src/db/migrate.ts';
-import { insertGridNode } from '../../packages/server/src/grid/grid.repository.ts';
+import { FieldCipher } from '../../packages/server/src/core/pii/crypto.ts';
+import { openPglite, openPostgres, type Database } from '../../packages/server/src/core/db/database.ts';
+import { migrateToLatest } from '../../packages/server/src/migrations/index.ts';
+import { insertGridNode } from '../../packages/server/src/modules/grid/grid.repository.ts';
 import type { Benchmark, Figure } from '../bench.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { ensureSchemes } from '../../packages/server/src/bootstrap.ts';
-import { openPglite, openPostgres, type Database } from '../../packages/server/src/db/database.ts';
-import { migrateToLatest } from '../../packages/server/src/db/migrate.ts';
-import { importDivisions } from '../../packages/server/src/grid/divisions.import.ts';
+import { openPglite, openPostgres, type Database } from '../../packages/server/src/core/db/database.ts';
+import { migrateToLatest } from '../../packages/server/src/migrations/index.ts';
+import { importDivisions } from '../../packages/server/src/modules/grid/divisions.import.ts';
 import type { Benchmark, Figure } from '../bench.ts';
 
 const actor = { id: null, name: 'bench', ip: null, userAgent: null };

@@ -1,7 +1,7 @@
 import Flatbush from 'flatbush';
 import type { Polygon } from 'geojson';
 import { createRandom } from '../../packages/server/src/demo/random.ts';
-import { GridLocator } from '../../packages/server/src/grid/locator.ts';
+import { GridLocator } from '../../packages/server/src/modules/grid/locator.ts';
 import type { Benchmark, Figure } from '../bench.ts';
 
 const SIDE = 100; // 100 × 100 = 10,000 polygons

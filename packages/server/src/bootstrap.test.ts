@@ -5,7 +5,7 @@ import { testEngines } from '../test/engines.ts';
 import { createTestApp, login, testConfig } from '../test/factories.ts';
 import { buildApp } from './app.ts';
 import { prepare, resetDatabase } from './bootstrap.ts';
-import { openPglite } from './db/database.ts';
+import { openPglite } from './core/db/database.ts';
 
 describe('first start of a real deployment', () => {
   it('creates the three administrators, each forced to change the initial password', async () => {

@@ -3,18 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN_ROLE_KEYS, BUILTIN_ROLES, SCHEMES, type BuiltinRoleKey } from '@wangge/shared';
 import { sql, type Kysely } from 'kysely';
-import { appendAudit, purgeExpiredAudit, SYSTEM_ACTOR } from './audit/audit.service.ts';
-import { PasswordHasher } from './auth/password-hasher.ts';
+import { appendAudit, purgeExpiredAudit, SYSTEM_ACTOR } from './core/audit/audit.service.ts';
+import { PasswordHasher } from './modules/identity/password-hasher.ts';
 import type { Config } from './config.ts';
-import { FieldCipher, loadDataKey } from './crypto.ts';
-import { openDatabase, type Database } from './db/database.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import type { DB } from './db/types.ts';
+import { FieldCipher, loadDataKey } from './core/pii/crypto.ts';
+import { openDatabase, type Database } from './core/db/database.ts';
+import { migrateToLatest } from './migrations/index.ts';
+import type { DB } from './core/db/types.ts';
 import { loadDemo, type DemoLogin } from './demo/demo.ts';
 import { loadDemoCases } from './demo/demo-cases.ts';
-import { insertGridNode } from './grid/grid.repository.ts';
-import { CaseConfigService } from './case/case-config.service.ts';
-import { CalendarService } from './calendar/calendar.service.ts';
+import { insertGridNode } from './modules/grid/grid.repository.ts';
+import { CaseConfigService } from './modules/case/case-config.service.ts';
+import { CalendarService } from './core/calendar/calendar.service.ts';
 
 /** Built-in roles as code defines them: the admin roles are forced to their definition on every start. */
 export async function ensureBuiltinRoles(db: Kysely<DB>): Promise<void> {

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_ROLES } from '@wangge/shared';
 import { buildApp } from './app.ts';
-import { purgeExpiredAudit, sealAll, verifyAuditChain } from './audit/audit.service.ts';
+import { purgeExpiredAudit, sealAll, verifyAuditChain } from './core/audit/audit.service.ts';
 import { prepare, resetDatabase } from './bootstrap.ts';
 import { ConfigError, parseConfig } from './config.ts';
-import { importDivisions } from './grid/divisions.import.ts';
+import { importDivisions } from './modules/grid/divisions.import.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openPglite, openPostgres, type Database } from '../src/db/database.ts';
+import { openPglite, openPostgres, type Database } from '../src/core/db/database.ts';
 
 const require = createRequire(import.meta.url);
 // The package exports no package.json: find it next to the resolved entry point.

@@ -1,16 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
-import type { Actor } from '../audit/audit.service.ts';
-import { loadPrincipal, type Principal } from '../auth/principal.ts';
-import { CalendarService } from '../calendar/calendar.service.ts';
-import { CaseConfigService } from '../case/case-config.service.ts';
-import { CaseService } from '../case/case.service.ts';
+import type { Actor } from '../core/audit/audit.service.ts';
+import type { Principal } from '../core/access/principal.ts';
+import { loadPrincipal } from '../modules/identity/principal.repository.ts';
+import { CalendarService } from '../core/calendar/calendar.service.ts';
+import { CaseConfigService } from '../modules/case/case-config.service.ts';
+import { CaseService } from '../modules/case/case.service.ts';
 import type { Config } from '../config.ts';
-import type { FieldCipher } from '../crypto.ts';
-import type { DB } from '../db/types.ts';
-import { AppError } from '../errors.ts';
-import { LocatorService } from '../grid/locator.service.ts';
-import { NotifyService } from '../notify/notify.service.ts';
+import type { FieldCipher } from '../core/pii/crypto.ts';
+import type { DB } from '../core/db/types.ts';
+import { AppError } from '../core/http/errors.ts';
+import { LocatorService } from '../modules/grid/locator.service.ts';
+import { NotifyService } from '../core/notify/notify.service.ts';
 import { createRandom, type Random } from './random.ts';
 
 /** Departments (条) of the demo county, with the categories they own. */

@@ -1,12 +1,16 @@
 import type { BuiltinRoleKey } from '@wangge/shared';
 import type { Kysely } from 'kysely';
-import { appendAudit, SYSTEM_ACTOR } from '../audit/audit.service.ts';
-import type { PasswordHasher } from '../auth/password-hasher.ts';
-import type { FieldCipher } from '../crypto.ts';
-import type { DB } from '../db/types.ts';
-import { insertGridNodes, type NewGridNodeInBatch } from '../grid/grid.repository.ts';
-import { DEMO_OPEN311_KEY_DEFAULT, DEMO_OPEN311_KEY_NAME, insertApiKey } from '../open311/apikey.service.ts';
-import { readCounty, shortVillageName, townshipKind, villageKind } from './divisions.ts';
+import { appendAudit, SYSTEM_ACTOR } from '../core/audit/audit.service.ts';
+import type { PasswordHasher } from '../modules/identity/password-hasher.ts';
+import type { FieldCipher } from '../core/pii/crypto.ts';
+import type { DB } from '../core/db/types.ts';
+import { insertGridNodes, type NewGridNodeInBatch } from '../modules/grid/grid.repository.ts';
+import {
+  DEMO_OPEN311_KEY_DEFAULT,
+  DEMO_OPEN311_KEY_NAME,
+  insertApiKey,
+} from '../modules/open311/apikey.service.ts';
+import { readCounty, shortVillageName, townshipKind, villageKind } from '../modules/grid/divisions.ts';
 import { areaBBox, areaCenter, irregularOutline, subdivide, type Area } from './geometry.ts';
 import { createRandom, type Random } from './random.ts';
 

@@ -1,0 +1,80 @@
+import type { Permission } from '@wangge/shared';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Principal } from '../access/principal.ts';
+import type { Actor } from '../audit/audit.service.ts';
+import type { CalendarService } from '../calendar/calendar.service.ts';
+import type { Engine } from '../db/database.ts';
+import type { DB } from '../db/types.ts';
+import type { JobService } from '../jobs/job.service.ts';
+import type { NotifyService } from '../notify/notify.service.ts';
+import type { FieldCipher } from '../pii/crypto.ts';
+
+/**
+ * Shared services, built once in buildApp and reachable from every route as `app.ctx`. The
+ * kernel's services are here; each module adds its own (`declare module` on this file).
+ */
+export interface AppContext {
+  db: Kysely<DB>;
+  engine: Engine;
+  cipher: FieldCipher;
+  /** Background jobs with progress (imports). */
+  jobs: JobService;
+  /** Notifications: templates, outbox (e-mail, SMS) and the in-app inbox. */
+  notify: NotifyService;
+  /** The working-time calendar (holidays, make-up days, work hours). */
+  calendar: CalendarService;
+  version: string;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** No login needed. */
+    public?: boolean;
+    /** Reachable while a password change is pending (me, change password, logout). */
+    allowDuringPasswordChange?: boolean;
+    /** Any one of these permissions admits the caller. */
+    permissions?: readonly Permission[];
+  }
+}
+
+export function actorOf(request: {
+  principal: Principal | null;
+  ip: string;
+  headers: Record<string, unknown>;
+}): Actor {
+  const ua = request.headers['user-agent'];
+  return {
+    id: request.principal?.userId ?? null,
+    name: request.principal?.username ?? 'anonymous',
+    ip: request.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua : null,
+  };
+}
+
+/** The authenticated principal of a route that requires login (guaranteed by the auth hook). */
+export function principalOf(request: { principal: Principal | null }): Principal {
+  if (!request.principal) throw new Error('route without principal: is it marked public?');
+  return request.principal;
+}

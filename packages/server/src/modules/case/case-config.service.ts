@@ -1,0 +1,694 @@
+import {
+  DEFAULT_CASE_CATEGORIES,
+  type CaseCategory,
+  type CaseCategoryBody,
+  type CaseSettings,
+  type CaseStage,
+  type DispatchRule,
+  type DispatchRuleBody,
+  type DispatchRuleChange,
+  type TimeLimit,
+  type TimeLimitBody,
+  type Urgency,
+} from '@wangge/shared';
+import { sql, type Kysely } from 'kysely';
+import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
+import type { DB, Executor } from '../../core/db/types.ts';
+import { AppError } from '../../core/http/errors.ts';
+
+const SETTINGS_KEY = 'cases';
+const CACHE_MS = 5000;
+
+export const DEFAULT_CASE_SETTINGS: CaseSettings = {
+  autoDispatch: true,
+  returnVisit: true,
+  autoArchive: true,
+  sweepSeconds: 60,
+  warnFraction: 0.8,
+  escalateFraction: 2,
+  duplicateRadiusM: 200,
+  duplicateHours: 72,
+  rootId: null,
+};
+
+/** Shipped default limits in working minutes (a working day of the default hours is 450 minutes). */
+export const DEFAULT_TIME_LIMITS: {
+  urgency: Urgency;
+  stage: CaseStage;
+  minutes: number;
+  natural: boolean;
+}[] = [
+  { urgency: 'normal', stage: 'accept', minutes: 240, natural: false },
+  { urgency: 'normal', stage: 'feedback', minutes: 3 * 450, natural: false },
+  { urgency: 'normal', stage: 'visit', minutes: 2 * 450, natural: false },
+  { urgency: 'urgent', stage: 'accept', minutes: 30, natural: true },
+  { urgency: 'urgent', stage: 'feedback', minutes: 240, natural: true },
+  { urgency: 'urgent', stage: 'visit', minutes: 450, natural: false },
+];
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+/** A rule as matching needs it: with the subtree path of its grid and the ids of its category. */
+export interface RuleForMatch {
+  id: number;
+  categoryId: number | null;
+  gridId: number | null;
+  gridPath: string | null;
+  gridDepth: number;
+  categoryDepth: number;
+  departmentId: number;
+  priority: number;
+}
+
+interface CategoryNode {
+  id: number;
+  parentId: number | null;
+  name: string;
+  active: boolean;
+}
+
+/**
+ * Case configuration: the switches and timer settings (开关设置/开关时长设置), the category tree,
+ * time limits per stage × urgency × category, and the auto-dispatch rules with their history.
+ * Everything the intake path reads is cached for a few seconds and dropped on every change.
+ */
+export class CaseConfigService {
+  private settingsCache: Cached<CaseSettings> | null = null;
+  private categoryCache: Cached<Map<number, CategoryNode>> | null = null;
+  private limitCache: Cached<TimeLimit[]> | null = null;
+  private ruleCache: Cached<RuleForMatch[]> | null = null;
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  invalidate(): void {
+    this.settingsCache = null;
+    this.categoryCache = null;
+    this.limitCache = null;
+    this.ruleCache = null;
+  }
+
+  private fresh<T>(c: Cached<T> | null): c is Cached<T> {
+    return c !== null && Date.now() - c.at < CACHE_MS;
+  }
+
+  // ------------------------------------------------------------ settings
+
+  async settings(db: Executor = this.db): Promise<CaseSettings> {
+    if (this.fresh(this.settingsCache)) return this.settingsCache.value;
+    const row = await db
+      .selectFrom('setting')
+      .select('value')
+      .where('key', '=', SETTINGS_KEY)
+      .executeTakeFirst();
+    const value = { ...DEFAULT_CASE_SETTINGS, ...((row?.value ?? {}) as Partial<CaseSettings>) };
+    this.settingsCache = { value, at: Date.now() };
+    return value;
+  }
+
+  async updateSettings(actor: Actor, patch: Partial<CaseSettings>): Promise<CaseSettings> {
+    return this.db.transaction().execute(async (trx) => {
+      this.settingsCache = null;
+      const before = await this.settings(trx);
+      const next = { ...before, ...patch };
+      if (next.rootId !== null) {
+        const root = await trx
+          .selectFrom('grid_node')
+          .select(['id', 'depth', 'valid_to'])
+          .where('id', '=', next.rootId)
+          .executeTakeFirst();
+        if (!root || root.depth !== 0 || root.valid_to !== null) {
+          throw new AppError('VALIDATION_FAILED', undefined, { rootId: '应为一棵在用网格树的根节点' });
+        }
+      }
+      await trx
+        .insertInto('setting')
+        .values({ key: SETTINGS_KEY, value: JSON.stringify(next), updated_by: actor.id })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({ value: JSON.stringify(next), updated_at: new Date(), updated_by: actor.id }),
+        )
+        .execute();
+      await appendAudit(trx, actor, {
+        action: 'case.settings.update',
+        targetType: 'setting',
+        targetId: SETTINGS_KEY,
+        before,
+        after: next,
+      });
+      this.settingsCache = null;
+      return next;
+    });
+  }
+
+  /** The tree cases are located in: the configured root, else the first active non-divisions tree. */
+  private rootCache: Cached<number | null> | null = null;
+
+  async caseRootId(db: Executor = this.db): Promise<number | null> {
+    const s = await this.settings(db);
+    if (s.rootId !== null) return s.rootId;
+    if (this.fresh(this.rootCache)) return this.rootCache.value;
+    const row = await db
+      .selectFrom('grid_node')
+      .select('id')
+      .where('depth', '=', 0)
+      .where('valid_to', 'is', null)
+      .where((eb) => eb.or([eb('scheme', 'is', null), eb('scheme', '!=', 'admin_divisions')]))
+      .orderBy('id')
+      .executeTakeFirst();
+    this.rootCache = { value: row?.id ?? null, at: Date.now() };
+    return row?.id ?? null;
+  }
+
+  // ------------------------------------------------------------ categories
+
+  /** Inserts the seed's default category tree into an empty table. */
+  async ensureDefaultCategories(db: Executor = this.db): Promise<void> {
+    const any = await db.selectFrom('case_category').select('id').limit(1).executeTakeFirst();
+    if (any) return;
+    let sort = 0;
+    for (const top of DEFAULT_CASE_CATEGORIES) {
+      const row = await db
+        .insertInto('case_category')
+        .values({ code: top.code, name: top.name, name_en: top.nameEn, sort: (sort += 10), parent_id: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      let childSort = 0;
+      for (const child of top.children ?? []) {
+        await db
+          .insertInto('case_category')
+          .values({
+            code: child.code,
+            name: child.name,
+            name_en: child.nameEn,
+            sort: (childSort += 10),
+            parent_id: row.id,
+          })
+          .execute();
+      }
+    }
+    await this.ensureDefaultTimeLimits(db);
+    this.invalidate();
+  }
+
+  async ensureDefaultTimeLimits(db: Executor = this.db): Promise<void> {
+    for (const l of DEFAULT_TIME_LIMITS) {
+      const exists = await db
+        .selectFrom('case_time_limit')
+        .select('id')
+        .where('category_id', 'is', null)
+        .where('urgency', '=', l.urgency)
+        .where('stage', '=', l.stage)
+        .executeTakeFirst();
+      if (!exists) {
+        await db
+          .insertInto('case_time_limit')
+          .values({
+            category_id: null,
+            urgency: l.urgency,
+            stage: l.stage,
+            minutes: l.minutes,
+            natural: l.natural,
+          })
+          .execute();
+      }
+    }
+  }
+
+  async listCategories(db: Executor = this.db): Promise<CaseCategory[]> {
+    const rows = await db.selectFrom('case_category').selectAll().orderBy('sort').orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      parentId: r.parent_id,
+      code: r.code,
+      name: r.name,
+      nameEn: r.name_en,
+      sort: r.sort,
+      active: r.active,
+    }));
+  }
+
+  private async categoryMap(db: Executor = this.db): Promise<Map<number, CategoryNode>> {
+    if (this.fresh(this.categoryCache)) return this.categoryCache.value;
+    const rows = await db.selectFrom('case_category').select(['id', 'parent_id', 'name', 'active']).execute();
+    const value = new Map(
+      rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, name: r.name, active: r.active }]),
+    );
+    this.categoryCache = { value, at: Date.now() };
+    return value;
+  }
+
+  /** The category and its ancestors, nearest first; throws when it does not exist or is inactive. */
+  async categoryChain(
+    categoryId: number,
+    db: Executor = this.db,
+    requireActive = true,
+  ): Promise<CategoryNode[]> {
+    const map = await this.categoryMap(db);
+    const chain: CategoryNode[] = [];
+    let cur = map.get(categoryId);
+    if (!cur || (requireActive && !cur.active)) {
+      throw new AppError('VALIDATION_FAILED', undefined, { categoryId: '事件分类不存在或已停用' });
+    }
+    while (cur && chain.length < 20) {
+      chain.push(cur);
+      cur = cur.parentId === null ? undefined : map.get(cur.parentId);
+    }
+    // A category under a deactivated parent is out of use with it.
+    if (requireActive && chain.some((c) => !c.active)) {
+      throw new AppError('VALIDATION_FAILED', undefined, { categoryId: '事件分类所属的上级分类已停用' });
+    }
+    return chain;
+  }
+
+  async categoryName(categoryId: number, db: Executor = this.db): Promise<string> {
+    return (await this.categoryMap(db)).get(categoryId)?.name ?? '';
+  }
+
+  async createCategory(actor: Actor, body: CaseCategoryBody): Promise<CaseCategory> {
+    return this.db.transaction().execute(async (trx) => {
+      if (body.parentId) await this.categoryChain(body.parentId, trx, false);
+      const taken = await trx
+        .selectFrom('case_category')
+        .select('id')
+        .where('code', '=', body.code)
+        .executeTakeFirst();
+      if (taken) throw new AppError('CONFLICT', '分类编码已存在', { code: '已存在' });
+      const row = await trx
+        .insertInto('case_category')
+        .values({
+          parent_id: body.parentId ?? null,
+          code: body.code,
+          name: body.name.trim(),
+          name_en: body.nameEn ?? '',
+          sort: body.sort ?? 0,
+          active: body.active ?? true,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const created = (await this.listCategories(trx)).find((c) => c.id === row.id)!;
+      await appendAudit(trx, actor, {
+        action: 'case.category.create',
+        targetType: 'case_category',
+        targetId: row.id,
+        after: created,
+      });
+      this.categoryCache = null;
+      return created;
+    });
+  }
+
+  async updateCategory(actor: Actor, id: number, body: CaseCategoryBody): Promise<CaseCategory> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = (await this.listCategories(trx)).find((c) => c.id === id);
+      if (!before) throw new AppError('NOT_FOUND', '事件分类不存在');
+      if (body.parentId) {
+        const chain = await this.categoryChain(body.parentId, trx, false);
+        if (chain.some((c) => c.id === id)) {
+          throw new AppError('VALIDATION_FAILED', undefined, {
+            parentId: '不能把分类移到自己或下级分类之下',
+          });
+        }
+      }
+      const clash = await trx
+        .selectFrom('case_category')
+        .select('id')
+        .where('code', '=', body.code)
+        .where('id', '!=', id)
+        .executeTakeFirst();
+      if (clash) throw new AppError('CONFLICT', '分类编码已存在', { code: '已存在' });
+      await trx
+        .updateTable('case_category')
+        .set({
+          parent_id: body.parentId === undefined ? before.parentId : body.parentId,
+          code: body.code,
+          name: body.name.trim(),
+          name_en: body.nameEn ?? before.nameEn,
+          sort: body.sort ?? before.sort,
+          active: body.active ?? before.active,
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+      const after = (await this.listCategories(trx)).find((c) => c.id === id)!;
+      await appendAudit(trx, actor, {
+        action: 'case.category.update',
+        targetType: 'case_category',
+        targetId: id,
+        before,
+        after,
+      });
+      this.categoryCache = null;
+      return after;
+    });
+  }
+
+  // ------------------------------------------------------------ time limits
+
+  async listTimeLimits(db: Executor = this.db): Promise<TimeLimit[]> {
+    if (this.fresh(this.limitCache)) return this.limitCache.value;
+    const rows = await db
+      .selectFrom('case_time_limit as l')
+      .leftJoin('case_category as c', 'c.id', 'l.category_id')
+      .select([
+        'l.id',
+        'l.category_id',
+        'c.name as category_name',
+        'l.urgency',
+        'l.stage',
+        'l.minutes',
+        'l.natural',
+      ])
+      .orderBy(sql`coalesce(l.category_id, 0)`)
+      .orderBy('l.urgency')
+      .orderBy('l.stage')
+      .execute();
+    const value = rows.map((r) => ({
+      id: r.id,
+      categoryId: r.category_id,
+      categoryName: r.category_name,
+      urgency: r.urgency as Urgency,
+      stage: r.stage as CaseStage,
+      minutes: r.minutes,
+      natural: r.natural,
+    }));
+    this.limitCache = { value, at: Date.now() };
+    return value;
+  }
+
+  /** The limit of a stage for a case: its category's, else the nearest ancestor's, else the default. */
+  async limitFor(
+    categoryId: number,
+    urgency: Urgency,
+    stage: CaseStage,
+    db: Executor = this.db,
+  ): Promise<{ minutes: number; natural: boolean }> {
+    const limits = await this.listTimeLimits(db);
+    const chain = await this.categoryChain(categoryId, db, false);
+    for (const id of [...chain.map((c) => c.id), null]) {
+      const hit = limits.find((l) => l.categoryId === id && l.urgency === urgency && l.stage === stage);
+      if (hit) return { minutes: hit.minutes, natural: hit.natural };
+    }
+    const fallback = DEFAULT_TIME_LIMITS.find((l) => l.urgency === urgency && l.stage === stage)!;
+    return { minutes: fallback.minutes, natural: fallback.natural };
+  }
+
+  async setTimeLimit(actor: Actor, body: TimeLimitBody): Promise<TimeLimit> {
+    return this.db.transaction().execute(async (trx) => {
+      if (body.categoryId) await this.categoryChain(body.categoryId, trx, false);
+      this.limitCache = null;
+      const before = (await this.listTimeLimits(trx)).find(
+        (l) =>
+          l.categoryId === (body.categoryId ?? null) && l.urgency === body.urgency && l.stage === body.stage,
+      );
+      if (before) {
+        await trx
+          .updateTable('case_time_limit')
+          .set({ minutes: body.minutes, natural: body.natural ?? false, updated_at: new Date() })
+          .where('id', '=', before.id)
+          .execute();
+      } else {
+        await trx
+          .insertInto('case_time_limit')
+          .values({
+            category_id: body.categoryId ?? null,
+            urgency: body.urgency,
+            stage: body.stage,
+            minutes: body.minutes,
+            natural: body.natural ?? false,
+          })
+          .execute();
+      }
+      this.limitCache = null;
+      const after = (await this.listTimeLimits(trx)).find(
+        (l) =>
+          l.categoryId === (body.categoryId ?? null) && l.urgency === body.urgency && l.stage === body.stage,
+      )!;
+      await appendAudit(trx, actor, {
+        action: 'case.limit.set',
+        targetType: 'case_time_limit',
+        targetId: after.id,
+        before: before ?? null,
+        after,
+      });
+      this.limitCache = null;
+      return after;
+    });
+  }
+
+  async deleteTimeLimit(actor: Actor, id: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      this.limitCache = null;
+      const before = (await this.listTimeLimits(trx)).find((l) => l.id === id);
+      if (!before) throw new AppError('NOT_FOUND', '时限设置不存在');
+      if (before.categoryId === null) {
+        throw new AppError('VALIDATION_FAILED', '默认时限不能删除，只能修改', { id: '默认时限' });
+      }
+      await trx.deleteFrom('case_time_limit').where('id', '=', id).execute();
+      await appendAudit(trx, actor, {
+        action: 'case.limit.delete',
+        targetType: 'case_time_limit',
+        targetId: id,
+        before,
+      });
+      this.limitCache = null;
+    });
+  }
+
+  // ------------------------------------------------------------ dispatch rules
+
+  async listRules(db: Executor = this.db, includeInactive = true): Promise<DispatchRule[]> {
+    const rows = await db
+      .selectFrom('dispatch_rule as r')
+      .leftJoin('case_category as c', 'c.id', 'r.category_id')
+      .leftJoin('grid_node as g', 'g.id', 'r.grid_id')
+      .innerJoin('department as d', 'd.id', 'r.department_id')
+      .select([
+        'r.id',
+        'r.category_id',
+        'c.name as category_name',
+        'r.grid_id',
+        'g.name as grid_name',
+        'r.department_id',
+        'd.name as department_name',
+        'r.priority',
+        'r.active',
+        'r.note',
+        'r.updated_at',
+      ])
+      .where('r.deleted_at', 'is', null)
+      .$if(!includeInactive, (q) => q.where('r.active', '=', true))
+      .orderBy('r.priority')
+      .orderBy('r.id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      categoryId: r.category_id,
+      categoryName: r.category_name,
+      gridId: r.grid_id,
+      gridName: r.grid_name,
+      departmentId: r.department_id,
+      departmentName: r.department_name,
+      priority: r.priority,
+      active: r.active,
+      note: r.note,
+      updatedAt: r.updated_at.toISOString(),
+    }));
+  }
+
+  private async rulesForMatch(db: Executor = this.db): Promise<RuleForMatch[]> {
+    if (this.fresh(this.ruleCache)) return this.ruleCache.value;
+    const rows = await db
+      .selectFrom('dispatch_rule as r')
+      .leftJoin('grid_node as g', 'g.id', 'r.grid_id')
+      .innerJoin('department as d', 'd.id', 'r.department_id')
+      .select(['r.id', 'r.category_id', 'r.grid_id', 'g.path', 'g.depth', 'r.department_id', 'r.priority'])
+      .where('r.deleted_at', 'is', null)
+      .where('r.active', '=', true)
+      .where('d.closed_at', 'is', null)
+      .execute();
+    const categories = await this.categoryMap(db);
+    const depthOf = (id: number | null) => {
+      let d = 0;
+      let cur = id === null ? undefined : categories.get(id);
+      while (cur && d < 20) {
+        d++;
+        cur = cur.parentId === null ? undefined : categories.get(cur.parentId);
+      }
+      return d;
+    };
+    const value = rows
+      .map((r) => ({
+        id: r.id,
+        categoryId: r.category_id,
+        gridId: r.grid_id,
+        gridPath: r.path,
+        gridDepth: r.grid_id === null ? -1 : (r.depth ?? 0),
+        categoryDepth: depthOf(r.category_id),
+        departmentId: r.department_id,
+        priority: r.priority,
+      }))
+      .sort(
+        (a, b) =>
+          a.priority - b.priority ||
+          b.gridDepth - a.gridDepth ||
+          b.categoryDepth - a.categoryDepth ||
+          a.id - b.id,
+      );
+    this.ruleCache = { value, at: Date.now() };
+    return value;
+  }
+
+  /**
+   * Active rules matching a case of this category in this grid, winner first. A rule matches when
+   * its category is the case's category or an ancestor (or any), and the case's grid lies in its
+   * grid's subtree (or anywhere). Precedence: priority, then the deeper grid, then the deeper
+   * category, then the older rule.
+   */
+  async matchRules(categoryId: number, gridPath: string, db: Executor = this.db): Promise<RuleForMatch[]> {
+    const [rules, chain] = await Promise.all([
+      this.rulesForMatch(db),
+      this.categoryChain(categoryId, db, false),
+    ]);
+    const cats = new Set(chain.map((c) => c.id));
+    return rules.filter(
+      (r) =>
+        (r.categoryId === null || cats.has(r.categoryId)) &&
+        (r.gridPath === null || gridPath.startsWith(r.gridPath)),
+    );
+  }
+
+  private async checkRuleRefs(trx: Executor, body: DispatchRuleBody): Promise<void> {
+    if (body.categoryId) await this.categoryChain(body.categoryId, trx, false);
+    if (body.gridId) {
+      const g = await trx
+        .selectFrom('grid_node')
+        .select('id')
+        .where('id', '=', body.gridId)
+        .executeTakeFirst();
+      if (!g) throw new AppError('VALIDATION_FAILED', undefined, { gridId: '网格不存在' });
+    }
+    const d = await trx
+      .selectFrom('department')
+      .select(['id', 'closed_at'])
+      .where('id', '=', body.departmentId)
+      .executeTakeFirst();
+    if (!d || d.closed_at)
+      throw new AppError('VALIDATION_FAILED', undefined, { departmentId: '部门不存在或已撤销' });
+  }
+
+  private async ruleHistory(
+    trx: Executor,
+    actor: Actor,
+    ruleId: number,
+    action: 'create' | 'update' | 'delete',
+    before: DispatchRule | null,
+    after: DispatchRule | null,
+  ): Promise<void> {
+    await trx
+      .insertInto('dispatch_rule_history')
+      .values({
+        rule_id: ruleId,
+        action,
+        before: before ? JSON.stringify(before) : null,
+        after: after ? JSON.stringify(after) : null,
+        actor_id: actor.id,
+        actor_name: actor.name,
+      })
+      .execute();
+    await appendAudit(trx, actor, {
+      action: `case.rule.${action}`,
+      targetType: 'dispatch_rule',
+      targetId: ruleId,
+      before,
+      after,
+    });
+    this.ruleCache = null;
+  }
+
+  async createRule(actor: Actor, body: DispatchRuleBody): Promise<DispatchRule> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.checkRuleRefs(trx, body);
+      const row = await trx
+        .insertInto('dispatch_rule')
+        .values({
+          category_id: body.categoryId ?? null,
+          grid_id: body.gridId ?? null,
+          department_id: body.departmentId,
+          priority: body.priority ?? 100,
+          active: body.active ?? true,
+          note: body.note ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const after = (await this.listRules(trx)).find((r) => r.id === row.id)!;
+      await this.ruleHistory(trx, actor, row.id, 'create', null, after);
+      return after;
+    });
+  }
+
+  async updateRule(actor: Actor, id: number, body: DispatchRuleBody): Promise<DispatchRule> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = (await this.listRules(trx)).find((r) => r.id === id);
+      if (!before) throw new AppError('NOT_FOUND', '分流规则不存在');
+      await this.checkRuleRefs(trx, body);
+      await trx
+        .updateTable('dispatch_rule')
+        .set({
+          category_id: body.categoryId ?? null,
+          grid_id: body.gridId ?? null,
+          department_id: body.departmentId,
+          priority: body.priority ?? before.priority,
+          active: body.active ?? before.active,
+          note: body.note === undefined ? before.note : body.note,
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+      const after = (await this.listRules(trx)).find((r) => r.id === id)!;
+      await this.ruleHistory(trx, actor, id, 'update', before, after);
+      return after;
+    });
+  }
+
+  async deleteRule(actor: Actor, id: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const before = (await this.listRules(trx)).find((r) => r.id === id);
+      if (!before) throw new AppError('NOT_FOUND', '分流规则不存在');
+      await trx
+        .updateTable('dispatch_rule')
+        .set({ deleted_at: new Date(), active: false })
+        .where('id', '=', id)
+        .execute();
+      await this.ruleHistory(trx, actor, id, 'delete', before, null);
+    });
+  }
+
+  async ruleHistoryList(ruleId: number | null, page: number, pageSize: number) {
+    const base = this.db
+      .selectFrom('dispatch_rule_history')
+      .$if(ruleId !== null, (q) => q.where('rule_id', '=', ruleId!));
+    const [rows, count] = await Promise.all([
+      base
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    const items: DispatchRuleChange[] = rows.map((r) => ({
+      id: r.id,
+      ruleId: r.rule_id,
+      action: r.action,
+      before: r.before ?? null,
+      after: r.after ?? null,
+      actorName: r.actor_name,
+      at: r.at.toISOString(),
+    }));
+    return { items, total: Number(count.n), page, pageSize };
+  }
+}

@@ -1,0 +1,153 @@
+import type { CalendarRetime } from '@wangge/shared';
+import type { Kysely } from 'kysely';
+import type { Actor } from '../../core/audit/audit.service.ts';
+import type { CalendarService } from '../../core/calendar/calendar.service.ts';
+import type { DB } from '../../core/db/types.ts';
+import type { JobService } from '../../core/jobs/job.service.ts';
+import type { CaseService } from './case.service.ts';
+
+/** The calendar generation whose re-timing last went through every running clock. */
+const RETIMED_KEY = 'calendar.retimed';
+const RETIME_JOB = 'calendar.retime';
+
+const SYSTEM: Actor = { id: null, name: '系统', ip: null, userAgent: null };
+
+/**
+ * Re-times the running clocks after the calendar changes, in the background: the change commits
+ * at once and the deadlines follow within moments, batch by batch, as a job whose progress the
+ * calendar page shows. A change during a pass starts it again on the newest calendar. The
+ * calendar's generation (bumped by every change) and the generation last re-timed are kept in
+ * settings, so a pass a restart cut short runs again at the next start.
+ */
+export class ClockRetimer {
+  private again = false;
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly deps: {
+      calendar: CalendarService;
+      cases: CaseService;
+      jobs: JobService;
+      log?: (msg: string, err?: unknown) => void;
+      /** After a failed pass (the database unreachable, say), the next try; default 30 s. */
+      retryMs?: number;
+    },
+  ) {}
+
+  /** After a calendar change: re-times, or restarts the pass under way. */
+  request(actor: Actor = SYSTEM): void {
+    if (this.stopped) return;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.again = true;
+    if (this.deps.jobs.isRunning(RETIME_JOB)) {
+      // The pass under way starts again when it sees `again`; should it be past looking, the
+      // next one follows it.
+      void this.settled().then(() => {
+        if (this.again) this.request(actor);
+      });
+      return;
+    }
+    this.deps.jobs
+      .start(RETIME_JOB, null, actor, (progress) => this.run(progress))
+      .catch((err: unknown) => this.deps.log?.('re-timing clocks failed to start', err));
+  }
+
+  /** At start: re-times when the calendar changed since the last pass finished. */
+  async resume(): Promise<void> {
+    const [generation, retimed] = await Promise.all([this.deps.calendar.generation(), this.retimed()]);
+    if (generation <= retimed) return;
+    // Nothing to re-time (a new database, say): no job for it.
+    if ((await this.deps.cases.countRunningClocks(this.db)) === 0) await this.markRetimed(generation);
+    else this.request();
+  }
+
+  /** Running (a job under way) or due (the calendar changed since the last pass finished). */
+  async state(): Promise<CalendarRetime> {
+    const [generation, retimed, job] = await Promise.all([
+      this.deps.calendar.generation(),
+      this.retimed(),
+      this.db
+        .selectFrom('job')
+        .select(['status', 'done', 'total'])
+        .where('kind', '=', RETIME_JOB)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    if (job?.status === 'running') return { running: true, done: job.done, total: job.total };
+    return { running: generation > retimed, done: 0, total: null };
+  }
+
+  /** Waits for a pass under way (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.deps.jobs.settled(RETIME_JOB);
+  }
+
+  /** Ends a pass under way between two batches; the next start finishes the work. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.settled();
+  }
+
+  private async run(progress: (done: number, total: number, message: string) => void) {
+    try {
+      return await this.pass(progress);
+    } catch (err) {
+      // The job records the failure; the work is still owed, so it is tried again.
+      if (!this.stopped) {
+        this.retry = setTimeout(() => this.request(), this.deps.retryMs ?? 30_000);
+        this.retry.unref?.();
+      }
+      throw err;
+    }
+  }
+
+  private async pass(progress: (done: number, total: number, message: string) => void) {
+    let retimed = 0;
+    let passes = 0;
+    while (this.again && !this.stopped) {
+      this.again = false;
+      passes += 1;
+      const generation = await this.deps.calendar.generation();
+      this.deps.calendar.invalidate();
+      const calendar = await this.deps.calendar.get();
+      const total = await this.deps.cases.countRunningClocks(this.db);
+      let done = 0;
+      progress(0, total, '按新日历重新计算在办事件的期限');
+      retimed = await this.deps.cases.retimeClocks(this.db, calendar, {
+        stop: () => this.again || this.stopped,
+        onBatch: (n) => {
+          done += n;
+          progress(done, total, `已重新计算 ${done} / ${total} 个在办事件的期限`);
+        },
+      });
+      if (this.again || this.stopped) continue;
+      // Done for this generation; a change that committed meanwhile asks for another pass.
+      await this.markRetimed(generation);
+      if ((await this.deps.calendar.generation()) > generation) this.again = true;
+    }
+    return { retimed, passes, stopped: this.stopped };
+  }
+
+  private async markRetimed(generation: number): Promise<void> {
+    const value = JSON.stringify(generation);
+    await this.db
+      .insertInto('setting')
+      .values({ key: RETIMED_KEY, value, updated_by: null })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date() }))
+      .execute();
+  }
+
+  private async retimed(): Promise<number> {
+    const row = await this.db
+      .selectFrom('setting')
+      .select('value')
+      .where('key', '=', RETIMED_KEY)
+      .executeTakeFirst();
+    return typeof row?.value === 'number' ? row.value : 0;
+  }
+}

@@ -1,0 +1,522 @@
+import fs from 'node:fs';
+import {
+  AcceptBody,
+  ArchiveBody,
+  CaseCategory,
+  CaseCategoryBody,
+  CaseCounts,
+  CaseDetail,
+  CaseIdParam,
+  CaseListQuery,
+  CaseRequestBody,
+  CaseSettings,
+  CaseSettingsBody,
+  CaseSummary,
+  CommentBody,
+  CreateCaseBody,
+  DecideBody,
+  DispatchBody,
+  DispatchRule,
+  DispatchRuleBody,
+  DispatchRuleChange,
+  DryRunQuery,
+  DryRunResult,
+  DuplicateItem,
+  DuplicateQuery,
+  FeedbackBody,
+  IdParam,
+  Page,
+  PageQuery,
+  PhotoUploadBody,
+  PhotoUploadResult,
+  RejectBody,
+  RequestIdParams,
+  TimeLimit,
+  TimeLimitBody,
+  VisitBody,
+  VoidBody,
+  type Permission,
+} from '@wangge/shared';
+import { Type } from 'typebox';
+import type { CaseDetail as CaseDetailType } from '@wangge/shared';
+import { actorOf, principalOf, type App } from '../../core/http/context.ts';
+import { AppError } from '../../core/http/errors.ts';
+import { toWgs84 } from '../grid/locator.service.ts';
+import { withErrors } from '../../core/http/responses.ts';
+import type { CaseConfigService } from './case-config.service.ts';
+import type { CaseService } from './case.service.ts';
+
+const READERS: Permission[] = ['case.read', 'case.handle'];
+const ANY_CASE: Permission[] = ['case.read', 'case.handle', 'case.report', 'case.config'];
+
+export function caseRoutes(cases: CaseService, config: CaseConfigService) {
+  return async (app: App): Promise<void> => {
+    const tags = ['case'];
+    const cfgTags = ['case-config'];
+
+    // -------------------------------------------------------------- configuration
+
+    app.get(
+      '/api/case-settings',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '事件开关与定时器设置',
+          response: withErrors({ 200: CaseSettings }),
+        },
+        config: { permissions: ANY_CASE },
+      },
+      async () => config.settings(),
+    );
+    app.put(
+      '/api/case-settings',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '修改开关设置（自动分发、回访、自动归档）与定时器',
+          body: CaseSettingsBody,
+          response: withErrors({ 200: CaseSettings }),
+        },
+        config: { permissions: ['case.config'] },
+      },
+      async (request) => config.updateSettings(actorOf(request), request.body),
+    );
+
+    app.get(
+      '/api/case-categories',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '事件分类（树）',
+          response: withErrors({ 200: Type.Array(CaseCategory) }),
+        },
+        config: { permissions: ANY_CASE },
+      },
+      async () => config.listCategories(),
+    );
+    app.post(
+      '/api/case-categories',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '新建事件分类',
+          body: CaseCategoryBody,
+          response: withErrors({ 201: CaseCategory }),
+        },
+        config: { permissions: ['case.config'] },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await config.createCategory(actorOf(request), request.body)),
+    );
+    app.put(
+      '/api/case-categories/:id',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '修改事件分类（停用：active=false）',
+          params: IdParam,
+          body: CaseCategoryBody,
+          response: withErrors({ 200: CaseCategory }),
+        },
+        config: { permissions: ['case.config'] },
+      },
+      async (request) => config.updateCategory(actorOf(request), request.params.id, request.body),
+    );
+
+    app.get(
+      '/api/case-limits',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '各环节时限（工作分钟）',
+          response: withErrors({ 200: Type.Array(TimeLimit) }),
+        },
+        config: { permissions: ANY_CASE },
+      },
+      async () => config.listTimeLimits(),
+    );
+    app.put(
+      '/api/case-limits',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '设置某分类（或默认）某紧急程度某环节的时限',
+          body: TimeLimitBody,
+          response: withErrors({ 200: TimeLimit }),
+        },
+        config: { permissions: ['case.config'] },
+      },
+      async (request) => config.setTimeLimit(actorOf(request), request.body),
+    );
+    app.delete(
+      '/api/case-limits/:id',
+      {
+        schema: { tags: cfgTags, summary: '删除分类时限（回到上级或默认时限）', params: IdParam },
+        config: { permissions: ['case.config'] },
+      },
+      async (request, reply) => {
+        await config.deleteTimeLimit(actorOf(request), request.params.id);
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/api/dispatch-rules',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '自动分流规则',
+          response: withErrors({ 200: Type.Array(DispatchRule) }),
+        },
+        config: { permissions: ['case.config', 'case.dispatch'] },
+      },
+      async () => config.listRules(),
+    );
+    app.post(
+      '/api/dispatch-rules',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '新建分流规则',
+          body: DispatchRuleBody,
+          response: withErrors({ 201: DispatchRule }),
+        },
+        config: { permissions: ['case.config'] },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await config.createRule(actorOf(request), request.body)),
+    );
+    app.put(
+      '/api/dispatch-rules/:id',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '修改分流规则',
+          params: IdParam,
+          body: DispatchRuleBody,
+          response: withErrors({ 200: DispatchRule }),
+        },
+        config: { permissions: ['case.config'] },
+      },
+      async (request) => config.updateRule(actorOf(request), request.params.id, request.body),
+    );
+    app.delete(
+      '/api/dispatch-rules/:id',
+      {
+        schema: { tags: cfgTags, summary: '删除分流规则（保留变更历史）', params: IdParam },
+        config: { permissions: ['case.config'] },
+      },
+      async (request, reply) => {
+        await config.deleteRule(actorOf(request), request.params.id);
+        return reply.status(204).send();
+      },
+    );
+    app.get(
+      '/api/dispatch-rules/history',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '分流规则变更历史',
+          querystring: Type.Intersect([
+            PageQuery,
+            Type.Object({ ruleId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+          ]),
+          response: withErrors({ 200: Page(DispatchRuleChange) }),
+        },
+        config: { permissions: ['case.config'] },
+      },
+      async (request) =>
+        config.ruleHistoryList(
+          request.query.ruleId ?? null,
+          request.query.page ?? 1,
+          request.query.pageSize ?? 20,
+        ),
+    );
+    app.get(
+      '/api/dispatch-rules/dry-run',
+      {
+        schema: {
+          tags: cfgTags,
+          summary: '试算：这个分类、这个网格（或坐标）的新事件会分给谁？',
+          querystring: DryRunQuery,
+          response: withErrors({ 200: DryRunResult }),
+        },
+        config: { permissions: ['case.config', 'case.dispatch'] },
+      },
+      async (request) => {
+        const q = request.query;
+        let gridId = q.gridId ?? null;
+        if (gridId === null && q.lng !== undefined && q.lat !== undefined) {
+          const rootId = await config.caseRootId();
+          const [lng, lat] = toWgs84(q.lng, q.lat, q.crs ?? 'wgs84');
+          gridId = rootId === null ? null : await app.ctx.locator.locate(rootId, lng, lat);
+        }
+        const grid = gridId
+          ? await app.ctx.db
+              .selectFrom('grid_node')
+              .select(['id', 'name', 'path'])
+              .where('id', '=', gridId)
+              .executeTakeFirst()
+          : undefined;
+        if (gridId && !grid) throw new AppError('NOT_FOUND', '网格不存在');
+        const settings = await config.settings();
+        const matched = grid
+          ? await config.matchRules(q.categoryId, grid.path)
+          : await config.matchRules(q.categoryId, '/');
+        const rules = await config.listRules();
+        const matches = matched.map((m) => rules.find((r) => r.id === m.id)!).filter(Boolean);
+        const winner = matches[0] ?? null;
+        return {
+          autoDispatch: settings.autoDispatch,
+          gridId: grid?.id ?? null,
+          gridName: grid?.name ?? null,
+          departmentId: settings.autoDispatch && winner ? winner.departmentId : null,
+          departmentName: settings.autoDispatch && winner ? winner.departmentName : null,
+          ruleId: winner?.id ?? null,
+          matches,
+        };
+      },
+    );
+
+    // -------------------------------------------------------------- reporting
+
+    app.post(
+      '/api/case-photos',
+      {
+        bodyLimit: 8 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: '上传事件照片（JPEG/PNG/WebP，≤5 MB），返回用于上报或反馈的凭据',
+          body: PhotoUploadBody,
+          response: withErrors({ 201: PhotoUploadResult }),
+        },
+        config: { permissions: ['case.report', 'case.handle', 'case.visit'] },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await cases.uploadPhoto(actorOf(request), request.body.dataUrl)),
+    );
+
+    app.post(
+      '/api/cases',
+      {
+        schema: {
+          tags,
+          summary: '上报事件（一般事项可现场处置）',
+          body: CreateCaseBody,
+          response: withErrors({ 201: CaseDetail }),
+        },
+        config: { permissions: ['case.report'] },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const b = request.body;
+        const detail = await cases.reportDetailed(principal, actorOf(request), {
+          ...b,
+          channel: b.channel ?? 'desk',
+          reporterKind: 'staff',
+          reporterName: b.reporter?.name ?? null,
+          reporterPhone: b.reporter?.phone ?? null,
+        });
+        return reply.status(201).send(detail);
+      },
+    );
+
+    // -------------------------------------------------------------- reading
+
+    app.get(
+      '/api/cases',
+      {
+        schema: {
+          tags,
+          summary: '事件列表（按状态、分类、网格子树、超时、日期筛选）',
+          querystring: CaseListQuery,
+          response: withErrors({ 200: Page(CaseSummary) }),
+        },
+        config: { permissions: READERS },
+      },
+      async (request) => cases.list(principalOf(request), request.query),
+    );
+    app.get(
+      '/api/cases/export',
+      {
+        schema: {
+          tags,
+          summary: '导出事件台账（Excel，与列表相同的筛选条件，最多 20000 条）',
+          querystring: CaseListQuery,
+        },
+        config: { permissions: ['case.export'] },
+      },
+      async (request, reply) => {
+        const { bytes } = await cases.exportLedger(principalOf(request), actorOf(request), request.query);
+        const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header(
+            'content-disposition',
+            `attachment; filename="cases-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`事件台账-${stamp}.xlsx`)}`,
+          )
+          .send(bytes);
+      },
+    );
+    app.get(
+      '/api/cases/counts',
+      {
+        schema: { tags, summary: '各队列和超时清单的数量', response: withErrors({ 200: CaseCounts }) },
+        config: { permissions: READERS },
+      },
+      async (request) => cases.counts(principalOf(request)),
+    );
+    app.get(
+      '/api/cases/duplicates',
+      {
+        schema: {
+          tags,
+          summary: '疑似重复：附近同类未办结事件',
+          querystring: DuplicateQuery,
+          response: withErrors({ 200: Type.Array(DuplicateItem) }),
+        },
+        config: { permissions: ['case.read', 'case.report', 'case.handle'] },
+      },
+      async (request) => cases.duplicates(principalOf(request), request.query),
+    );
+    app.get(
+      '/api/cases/:id',
+      {
+        schema: {
+          tags,
+          summary: '事件详情：时间线、照片、可执行的操作',
+          params: CaseIdParam,
+          response: withErrors({ 200: CaseDetail }),
+        },
+        config: { permissions: [...READERS, 'case.report'] },
+      },
+      async (request) => cases.get(principalOf(request), request.params.id),
+    );
+    app.get(
+      '/api/cases/:id/photos/:photoId',
+      {
+        schema: {
+          tags,
+          summary: '事件照片',
+          params: Type.Object({ id: Type.Integer({ minimum: 1 }), photoId: Type.Integer({ minimum: 1 }) }),
+        },
+        config: { permissions: [...READERS, 'case.report'] },
+      },
+      async (request, reply) => {
+        const photo = await cases.photo(principalOf(request), request.params.id, request.params.photoId);
+        if (!fs.existsSync(photo.file)) throw new AppError('NOT_FOUND', '照片文件不存在');
+        return reply
+          .type(photo.type)
+          .header('cache-control', 'private, max-age=3600')
+          .send(fs.createReadStream(photo.file));
+      },
+    );
+    app.post(
+      '/api/cases/:id/reveal',
+      {
+        schema: {
+          tags,
+          summary: '查看当事人和上报人的完整联系方式（记入审计）',
+          params: CaseIdParam,
+          response: withErrors({
+            200: Type.Object({
+              reporterPhone: Type.Union([Type.String(), Type.Null()]),
+              parties: Type.Array(
+                Type.Object({
+                  role: Type.String(),
+                  name: Type.String(),
+                  phone: Type.Union([Type.String(), Type.Null()]),
+                }),
+              ),
+            }),
+          }),
+        },
+        config: { permissions: ['case.party.reveal'] },
+      },
+      async (request) => cases.revealContacts(principalOf(request), actorOf(request), request.params.id),
+    );
+
+    // -------------------------------------------------------------- transitions
+
+    const action = <B extends Parameters<typeof Type.Object>[0]>(
+      name: string,
+      summary: string,
+      body: ReturnType<typeof Type.Object<B>>,
+      permissions: Permission[],
+      run: (request: {
+        principal: ReturnType<typeof principalOf>;
+        actor: ReturnType<typeof actorOf>;
+        id: number;
+        body: never;
+      }) => Promise<CaseDetailType>,
+    ) =>
+      app.post(
+        `/api/cases/:id/${name}`,
+        {
+          schema: { tags, summary, params: CaseIdParam, body, response: withErrors({ 200: CaseDetail }) },
+          config: { permissions },
+        },
+        async (request) =>
+          run({
+            principal: principalOf(request),
+            actor: actorOf(request),
+            id: (request.params as { id: number }).id,
+            body: request.body as never,
+          }),
+      );
+
+    action('dispatch', '分派给部门（待分发、被驳回的事件）', DispatchBody, ['case.dispatch'], (r) => {
+      const b = r.body as { departmentId: number; note?: string };
+      return cases.dispatch(r.principal, r.actor, r.id, b.departmentId, b.note);
+    });
+    action('accept', '部门接受', AcceptBody, ['case.handle'], (r) =>
+      cases.accept(r.principal, r.actor, r.id, (r.body as { note?: string }).note),
+    );
+    action('reject', '部门驳回（说明理由，退回重新分发）', RejectBody, ['case.handle'], (r) =>
+      cases.reject(r.principal, r.actor, r.id, (r.body as { reason: string }).reason),
+    );
+    action('feedback', '部门反馈处理结果（可附照片）', FeedbackBody, ['case.handle'], (r) => {
+      const b = r.body as { note: string; photoTokens?: string[] };
+      return cases.feedback(r.principal, r.actor, r.id, b.note, b.photoTokens);
+    });
+    action('visit', '回访：满意归档，不满意二次处理', VisitBody, ['case.visit'], (r) =>
+      cases.visit(r.principal, r.actor, r.id, r.body),
+    );
+    action('archive', '归档（待归档的事件）', ArchiveBody, ['case.archive'], (r) =>
+      cases.archive(r.principal, r.actor, r.id, (r.body as { note?: string }).note),
+    );
+    action('void', '作废（重复、无效的上报）', VoidBody, ['case.dispatch'], (r) => {
+      const b = r.body as { reason: string; duplicateOf?: string };
+      return cases.void(r.principal, r.actor, r.id, b.reason, b.duplicateOf);
+    });
+    action('comment', '添加备注', CommentBody, [...READERS, 'case.report'], (r) =>
+      cases.comment(r.principal, r.actor, r.id, (r.body as { note: string }).note),
+    );
+    action('requests', '申请挂账、取消挂账或缓办', CaseRequestBody, ['case.handle', 'case.dispatch'], (r) =>
+      cases.request(r.principal, r.actor, r.id, r.body),
+    );
+
+    app.post(
+      '/api/cases/:id/requests/:requestId/decide',
+      {
+        schema: {
+          tags,
+          summary: '审批挂账、缓办申请',
+          params: RequestIdParams,
+          body: DecideBody,
+          response: withErrors({ 200: CaseDetail }),
+        },
+        config: { permissions: ['case.approve'] },
+      },
+      async (request) =>
+        cases.decide(
+          principalOf(request),
+          actorOf(request),
+          request.params.id,
+          request.params.requestId,
+          request.body.approve,
+          request.body.note,
+        ),
+    );
+  };
+}

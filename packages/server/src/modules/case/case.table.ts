@@ -1,0 +1,163 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Created = ColumnType<Date, Date | undefined, never>;
+type Updated = ColumnType<Date, Date | undefined, Date>;
+type Json = ColumnType<unknown, string | null | undefined, string | null>;
+
+export interface CaseCategoryTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  code: string;
+  name: string;
+  name_en: ColumnType<string, string | undefined, string>;
+  sort: ColumnType<number, number | undefined, number>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Created;
+  updated_at: Updated;
+}
+
+export interface DispatchRuleTable {
+  id: Generated<number>;
+  category_id: number | null;
+  grid_id: number | null;
+  department_id: number;
+  priority: ColumnType<number, number | undefined, number>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  note: string | null;
+  created_at: Created;
+  updated_at: Updated;
+  deleted_at: Date | null;
+}
+
+export interface DispatchRuleHistoryTable {
+  id: Generated<number>;
+  rule_id: number;
+  action: 'create' | 'update' | 'delete';
+  before: Json;
+  after: Json;
+  actor_id: number | null;
+  actor_name: string;
+  at: Created;
+}
+
+export interface CaseTimeLimitTable {
+  id: Generated<number>;
+  category_id: number | null;
+  urgency: string;
+  stage: string;
+  minutes: number;
+  natural: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: Updated;
+}
+
+export interface CasesTable {
+  id: Generated<number>;
+  number: string;
+  access_hash: string | null;
+  category_id: number;
+  nature: string;
+  handling_type: string;
+  urgency: string;
+  title: string;
+  description: string;
+  parties_enc: string | null;
+  address: string | null;
+  lng: number | null;
+  lat: number | null;
+  crs_source: string | null;
+  grid_id: number;
+  reporter_kind: 'public' | 'staff' | 'api';
+  reporter_user_id: number | null;
+  reporter_name: string | null;
+  reporter_phone_enc: string | null;
+  reporter_phone_hash: string | null;
+  api_key_id: number | null;
+  channel: string;
+  state: string;
+  department_id: number | null;
+  round: ColumnType<number, number | undefined, number>;
+  rework_count: ColumnType<number, number | undefined, number>;
+  visit_satisfied: boolean | null;
+  on_spot: ColumnType<boolean, boolean | undefined, boolean>;
+  duplicate_of: number | null;
+  parked_at: Date | null;
+  deferred: ColumnType<boolean, boolean | undefined, boolean>;
+  stage: string | null;
+  stage_seq: ColumnType<number, number | undefined, number>;
+  stage_started_at: Date | null;
+  limit_minutes: number | null;
+  limit_natural: ColumnType<boolean, boolean | undefined, boolean>;
+  due_at: Date | null;
+  next_alert_at: Date | null;
+  next_alert: string | null;
+  reported_at: ColumnType<Date, Date | undefined, Date>;
+  accepted_at: Date | null;
+  handled_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Updated;
+}
+
+export interface CaseEventTable {
+  id: Generated<number>;
+  case_id: number;
+  at: ColumnType<Date, Date | undefined, never>;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  actor_id: number | null;
+  actor_name: string;
+  department_id: number | null;
+  note: string | null;
+  data: Json;
+}
+
+export interface CasePhotoTable {
+  id: Generated<number>;
+  token: string;
+  case_id: number | null;
+  event_id: number | null;
+  kind: string | null;
+  file: string;
+  mime: string;
+  bytes: number;
+  sha256: string;
+  uploaded_by: number | null;
+  uploaded_at: Created;
+}
+
+export interface CaseRequestTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: 'park' | 'unpark' | 'defer';
+  reason: string;
+  extra_minutes: number | null;
+  state: ColumnType<'pending' | 'approved' | 'denied', 'pending' | undefined, 'approved' | 'denied'>;
+  requested_by: number | null;
+  requested_by_name: string;
+  requested_at: Created;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
+export interface CaseReminderTable {
+  case_id: number;
+  stage_seq: number;
+  threshold: string;
+  sent_at: Created;
+}
+
+declare module '../../core/db/types.ts' {
+  interface DB {
+    case_category: CaseCategoryTable;
+    dispatch_rule: DispatchRuleTable;
+    dispatch_rule_history: DispatchRuleHistoryTable;
+    case_time_limit: CaseTimeLimitTable;
+    cases: CasesTable;
+    case_event: CaseEventTable;
+    case_photo: CasePhotoTable;
+    case_request: CaseRequestTable;
+    case_reminder: CaseReminderTable;
+  }
+}

@@ -1,0 +1,203 @@
+import {
+  CaseNumberParam,
+  PhotoUploadBody,
+  PhotoUploadResult,
+  PublicCaseBody,
+  PublicCaseQuery,
+  PublicCaseReceipt,
+  PublicCaseStatus,
+  PublicCategory,
+  PublicGridOutlines,
+  CASE_STATES,
+  categoriesInUse,
+} from '@wangge/shared';
+import { Type } from 'typebox';
+import type { App } from '../../core/http/context.ts';
+import { AppError } from '../../core/http/errors.ts';
+import { withErrors } from '../../core/http/responses.ts';
+import type { Actor } from '../../core/audit/audit.service.ts';
+import type { CaseConfigService } from './case-config.service.ts';
+import type { CaseService } from './case.service.ts';
+
+/** Limits per client address: reports and uploads per hour, status and outline look-ups per minute. */
+export const PUBLIC_LIMITS = {
+  reportsPerHour: 20,
+  photosPerHour: 60,
+  lookupsPerMinute: 30,
+  outlinesPerMinute: 120,
+};
+
+/**
+ * The citizens' side: report from a phone page without an account, follow the report by number
+ * and access code. Rate-limited per address; nothing of other people is ever returned.
+ */
+export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) {
+  return async (app: App): Promise<void> => {
+    const tags = ['public'];
+    const citizen = (ip: string, ua: unknown): Actor => ({
+      id: null,
+      // Shown on the case timeline as the reporter.
+      name: '群众',
+      ip,
+      userAgent: typeof ua === 'string' ? ua : null,
+    });
+
+    // The map citizens pick a place on: grid outlines of the case territory, one level at a time.
+    // Boundaries are public (they are on every notice board); nothing else about a grid is sent.
+    app.get(
+      '/api/public/grid-outlines',
+      {
+        schema: {
+          tags,
+          summary: '群众上报用的网格边界（逐级）',
+          querystring: Type.Object({
+            parentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+          }),
+          response: withErrors({ 200: PublicGridOutlines }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.outlinesPerMinute, timeWindow: 60_000 } },
+      },
+      async (request, reply) => {
+        const db = app.ctx.db;
+        const rootId = await config.caseRootId(db);
+        if (rootId === null) throw new AppError('NOT_FOUND', '尚未设置事件所用的网格');
+        const id = request.query.parentId ?? rootId;
+        const node = await db
+          .selectFrom('grid_node')
+          .select(['id', 'name', 'path', 'geometry'])
+          .where('id', '=', id)
+          .where('valid_to', 'is', null)
+          .executeTakeFirst();
+        if (!node || !node.path.startsWith(`/${rootId}/`)) throw new AppError('NOT_FOUND', '网格不存在');
+        const children = await db
+          .selectFrom('grid_node as g')
+          .select([
+            'g.id',
+            'g.name',
+            'g.geometry',
+            (eb) =>
+              eb
+                .not(
+                  eb.exists(
+                    eb
+                      .selectFrom('grid_node as k')
+                      .select('k.id')
+                      .whereRef('k.parent_id', '=', 'g.id')
+                      .where('k.valid_to', 'is', null),
+                  ),
+                )
+                .as('leaf'),
+          ])
+          .where('g.parent_id', '=', id)
+          .where('g.valid_to', 'is', null)
+          .where('g.geometry', 'is not', null)
+          .orderBy('g.code')
+          .orderBy('g.id')
+          .execute();
+        void reply.header('cache-control', 'public, max-age=300');
+        return {
+          id: node.id,
+          name: node.name,
+          geometry: (node.geometry ?? null) as never,
+          parts: children.map((c) => ({
+            id: c.id,
+            name: c.name,
+            leaf: Boolean(c.leaf),
+            geometry: c.geometry as never,
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/public/case-categories',
+      {
+        schema: {
+          tags,
+          summary: '群众可选的事件分类',
+          response: withErrors({ 200: Type.Array(PublicCategory) }),
+        },
+        config: { public: true },
+      },
+      async () => {
+        return categoriesInUse(await config.listCategories(), (c) => c.parentId).map((c) => ({
+          id: c.id,
+          parentId: c.parentId,
+          name: c.name,
+          nameEn: c.nameEn,
+        }));
+      },
+    );
+
+    app.post(
+      '/api/public/case-photos',
+      {
+        bodyLimit: 8 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: '群众上传照片',
+          body: PhotoUploadBody,
+          response: withErrors({ 201: PhotoUploadResult }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.photosPerHour, timeWindow: 3600_000 } },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await cases.uploadPhoto(citizen(request.ip, request.headers['user-agent']), request.body.dataUrl),
+          ),
+    );
+
+    app.post(
+      '/api/public/cases',
+      {
+        schema: {
+          tags,
+          summary: '群众上报（无需登录）：返回事件编号和查询码',
+          body: PublicCaseBody,
+          response: withErrors({ 201: PublicCaseReceipt }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.reportsPerHour, timeWindow: 3600_000 } },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const result = await cases.report(null, citizen(request.ip, request.headers['user-agent']), {
+          categoryId: b.categoryId,
+          nature: 'civil',
+          handlingType: 'coordination',
+          description: b.description,
+          address: b.address ?? null,
+          location: b.location ?? null,
+          photoTokens: b.photoTokens,
+          channel: 'public_page',
+          reporterKind: 'public',
+          reporterName: b.contact?.name ?? null,
+          reporterPhone: b.contact?.phone ?? null,
+          reporterPhoneField: 'contact/phone',
+        });
+        return reply.status(201).send({
+          number: result.number,
+          accessCode: result.accessCode!,
+          state: result.state,
+          stateName: CASE_STATES[result.state].zh,
+        });
+      },
+    );
+
+    app.get(
+      '/api/public/cases/:number',
+      {
+        schema: {
+          tags,
+          summary: '按编号和查询码查看本人反映的办理进度',
+          params: CaseNumberParam,
+          querystring: PublicCaseQuery,
+          response: withErrors({ 200: PublicCaseStatus }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.lookupsPerMinute, timeWindow: 60_000 } },
+      },
+      async (request) => cases.publicStatus(request.params.number, request.query.code),
+    );
+  };
+}

@@ -1,0 +1,165 @@
+import { DUTY_ROLES, DUTY_TEXT, gridKindLabel, IdParam, isDutyRole, maskMobile } from '@wangge/shared';
+import type { MultiPolygon, Polygon } from 'geojson';
+import { appendAudit } from '../../core/audit/audit.service.ts';
+import { assertGridsInScope } from '../../core/access/scope.ts';
+import { todayIn } from '../../core/calendar/dates.ts';
+import { actorOf, principalOf, type App } from '../../core/http/context.ts';
+import { AppError } from '../../core/http/errors.ts';
+import { findPdfFont, noticeBoardPdf, responsibilityChartPdf } from './pdf.ts';
+
+const CHART_LIMIT = 3000;
+
+/** Printable outputs: the public notice board of a grid and the responsibility chart of a subtree. */
+export async function printRoutes(app: App): Promise<void> {
+  const { db, cipher, config } = app.ctx;
+
+  const roleName = (role: string) => (isDutyRole(role) ? DUTY_ROLES[role].zh : role);
+
+  app.get(
+    '/api/grids/:id/notice.pdf',
+    {
+      schema: { tags: ['grid'], summary: '网格公示牌（PDF）', params: IdParam },
+      // It names the people on duty: the same permission as the duty lists.
+      config: { permissions: ['duty.read'] },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await assertGridsInScope(db, principal, [request.params.id]);
+      const font = findPdfFont(config.pdfFont);
+      const node = await db
+        .selectFrom('grid_node')
+        .selectAll()
+        .where('id', '=', request.params.id)
+        .executeTakeFirstOrThrow();
+      const ancestorIds = node.path.split('/').filter(Boolean).map(Number).slice(0, -1);
+      const [ancestors, children, people] = await Promise.all([
+        ancestorIds.length
+          ? db
+              .selectFrom('grid_node')
+              .select(['name', 'depth'])
+              .where('id', 'in', ancestorIds)
+              .orderBy('depth')
+              .execute()
+          : [],
+        db
+          .selectFrom('grid_node')
+          .select('geometry')
+          .where('parent_id', '=', node.id)
+          .where('valid_to', 'is', null)
+          .where('geometry', 'is not', null)
+          .execute(),
+        db
+          .selectFrom('duty as d')
+          .innerJoin('person as p', 'p.id', 'd.person_id')
+          .select(['d.role', 'p.name', 'p.phone_enc', 'p.organisation'])
+          .where('d.node_id', '=', node.id)
+          .where('d.valid_to', 'is', null)
+          .orderBy('d.role')
+          .orderBy('p.name')
+          .execute(),
+      ]);
+      // A notice board is posted in public so residents can call their grid member: full numbers
+      // need the reveal permission, and printing them is an audited export of personal data.
+      const full = principal.permissions.has('person.phone.reveal');
+      const roles = [...new Set(people.map((p) => p.role))];
+      const pdf = await noticeBoardPdf(font, {
+        name: node.name,
+        code: node.code,
+        kindLabel: gridKindLabel(node.kind),
+        chain: [...ancestors.map((a) => a.name), node.name],
+        geometry: (node.geometry as Polygon | MultiPolygon | null) ?? null,
+        children: children.map((c) => c.geometry as Polygon | MultiPolygon),
+        people: people.map((p) => {
+          const phone = p.phone_enc ? cipher.decrypt(p.phone_enc) : null;
+          return {
+            role: roleName(p.role),
+            name: p.name,
+            organisation: p.organisation,
+            phone: phone ? (full ? phone : maskMobile(phone)) : null,
+          };
+        }),
+        duties: (roles.length ? roles : ['chief', 'member']).map(
+          (r) => `${roleName(r)}：${(isDutyRole(r) && DUTY_TEXT[r]) || '按网格职责开展工作。'}`,
+        ),
+        issuedOn: todayIn(config.timeZone),
+      });
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, actorOf(request), {
+          action: 'grid.print.notice',
+          targetType: 'grid',
+          targetId: node.id,
+          after: { people: people.length, fullPhones: full && people.some((p) => p.phone_enc) },
+        }),
+      );
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="notice-${node.code ?? node.id}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/api/grids/:id/chart.pdf',
+    {
+      schema: { tags: ['grid'], summary: '网格责任图（PDF，子树）', params: IdParam },
+      config: { permissions: ['duty.read'] },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await assertGridsInScope(db, principal, [request.params.id]);
+      const font = findPdfFont(config.pdfFont);
+      const node = await db
+        .selectFrom('grid_node')
+        .select(['id', 'name', 'code', 'path'])
+        .where('id', '=', request.params.id)
+        .executeTakeFirstOrThrow();
+      const nodes = await db
+        .selectFrom('grid_node')
+        .select(['id', 'name', 'code', 'kind', 'depth'])
+        .where('path', 'like', `${node.path}%`)
+        .where('valid_to', 'is', null)
+        .orderBy('path')
+        .limit(CHART_LIMIT + 1)
+        .execute();
+      if (nodes.length > CHART_LIMIT) {
+        throw new AppError('VALIDATION_FAILED', `子树超过 ${CHART_LIMIT} 个网格，请选择更小的范围打印`);
+      }
+      const duties = await db
+        .selectFrom('duty as d')
+        .innerJoin('person as p', 'p.id', 'd.person_id')
+        .innerJoin('grid_node as g', 'g.id', 'd.node_id')
+        .select(['d.node_id', 'd.role', 'p.name'])
+        .where('g.path', 'like', `${node.path}%`)
+        .where('d.valid_to', 'is', null)
+        .orderBy('d.role')
+        .execute();
+      const byNode = new Map<number, string[]>();
+      for (const d of duties)
+        byNode.set(d.node_id, [...(byNode.get(d.node_id) ?? []), `${roleName(d.role)} ${d.name}`]);
+      const pdf = await responsibilityChartPdf(
+        font,
+        node.name,
+        nodes.map((n) => ({
+          depth: n.depth,
+          name: n.name,
+          code: n.code,
+          kindLabel: gridKindLabel(n.kind),
+          people: (byNode.get(n.id) ?? []).join('、'),
+        })),
+        todayIn(config.timeZone),
+      );
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, actorOf(request), {
+          action: 'grid.print.chart',
+          targetType: 'grid',
+          targetId: node.id,
+          after: { nodes: nodes.length },
+        }),
+      );
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="chart-${node.code ?? node.id}.pdf"`)
+        .send(pdf);
+    },
+  );
+}

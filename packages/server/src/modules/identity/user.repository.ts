@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { Principal } from '../../core/access/principal.ts';
+import { coversARoot, inScope } from '../../core/access/scope.ts';
+import type { Executor } from '../../core/db/types.ts';
+
+/**
+ * Users the principal may see and manage: every one of the user's scope subtrees lies inside
+ * the principal's scope. Users without a scope (administrators) are visible only to someone
+ * whose scope includes a whole tree.
+ */
+export function visibleUsers(db: Executor, principal: Principal) {
+  const rootCover = coversARoot(principal);
+  return db.selectFrom('app_user').where((eb) =>
+    eb.and([
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('user_scope')
+            .innerJoin('grid_node', 'grid_node.id', 'user_scope.grid_id')
+            .select(sql`1`.as('one'))
+            .whereRef('user_scope.user_id', '=', 'app_user.id')
+            .where((e) => e.not(inScope(e.ref('grid_node.path'), principal.scopePaths))),
+        ),
+      ),
+      rootCover
+        ? sql<boolean>`true`
+        : eb.exists(
+            eb
+              .selectFrom('user_scope')
+              .select(sql`1`.as('one'))
+              .whereRef('user_scope.user_id', '=', 'app_user.id'),
+          ),
+    ]),
+  );
+}

@@ -1,0 +1,641 @@
+import type {
+  AssignDutyBody,
+  CreatePersonBody,
+  Duty,
+  DutyListQuery,
+  EndDutyBody,
+  HandoverBody,
+  PageResult,
+  Person,
+  PersonListQuery,
+  Scheme,
+} from '@wangge/shared';
+import { DUTY_ROLES, isDutyRole, LIMITS, maskMobile, normalizeMobile } from '@wangge/shared';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { appendAudit, escapeLike, type Actor } from '../../core/audit/audit.service.ts';
+import type { Principal } from '../../core/access/principal.ts';
+import { assertGridsInScope, inScope } from '../../core/access/scope.ts';
+import { isIsoDate, todayIn } from '../../core/calendar/dates.ts';
+import type { FieldCipher } from '../../core/pii/crypto.ts';
+import type { DB, Executor } from '../../core/db/types.ts';
+import { AppError } from '../../core/http/errors.ts';
+import { imageKind } from '../../core/files/images.ts';
+
+const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
+
+/** One person holds a role on a node at most once at a time. */
+async function assertNotOnDuty(
+  trx: Executor,
+  personId: number,
+  nodeId: number,
+  role: string,
+  field: string,
+  message: string,
+): Promise<void> {
+  const current = await trx
+    .selectFrom('duty')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('node_id', '=', nodeId)
+    .where('role', '=', role)
+    .where('valid_to', 'is', null)
+    .executeTakeFirst();
+  if (current) throw new AppError('CONFLICT', message, { [field]: '重复安排' });
+}
+
+/**
+ * People on duty (定人定责): a person record (with or without a login) and assignments
+ * person × node × role × from/to. Ending, handing over and closing keep every assignment as
+ * history; nothing is deleted.
+ */
+export class DutyService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly cipher: FieldCipher,
+    private readonly timeZone: string,
+  ) {}
+
+  private date(value: string | undefined, field: string): string {
+    if (value === undefined) return todayIn(this.timeZone);
+    if (!isIsoDate(value))
+      throw new AppError('VALIDATION_FAILED', undefined, { [field]: '日期格式应为 YYYY-MM-DD' });
+    return value;
+  }
+
+  private phone(value: string | null | undefined) {
+    if (value === undefined) return {};
+    if (value === null || value.trim() === '') return { phone_enc: null, phone_hash: null };
+    const phone = normalizeMobile(value);
+    if (!phone)
+      throw new AppError('VALIDATION_FAILED', '手机号格式不正确', {
+        phone: '应为 11 位手机号，如 13800138000',
+      });
+    return { phone_enc: this.cipher.encrypt(phone), phone_hash: this.cipher.blindIndex(phone) };
+  }
+
+  private masked(enc: string | null): string | null {
+    return enc ? maskMobile(this.cipher.decrypt(enc)) : null;
+  }
+
+  async createPerson(actor: Actor, body: CreatePersonBody): Promise<Person> {
+    const phone = this.phone(body.phone);
+    return this.db.transaction().execute(async (trx) => {
+      if (body.userId) {
+        const user = await trx
+          .selectFrom('app_user')
+          .select('id')
+          .where('id', '=', body.userId)
+          .executeTakeFirst();
+        if (!user) throw new AppError('VALIDATION_FAILED', undefined, { userId: '用户不存在' });
+        const taken = await trx
+          .selectFrom('person')
+          .select('id')
+          .where('user_id', '=', body.userId)
+          .executeTakeFirst();
+        if (taken) throw new AppError('CONFLICT', '该用户已关联另一名人员', { userId: '已关联' });
+      }
+      const row = await trx
+        .insertInto('person')
+        .values({
+          name: body.name.trim(),
+          organisation: body.organisation?.trim() || null,
+          user_id: body.userId ?? null,
+          ...phone,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const person = (await this.people(trx, [row.id]))[0]!;
+      await appendAudit(trx, actor, {
+        action: 'person.create',
+        targetType: 'person',
+        targetId: row.id,
+        after: person,
+      });
+      return person;
+    });
+  }
+
+  private async people(db: Executor, ids: number[]): Promise<Person[]> {
+    if (!ids.length) return [];
+    const rows = await db
+      .selectFrom('person as p')
+      .select(['p.id', 'p.name', 'p.phone_enc', 'p.organisation', 'p.user_id', 'p.photo_path'])
+      .select((eb) =>
+        eb
+          .selectFrom('duty as d')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('d.person_id', '=', 'p.id')
+          .where('d.valid_to', 'is', null)
+          .as('active'),
+      )
+      .where('p.id', 'in', ids)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids
+      .map((id) => byId.get(id)!)
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        phoneMasked: this.masked(r.phone_enc),
+        organisation: r.organisation,
+        userId: r.user_id,
+        hasPhoto: r.photo_path !== null,
+        activeDuties: Number(r.active ?? 0),
+      }));
+  }
+
+  /**
+   * People the principal may see: those on duty somewhere in their scope, and those on duty
+   * nowhere (the pool new assignments are made from).
+   */
+  async listPeople(principal: Principal, query: PersonListQuery): Promise<PageResult<Person>> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
+    let q = this.db.selectFrom('person as p').where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('duty as d')
+            .innerJoin('grid_node as g', 'g.id', 'd.node_id')
+            .select(sql`1`.as('one'))
+            .whereRef('d.person_id', '=', 'p.id')
+            .where((e) => inScope(e.ref('g.path'), principal.scopePaths)),
+        ),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('duty as d2')
+              .select(sql`1`.as('one'))
+              .whereRef('d2.person_id', '=', 'p.id'),
+          ),
+        ),
+      ]),
+    );
+    const text = query.q?.trim();
+    if (text) {
+      const phone = normalizeMobile(text);
+      q = q.where((eb) =>
+        eb.or([
+          eb('p.name', 'ilike', `%${escapeLike(text)}%`),
+          ...(phone ? [eb('p.phone_hash', '=', this.cipher.blindIndex(phone))] : []),
+        ]),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      q
+        .select('p.id')
+        .orderBy('p.id')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: await this.people(
+        this.db,
+        rows.map((r) => r.id),
+      ),
+      total: Number(count.n),
+      page,
+      pageSize,
+    };
+  }
+
+  /** Full phone number of a person on duty in scope; the reveal is audited. */
+  async revealPhone(principal: Principal, actor: Actor, personId: number): Promise<string | null> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.assertPersonVisible(trx, principal, personId);
+      const row = await trx
+        .selectFrom('person')
+        .select('phone_enc')
+        .where('id', '=', personId)
+        .executeTakeFirstOrThrow();
+      await appendAudit(trx, actor, {
+        action: 'personal.reveal',
+        targetType: 'person',
+        targetId: personId,
+        after: { field: 'phone' },
+      });
+      return row.phone_enc ? this.cipher.decrypt(row.phone_enc) : null;
+    });
+  }
+
+  /** Stores a person's photo (JPEG, PNG or WebP, checked by content) in the upload folder. */
+  async setPhoto(
+    principal: Principal,
+    actor: Actor,
+    personId: number,
+    dataUrl: string,
+    folder: string,
+  ): Promise<Person> {
+    const [, mime, base64] = /^data:(image\/(?:jpeg|png|webp));base64,(.*)$/s.exec(dataUrl) ?? [];
+    const bytes = base64 ? Buffer.from(base64, 'base64') : Buffer.alloc(0);
+    const kind = imageKind(bytes);
+    if (!mime || !kind || `image/${kind}` !== mime) {
+      throw new AppError('VALIDATION_FAILED', '照片格式不正确', { dataUrl: '只接受 JPEG、PNG 或 WebP 图片' });
+    }
+    if (bytes.length > PHOTO_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', '照片不能超过 2 MB');
+    return this.db.transaction().execute(async (trx) => {
+      await this.assertPersonVisible(trx, principal, personId);
+      const before = await trx
+        .selectFrom('person')
+        .select('photo_path')
+        .where('id', '=', personId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      fs.mkdirSync(folder, { recursive: true });
+      const name = `person-${personId}-${randomBytes(6).toString('hex')}.${kind === 'jpeg' ? 'jpg' : kind}`;
+      fs.writeFileSync(path.join(folder, name), bytes);
+      await trx
+        .updateTable('person')
+        .set({ photo_path: name, updated_at: new Date() })
+        .where('id', '=', personId)
+        .execute();
+      await appendAudit(trx, actor, {
+        action: 'person.photo',
+        targetType: 'person',
+        targetId: personId,
+        after: { bytes: bytes.length, type: mime },
+      });
+      if (before.photo_path) fs.rmSync(path.join(folder, path.basename(before.photo_path)), { force: true });
+      return (await this.people(trx, [personId]))[0]!;
+    });
+  }
+
+  async photo(
+    principal: Principal,
+    personId: number,
+    folder: string,
+  ): Promise<{ bytes: Buffer; type: string }> {
+    await this.assertPersonVisible(this.db, principal, personId);
+    const row = await this.db
+      .selectFrom('person')
+      .select('photo_path')
+      .where('id', '=', personId)
+      .executeTakeFirstOrThrow();
+    const file = row.photo_path ? path.join(folder, path.basename(row.photo_path)) : null;
+    if (!file || !fs.existsSync(file)) throw new AppError('NOT_FOUND', '没有照片');
+    const bytes = fs.readFileSync(file);
+    return { bytes, type: `image/${imageKind(bytes) ?? 'jpeg'}` };
+  }
+
+  private async assertPersonVisible(db: Executor, principal: Principal, personId: number): Promise<void> {
+    const exists = await db.selectFrom('person').select('id').where('id', '=', personId).executeTakeFirst();
+    if (!exists) throw new AppError('NOT_FOUND', '人员不存在');
+    const duties = await db
+      .selectFrom('duty as d')
+      .innerJoin('grid_node as g', 'g.id', 'd.node_id')
+      .select(['g.path'])
+      .where('d.person_id', '=', personId)
+      .execute();
+    if (duties.length && !duties.some((d) => principal.scopePaths.some((p) => d.path.startsWith(p)))) {
+      throw new AppError('OUT_OF_SCOPE');
+    }
+  }
+
+  private async roleAllowed(
+    trx: Executor,
+    nodeId: number,
+    role: string,
+  ): Promise<{ name: string; closed: boolean }> {
+    const node = await trx
+      .selectFrom('grid_node as g')
+      .leftJoin('scheme as s', 's.key', 'g.scheme')
+      .select(['g.name', 'g.level', 'g.valid_to', 's.definition'])
+      .where('g.id', '=', nodeId)
+      .executeTakeFirstOrThrow();
+    if (!isDutyRole(role))
+      throw new AppError('VALIDATION_FAILED', undefined, { role: `未知的职责：${role}` });
+    const scheme = node.definition as Scheme | null;
+    const level = scheme && node.level !== null ? scheme.levels[node.level] : undefined;
+    if (level && !(level.duties as string[]).includes(role)) {
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        role: `“${level.name}”一级可设的职责：${level.duties.map((d) => DUTY_ROLES[d].zh).join('、')}`,
+      });
+    }
+    return { name: node.name, closed: node.valid_to !== null };
+  }
+
+  async assign(principal: Principal, actor: Actor, body: AssignDutyBody): Promise<Duty> {
+    const validFrom = this.date(body.validFrom, 'validFrom');
+    return this.db.transaction().execute(async (trx) => {
+      await assertGridsInScope(trx, principal, [body.nodeId]);
+      const node = await this.roleAllowed(trx, body.nodeId, body.role);
+      if (node.closed) throw new AppError('GRID_CLOSED');
+      const person = await trx
+        .selectFrom('person')
+        .select('id')
+        .where('id', '=', body.personId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!person) throw new AppError('VALIDATION_FAILED', undefined, { personId: '人员不存在' });
+      // Only people the caller may see: on duty in their scope, or on duty nowhere yet.
+      await this.assertPersonVisible(trx, principal, body.personId);
+      await assertNotOnDuty(
+        trx,
+        body.personId,
+        body.nodeId,
+        body.role,
+        'personId',
+        '此人已在该网格担任该职责',
+      );
+      const row = await trx
+        .insertInto('duty')
+        .values({
+          person_id: body.personId,
+          node_id: body.nodeId,
+          role: body.role,
+          valid_from: validFrom,
+          note: body.note ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const duty = (await this.duties(trx, [row.id]))[0]!;
+      await appendAudit(trx, actor, {
+        action: 'duty.assign',
+        targetType: 'duty',
+        targetId: row.id,
+        after: duty,
+      });
+      return duty;
+    });
+  }
+
+  private async lockDuty(trx: Executor, principal: Principal, id: number) {
+    const duty = await trx.selectFrom('duty').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!duty) throw new AppError('NOT_FOUND', '职责安排不存在');
+    await assertGridsInScope(trx, principal, [duty.node_id]);
+    if (duty.valid_to !== null) throw new AppError('CONFLICT', '该职责安排已结束');
+    return duty;
+  }
+
+  async end(principal: Principal, actor: Actor, id: number, body: EndDutyBody): Promise<Duty> {
+    const validTo = this.date(body.validTo, 'validTo');
+    return this.db.transaction().execute(async (trx) => {
+      const duty = await this.lockDuty(trx, principal, id);
+      if (validTo < duty.valid_from)
+        throw new AppError('VALIDATION_FAILED', undefined, { validTo: '结束日期不能早于开始日期' });
+      await trx
+        .updateTable('duty')
+        .set({ valid_to: validTo, note: body.note ?? duty.note })
+        .where('id', '=', id)
+        .execute();
+      const after = (await this.duties(trx, [id]))[0]!;
+      await appendAudit(trx, actor, { action: 'duty.end', targetType: 'duty', targetId: id, after });
+      return after;
+    });
+  }
+
+  /** Ends one assignment and starts the same role on the same node for the successor, at once. */
+  async handover(
+    principal: Principal,
+    actor: Actor,
+    id: number,
+    body: HandoverBody,
+  ): Promise<{ ended: Duty; started: Duty }> {
+    const date = this.date(body.date, 'date');
+    return this.db.transaction().execute(async (trx) => {
+      const duty = await this.lockDuty(trx, principal, id);
+      if (body.toPersonId === duty.person_id)
+        throw new AppError('VALIDATION_FAILED', undefined, { toPersonId: '接任人不能是原责任人' });
+      if (date < duty.valid_from)
+        throw new AppError('VALIDATION_FAILED', undefined, { date: '交接日期不能早于原安排的开始日期' });
+      const successor = await trx
+        .selectFrom('person')
+        .select('id')
+        .where('id', '=', body.toPersonId)
+        .executeTakeFirst();
+      if (!successor) throw new AppError('VALIDATION_FAILED', undefined, { toPersonId: '人员不存在' });
+      await this.assertPersonVisible(trx, principal, body.toPersonId);
+      await assertNotOnDuty(
+        trx,
+        body.toPersonId,
+        duty.node_id,
+        duty.role,
+        'toPersonId',
+        '接任人已在该网格担任该职责',
+      );
+      await trx.updateTable('duty').set({ valid_to: date }).where('id', '=', id).execute();
+      const row = await trx
+        .insertInto('duty')
+        .values({
+          person_id: body.toPersonId,
+          node_id: duty.node_id,
+          role: duty.role,
+          valid_from: date,
+          note: body.note ?? `接替 #${id}`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const [ended, started] = await this.duties(trx, [id, row.id]);
+      await appendAudit(trx, actor, {
+        action: 'duty.handover',
+        targetType: 'duty',
+        targetId: id,
+        before: ended,
+        after: started,
+      });
+      return { ended: ended!, started: started! };
+    });
+  }
+
+  private async duties(db: Executor, ids: number[]): Promise<Duty[]> {
+    if (!ids.length) return [];
+    const rows = await db
+      .selectFrom('duty as d')
+      .innerJoin('person as p', 'p.id', 'd.person_id')
+      .innerJoin('grid_node as g', 'g.id', 'd.node_id')
+      .select([
+        'd.id',
+        'd.person_id',
+        'p.name as person_name',
+        'p.phone_enc',
+        'd.node_id',
+        'g.name as node_name',
+        'g.code as node_code',
+        'd.role',
+        'd.valid_from',
+        'd.valid_to',
+        'd.note',
+      ])
+      .where('d.id', 'in', ids)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids
+      .map((id) => byId.get(id)!)
+      .map((r) => ({
+        id: r.id,
+        personId: r.person_id,
+        personName: r.person_name,
+        phoneMasked: this.masked(r.phone_enc),
+        nodeId: r.node_id,
+        nodeName: r.node_name,
+        nodeCode: r.node_code,
+        role: r.role,
+        roleName: isDutyRole(r.role) ? DUTY_ROLES[r.role].zh : r.role,
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
+        note: r.note,
+      }));
+  }
+
+  /** Assignments on a node, on its whole subtree (the roster), or of a person; current or with history. */
+  async list(principal: Principal, query: DutyListQuery): Promise<PageResult<Duty>> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
+    let q = this.db
+      .selectFrom('duty as d')
+      .innerJoin('grid_node as g', 'g.id', 'd.node_id')
+      .where((eb) => inScope(eb.ref('g.path'), principal.scopePaths));
+    if (query.nodeId) {
+      await assertGridsInScope(this.db, principal, [query.nodeId]);
+      if (query.subtree) {
+        const node = await this.db
+          .selectFrom('grid_node')
+          .select('path')
+          .where('id', '=', query.nodeId)
+          .executeTakeFirstOrThrow();
+        q = q.where('g.path', 'like', `${node.path}%`);
+      } else {
+        q = q.where('d.node_id', '=', query.nodeId);
+      }
+    }
+    if (query.personId) q = q.where('d.person_id', '=', query.personId);
+    if (!query.history) q = q.where('d.valid_to', 'is', null);
+    const [rows, count] = await Promise.all([
+      q
+        .select('d.id')
+        .orderBy('g.path')
+        .orderBy('d.role')
+        .orderBy('d.valid_from', 'desc')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: await this.duties(
+        this.db,
+        rows.map((r) => r.id),
+      ),
+      total: Number(count.n),
+      page,
+      pageSize,
+    };
+  }
+
+  /**
+   * Base grids with nobody on duty as member: the visible gaps of "every grid has a named person".
+   * The base level is the scheme's `base` level; without a scheme, nodes of kind base_grid.
+   */
+  async gaps(principal: Principal, nodeId: number, page: number, pageSize: number) {
+    await assertGridsInScope(this.db, principal, [nodeId]);
+    const node = await this.db
+      .selectFrom('grid_node')
+      .select(['path'])
+      .where('id', '=', nodeId)
+      .executeTakeFirstOrThrow();
+    const schemes = await this.db.selectFrom('scheme').select(['key', 'definition']).execute();
+    const baseLevel = new Map(
+      schemes.map((s) => [s.key, (s.definition as Scheme).levels.findIndex((l) => l.base)] as const),
+    );
+    const baseConditions = [...baseLevel].filter(([, level]) => level >= 0);
+    const q = this.db
+      .selectFrom('grid_node as g')
+      .where('g.path', 'like', `${node.path}%`)
+      .where('g.valid_to', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('g.scheme', 'is', null), eb('g.kind', '=', 'base_grid')]),
+          ...baseConditions.map(([key, level]) =>
+            eb.and([eb('g.scheme', '=', key), eb('g.level', '=', level)]),
+          ),
+        ]),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('duty as d')
+              .select(sql`1`.as('one'))
+              .whereRef('d.node_id', '=', 'g.id')
+              .where('d.valid_to', 'is', null),
+          ),
+        ),
+      );
+    const [rows, count] = await Promise.all([
+      q
+        .select(['g.id', 'g.name', 'g.code', 'g.kind', 'g.path'])
+        .orderBy('g.path')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    const ancestorIds = [...new Set(rows.flatMap((r) => r.path.split('/').filter(Boolean).map(Number)))];
+    const names = new Map(
+      ancestorIds.length
+        ? (
+            await this.db
+              .selectFrom('grid_node')
+              .select(['id', 'name'])
+              .where('id', 'in', ancestorIds)
+              .execute()
+          ).map((a) => [a.id, a.name])
+        : [],
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        code: r.code,
+        kind: r.kind,
+        path: r.path
+          .split('/')
+          .filter(Boolean)
+          .map((id) => names.get(Number(id)) ?? id),
+      })),
+      total: Number(count.n),
+      page,
+      pageSize,
+    };
+  }
+
+  /** People holding more than `max` current assignments inside the subtree. */
+  async overload(principal: Principal, nodeId: number, max: number, page: number, pageSize: number) {
+    await assertGridsInScope(this.db, principal, [nodeId]);
+    const node = await this.db
+      .selectFrom('grid_node')
+      .select(['path'])
+      .where('id', '=', nodeId)
+      .executeTakeFirstOrThrow();
+    const q = this.db
+      .selectFrom('duty as d')
+      .innerJoin('grid_node as g', 'g.id', 'd.node_id')
+      .innerJoin('person as p', 'p.id', 'd.person_id')
+      .where('g.path', 'like', `${node.path}%`)
+      .where('d.valid_to', 'is', null)
+      .groupBy(['p.id', 'p.name', 'p.phone_enc'])
+      .having((eb) => eb.fn.countAll(), '>', max);
+    const rows = await q
+      .select(['p.id', 'p.name', 'p.phone_enc', (eb) => eb.fn.countAll<number>().as('n')])
+      .orderBy(sql`count(*)`, 'desc')
+      .orderBy('p.id')
+      .execute();
+    const slice = rows.slice((page - 1) * pageSize, page * pageSize);
+    return {
+      items: slice.map((r) => ({
+        personId: r.id,
+        name: r.name,
+        phoneMasked: this.masked(r.phone_enc),
+        duties: Number(r.n),
+      })),
+      total: rows.length,
+      page,
+      pageSize,
+    };
+  }
+}

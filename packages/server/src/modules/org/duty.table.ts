@@ -1,0 +1,50 @@
+import type { ColumnType } from 'kysely';
+
+export interface PersonTable {
+  id: ColumnType<number, never, never>;
+  name: string;
+  phone_enc: string | null;
+  phone_hash: string | null;
+  organisation: string | null;
+  photo_path: string | null;
+  user_id: number | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface DutyTable {
+  id: ColumnType<number, never, never>;
+  person_id: number;
+  node_id: number;
+  role: string;
+  valid_from: string;
+  valid_to: string | null;
+  note: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface DepartmentTable {
+  id: ColumnType<number, never, never>;
+  name: string;
+  code: string;
+  sectors: string[];
+  categories: string[];
+  closed_at: Date | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface DepartmentStaffTable {
+  department_id: number;
+  person_id: number;
+  role: string;
+}
+
+declare module '../../core/db/types.ts' {
+  interface DB {
+    person: PersonTable;
+    duty: DutyTable;
+    department: DepartmentTable;
+    department_staff: DepartmentStaffTable;
+  }
+}
