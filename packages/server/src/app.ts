@@ -45,6 +45,7 @@ import { settingsRoutes } from './modules/identity/settings.routes.ts';
 import { SettingsService } from './modules/identity/settings.service.ts';
 import { userRoutes } from './modules/identity/user.routes.ts';
 import { VERSION } from './version.ts';
+import { dashboardRoutes } from './dashboard.routes.ts';
 
 /**
  * Query values may carry personal data (a phone or ID number typed into a search box), so logs
@@ -231,6 +232,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   });
   await app.register(settingsRoutes);
   await app.register(gridRoutes);
+  await app.register(dashboardRoutes);
   await app.register(jobRoutes);
   await app.register(dutyRoutes);
   await app.register(printRoutes);

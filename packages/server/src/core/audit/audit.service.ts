@@ -1,9 +1,10 @@
 import type { AuditEntry, AuditQuery, AuditVerifyResult, PageResult } from '@wangge/shared';
-import { LIMITS } from '@wangge/shared';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db/types.ts';
 import { entryHash, GENESIS_HASH, type HashedFields } from './audit.hash.ts';
 import type { AuditLogTable } from './audit.table.ts';
+import { escapeLike } from '../db/like.ts';
+import { paginate } from '../http/paginate.ts';
 
 /** Who did it and from where: taken from the request, or a named system job. */
 export interface Actor {
@@ -339,25 +340,14 @@ function iso(d: Date | null): string | null {
  * while the page is read is left for the next call, as if it had committed just after.
  */
 export async function listAudit(db: Executor, query: AuditQuery): Promise<PageResult<AuditEntry>> {
-  const page = query.page ?? 1;
-  const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
   await sealAll(db);
   let q = db.selectFrom('audit_log').where('hash', 'is not', null);
   if (query.actor) q = q.where('actor_name', 'ilike', `%${escapeLike(query.actor)}%`);
   if (query.action) q = q.where('action', 'like', `${escapeLike(query.action)}%`);
   if (query.from) q = q.where('at', '>=', new Date(query.from));
   if (query.to) q = q.where('at', '<', new Date(query.to));
-  const [rows, count] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return {
-    items: rows.map((r) => ({
+  return paginate(q.selectAll().orderBy('id', 'desc'), query, (rows) =>
+    rows.map((r) => ({
       seq: r.seq!,
       at: iso(r.at)!,
       actorId: r.actor_id,
@@ -372,12 +362,5 @@ export async function listAudit(db: Executor, query: AuditQuery): Promise<PageRe
       result: r.result,
       hash: r.hash!,
     })),
-    total: count.n,
-    page,
-    pageSize,
-  };
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  );
 }

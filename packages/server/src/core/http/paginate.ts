@@ -13,10 +13,11 @@ export function pageOf(request: PageRequest): { page: number; pageSize: number }
 }
 
 /**
- * One page of `query` (filtered, selected and ordered) with the total count of its rows: the page
- * and the count run as two statements of the same filter. `map` turns the page's rows into the
- * items (it may read more, e.g. details for the ids of the page). A query with `group by` or
- * `distinct` needs its count from elsewhere: this counts rows of the ungrouped filter.
+ * One page of `query` (filtered, selected and ordered) with the total count of its rows. The
+ * count is a second statement over the same filter, run only when the page is full (otherwise
+ * the page tells the total). `map` turns the page's rows into the items (it may read more, e.g.
+ * details for the ids of the page). A query with `group by` or `distinct` needs its count from
+ * elsewhere: this counts rows of the ungrouped filter.
  */
 export async function paginate<DB, TB extends keyof DB, O, R = O>(
   query: SelectQueryBuilder<DB, TB, O>,
@@ -24,19 +25,22 @@ export async function paginate<DB, TB extends keyof DB, O, R = O>(
   map?: (rows: O[]) => R[] | Promise<R[]>,
 ): Promise<PageResult<R>> {
   const { page, pageSize } = pageOf(request);
-  const [rows, count] = await Promise.all([
-    query
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-    query
-      .clearSelect()
-      .clearOrderBy()
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
-      .executeTakeFirstOrThrow(),
-  ]);
+  const offset = (page - 1) * pageSize;
+  const rows = await query.limit(pageSize).offset(offset).execute();
+  const total =
+    rows.length < pageSize && (rows.length > 0 || page === 1)
+      ? offset + rows.length
+      : Number(
+          (
+            (await query
+              .clearSelect()
+              .clearOrderBy()
+              .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
+              .executeTakeFirstOrThrow()) as { total: number | string | bigint }
+          ).total,
+        );
   const items = map ? await map(rows) : (rows as unknown as R[]);
-  return { items, total: Number((count as { total: number | string | bigint }).total), page, pageSize };
+  return { items, total, page, pageSize };
 }
 
 /** A page cut from rows already in memory (lists computed in the server). */

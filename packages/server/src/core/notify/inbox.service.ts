@@ -1,10 +1,10 @@
 import type { InboxMessage, InboxQuery, PageResult } from '@wangge/shared';
-import { LIMITS } from '@wangge/shared';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../http/errors.ts';
 import { iso } from '../http/responses.ts';
 import type { InboxMessageTable } from './notify.table.ts';
+import { paginate } from '../http/paginate.ts';
 
 function message(r: Selectable<InboxMessageTable>): InboxMessage {
   return {
@@ -27,24 +27,14 @@ export class InboxService {
   constructor(private readonly db: Kysely<DB>) {}
 
   async list(userId: number, query: InboxQuery): Promise<PageResult<InboxMessage>> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
     const q = this.db
       .selectFrom('inbox_message')
       .where('user_id', '=', userId)
       .$if(query.unread === true, (b) => b.where('read_at', 'is', null))
       .$if(query.unread === false, (b) => b.where('read_at', 'is not', null));
-    const [rows, count] = await Promise.all([
-      q
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(message), total: Number(count.n), page, pageSize };
+    return paginate(q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'), query, (rows) =>
+      rows.map(message),
+    );
   }
 
   async unreadCount(userId: number): Promise<number> {

@@ -7,9 +7,10 @@ import type {
   OutboxQuery,
   PageResult,
 } from '@wangge/shared';
-import { LIMITS, maskEmail, maskMobile, normalizeEmail, normalizeMobile } from '@wangge/shared';
+import { maskEmail, maskMobile, normalizeEmail, normalizeMobile } from '@wangge/shared';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import { appendAudit, escapeLike, type Actor } from '../audit/audit.service.ts';
+import { appendAudit, type Actor } from '../audit/audit.service.ts';
+import { escapeLike } from '../db/like.ts';
 import type { FieldCipher } from '../pii/crypto.ts';
 import { Kept } from '../db/kept.ts';
 import type { DB, Executor } from '../db/types.ts';
@@ -25,6 +26,7 @@ import {
   type TemplateText,
 } from './notify.templates.ts';
 import { channelConfigured, NO_MAIL_TRANSPORT, NO_SMS_GATEWAY, type NotifyConfig } from './transports.ts';
+import { paginate } from '../http/paginate.ts';
 
 /**
  * Whom to notify. `userId`: the account's e-mail, phone and in-app inbox. `personId`: the person's
@@ -511,8 +513,6 @@ export class NotifyService {
 
   /** 邮件查看 / 短信查看: newest first. */
   async listOutbox(channel: 'email' | 'sms', query: OutboxQuery): Promise<PageResult<OutboxItem>> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
     const tz = this.config.timeZone;
     const text = query.q?.trim();
     const q = this.db
@@ -534,17 +534,9 @@ export class NotifyService {
           ]),
         ),
       );
-    const [rows, count] = await Promise.all([
-      q
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map((r) => this.item(r)), total: Number(count.n), page, pageSize };
+    return paginate(q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'), query, (rows) =>
+      rows.map((r) => this.item(r)),
+    );
   }
 
   /** Puts a failed or unsent message back in the queue, from a fresh count of attempts. */

@@ -7,6 +7,7 @@ import {
   type DispatchRule,
   type DispatchRuleBody,
   type DispatchRuleChange,
+  type PageResult,
   type TimeLimit,
   type TimeLimitBody,
   type Urgency,
@@ -15,6 +16,7 @@ import { sql, type Kysely } from 'kysely';
 import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
+import { paginate, type PageRequest } from '../../core/http/paginate.ts';
 
 const SETTINGS_KEY = 'cases';
 const CACHE_MS = 5000;
@@ -667,28 +669,20 @@ export class CaseConfigService {
     });
   }
 
-  async ruleHistoryList(ruleId: number | null, page: number, pageSize: number) {
+  async ruleHistoryList(ruleId: number | null, page: PageRequest): Promise<PageResult<DispatchRuleChange>> {
     const base = this.db
       .selectFrom('dispatch_rule_history')
       .$if(ruleId !== null, (q) => q.where('rule_id', '=', ruleId!));
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy('id', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    const items: DispatchRuleChange[] = rows.map((r) => ({
-      id: r.id,
-      ruleId: r.rule_id,
-      action: r.action,
-      before: r.before ?? null,
-      after: r.after ?? null,
-      actorName: r.actor_name,
-      at: r.at.toISOString(),
-    }));
-    return { items, total: Number(count.n), page, pageSize };
+    return paginate(base.selectAll().orderBy('id', 'desc'), page, (rows) =>
+      rows.map((r) => ({
+        id: r.id,
+        ruleId: r.rule_id,
+        action: r.action,
+        before: r.before ?? null,
+        after: r.after ?? null,
+        actorName: r.actor_name,
+        at: r.at.toISOString(),
+      })),
+    );
   }
 }

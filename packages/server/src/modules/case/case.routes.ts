@@ -225,12 +225,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         },
         config: { permissions: ['case.config'] },
       },
-      async (request) =>
-        config.ruleHistoryList(
-          request.query.ruleId ?? null,
-          request.query.page ?? 1,
-          request.query.pageSize ?? 20,
-        ),
+      async (request) => config.ruleHistoryList(request.query.ruleId ?? null, request.query),
     );
     app.get(
       '/api/dispatch-rules/dry-run',

@@ -61,6 +61,8 @@ import {
   type Transition,
 } from './case.machine.ts';
 import type { CasesTable } from './case.table.ts';
+import { escapeLike } from '../../core/db/like.ts';
+import { paginate } from '../../core/http/paginate.ts';
 
 export interface CaseDeps {
   db: Kysely<DB>;
@@ -1718,8 +1720,6 @@ export class CaseService {
   }
 
   async list(principal: Principal, query: CaseListQuery, limit?: number): Promise<PageResult<CaseSummary>> {
-    const page = query.page ?? 1;
-    const pageSize = limit ?? query.pageSize ?? 20;
     const departments = principal.permissions.has('case.handle')
       ? await this.departmentsOf(this.db, principal.userId)
       : [];
@@ -1770,7 +1770,7 @@ export class CaseService {
       )
       .$if(Boolean(query.q?.trim()), (q) => {
         const term = query.q!.trim();
-        const like = `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        const like = `%${escapeLike(term)}%`;
         return q.where((eb) =>
           eb.or([
             eb('c.number', '=', term.toUpperCase()),
@@ -1787,19 +1787,16 @@ export class CaseService {
         q.where('c.reported_at', '<', sql<Date>`(${query.to!}::date + 1)::timestamp at time zone ${tz}`),
       );
     const sort = query.sort ?? (query.overdue ? 'due' : 'reported');
-    const [rows, count] = await Promise.all([
+    return paginate(
       base
         .select([...CaseService.summaryColumns])
         .$if(sort === 'reported', (q) => q.orderBy('c.reported_at', 'desc'))
         .$if(sort === 'updated', (q) => q.orderBy('c.updated_at', 'desc'))
         .$if(sort === 'due', (q) => q.orderBy(sql`c.due_at asc nulls last`))
-        .orderBy('c.id', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map((r) => this.toSummary(r)), total: Number(count.n), page, pageSize };
+        .orderBy('c.id', 'desc'),
+      { page: query.page, pageSize: limit ?? query.pageSize },
+      (rows) => rows.map((r) => this.toSummary(r)),
+    );
   }
 
   /** Counts for the queues and the overdue lists, in the caller's visibility. */

@@ -3,13 +3,14 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import type { Kysely } from 'kysely';
 import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
 import type { Principal } from '../../core/access/principal.ts';
-import { assertGridsInScope } from '../../core/access/scope.ts';
 import { todayIn } from '../../core/calendar/dates.ts';
 import type { DB } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { geometryFacts, type GeometryFacts } from './geometry.ts';
 import type { Crs } from './locator.service.ts';
 import { topologyReport, type TopologyNode, type TopologyReport } from './topology.ts';
+import { requireInScope } from '../../core/access/scope.ts';
+import { gridScope } from './grid.scope.ts';
 
 export interface GeoJsonImportOptions {
   crs: Crs;
@@ -51,7 +52,7 @@ export class GeoJsonService {
   ) {}
 
   private async subtree(principal: Principal, nodeId: number, levels?: number): Promise<SubtreeNode[]> {
-    await assertGridsInScope(this.db, principal, [nodeId]);
+    await requireInScope(this.db, principal, gridScope, [nodeId]);
     const node = await this.db
       .selectFrom('grid_node')
       .select(['path', 'depth'])

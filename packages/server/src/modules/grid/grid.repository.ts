@@ -1,6 +1,8 @@
 import type { GridNode } from '@wangge/shared';
 import { sql } from 'kysely';
 import type { Executor } from '../../core/db/types.ts';
+import type { Principal } from '../../core/access/principal.ts';
+import { scoped } from '../../core/access/scope.ts';
 
 export interface NewGridNode {
   parentId: number | null;
@@ -197,4 +199,20 @@ export function toGridNode(r: {
     lng: r.lng,
     lat: r.lat,
   };
+}
+
+/** Current grid nodes in the principal's scope, counted by kind (outermost kinds first). */
+export async function countNodesByKind(
+  db: Executor,
+  principal: Principal,
+): Promise<{ kind: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('grid_node')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .$call((q) => scoped(q, 'path', principal))
+    .where('valid_to', 'is', null)
+    .groupBy('kind')
+    .orderBy(sql`min(depth)`)
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, count: Number(r.n) }));
 }

@@ -1,7 +1,6 @@
 import {
   CloseGridBody,
   CreateGridBody,
-  Dashboard,
   GridChange,
   GridDetail,
   GridHistory,
@@ -24,18 +23,18 @@ import {
   SplitGridBody,
 } from '@wangge/shared';
 import { Type } from 'typebox';
-import { sql } from 'kysely';
-import { escapeLike } from '../../core/audit/audit.service.ts';
-import { assertGridsInScope, coversARoot, inScope } from '../../core/access/scope.ts';
+import { escapeLike } from '../../core/db/like.ts';
+import { coversARoot, requireInScope, scoped } from '../../core/access/scope.ts';
 import { actorOf, principalOf, type App } from '../../core/http/context.ts';
 import { withErrors } from '../../core/http/responses.ts';
-import { visibleUsers } from '../identity/user.repository.ts';
 import { gridNodeColumns, toGridNode } from './grid.repository.ts';
 import { GridService } from './grid.service.ts';
 import { GeoJsonService } from './geojson.service.ts';
 import { toWgs84 } from './locator.service.ts';
 import { findDivisionsRoot, importDivisions } from './divisions.import.ts';
 import { AppError } from '../../core/http/errors.ts';
+import { paginate } from '../../core/http/paginate.ts';
+import { gridScope } from './grid.scope.ts';
 
 export async function gridRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
@@ -61,11 +60,9 @@ export async function gridRoutes(app: App): Promise<void> {
     async (request) => {
       const principal = principalOf(request);
       const { parentId, q: text } = request.query;
-      const page = request.query.page ?? 1;
-      const pageSize = request.query.pageSize ?? 100;
-      if (parentId) await assertGridsInScope(db, principal, [parentId]);
+      if (parentId) await requireInScope(db, principal, gridScope, [parentId]);
       let q = gridNodeColumns(db)
-        .where((eb) => inScope(eb.ref('g.path'), principal.scopePaths))
+        .$call((q) => scoped(q, 'g.path', principal))
         .where('g.valid_to', 'is', null);
       if (text) {
         q = q.where((eb) =>
@@ -80,25 +77,11 @@ export async function gridRoutes(app: App): Promise<void> {
         const roots = principal.scopePaths;
         q = q.where('g.path', 'in', roots.length ? roots : ['']);
       }
-      const rows = await q
-        .orderBy('g.code')
-        .orderBy('g.id')
-        .limit(pageSize + 1)
-        .offset((page - 1) * pageSize)
-        .execute();
-      const total =
-        rows.length <= pageSize && page === 1
-          ? rows.length
-          : Number(
-              (
-                await q
-                  .clearSelect()
-                  .select((eb) => eb.fn.countAll<number>().as('n'))
-                  .clearOrderBy()
-                  .executeTakeFirstOrThrow()
-              ).n,
-            );
-      return { items: rows.slice(0, pageSize).map(toGridNode), total, page, pageSize };
+      return paginate(
+        q.orderBy('g.code').orderBy('g.id'),
+        { page: request.query.page, pageSize: request.query.pageSize ?? 100 },
+        (rows) => rows.map(toGridNode),
+      );
     },
   );
 
@@ -110,7 +93,7 @@ export async function gridRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const principal = principalOf(request);
-      await assertGridsInScope(db, principal, [request.params.id]);
+      await requireInScope(db, principal, gridScope, [request.params.id]);
       const row = await gridNodeColumns(db)
         .select('g.geometry')
         .where('g.id', '=', request.params.id)
@@ -165,7 +148,7 @@ export async function gridRoutes(app: App): Promise<void> {
       const rows = found.length
         ? await gridNodeColumns(db)
             .where('g.id', 'in', found)
-            .where((eb) => inScope(eb.ref('g.path'), principal.scopePaths))
+            .$call((q) => scoped(q, 'g.path', principal))
             .execute()
         : [];
       const hits = await Promise.all(
@@ -207,7 +190,7 @@ export async function gridRoutes(app: App): Promise<void> {
       }
       // The divisions tree, once it exists, belongs to those whose scope covers it.
       const existingRoot = await findDivisionsRoot(db);
-      if (existingRoot) await assertGridsInScope(db, principal, [existingRoot.id]);
+      if (existingRoot) await requireInScope(db, principal, gridScope, [existingRoot.id]);
       const actor = actorOf(request);
       const scope = request.body;
       const jobId = await app.ctx.jobs.start('grid.import.divisions', scope, actor, async (progress) => {
@@ -421,37 +404,5 @@ export async function gridRoutes(app: App): Promise<void> {
         nameEn: s.name_en,
         definition: s.definition,
       })),
-  );
-
-  app.get(
-    '/api/dashboard',
-    {
-      schema: {
-        tags: ['system'],
-        summary: '工作台概况（管辖范围内）',
-        response: withErrors({ 200: Dashboard }),
-      },
-      config: { permissions: ['dashboard.read'] },
-    },
-    async (request) => {
-      const principal = principalOf(request);
-      const counts = await db
-        .selectFrom('grid_node')
-        .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-        .where((eb) => inScope(eb.ref('path'), principal.scopePaths))
-        .where('valid_to', 'is', null)
-        .groupBy('kind')
-        .orderBy(sql`min(depth)`)
-        .execute();
-      const canSeeUsers = principal.permissions.has('user.read');
-      const userCount = canSeeUsers
-        ? (
-            await visibleUsers(db, principal)
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n
-        : null;
-      return { gridCounts: counts.map((c) => ({ kind: c.kind, count: Number(c.n) })), userCount };
-    },
   );
 }

@@ -15,15 +15,17 @@ import { featureCollection } from '@turf/helpers';
 import union from '@turf/union';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { sql, type Kysely } from 'kysely';
-import { appendAudit, escapeLike, type Actor } from '../../core/audit/audit.service.ts';
+import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
+import { escapeLike } from '../../core/db/like.ts';
 import type { Principal } from '../../core/access/principal.ts';
-import { assertGridsInScope, coversARoot } from '../../core/access/scope.ts';
+import { coversARoot, requireInScope } from '../../core/access/scope.ts';
 import { isIsoDate, todayIn } from '../../core/calendar/dates.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import type { GridEventKind } from './grid.table.ts';
 import { insertGridNodes, type NewGridNodeInBatch } from './grid.repository.ts';
 import { geometryFacts, type GeometryFacts } from './geometry.ts';
+import { gridScope } from './grid.scope.ts';
 
 interface NodeRow {
   id: number;
@@ -105,7 +107,7 @@ export class GridService {
   }
 
   private async lockNodes(trx: Executor, principal: Principal, ids: number[]): Promise<NodeRow[]> {
-    await assertGridsInScope(trx, principal, ids);
+    await requireInScope(trx, principal, gridScope, ids);
     const rows = await trx
       .selectFrom('grid_node')
       .select(NODE_COLUMNS)
@@ -474,7 +476,7 @@ export class GridService {
       if (node!.parent_id === null)
         throw new AppError('VALIDATION_FAILED', undefined, { id: '根节点不能拆分' });
       // The parts are created under the parent: it must be in scope too.
-      await assertGridsInScope(trx, principal, [node!.parent_id]);
+      await requireInScope(trx, principal, gridScope, [node!.parent_id]);
       const [parent] = await trx
         .selectFrom('grid_node')
         .select(NODE_COLUMNS)
@@ -572,7 +574,7 @@ export class GridService {
       if (parentId === null || nodes.some((n) => n.parent_id !== parentId || n.kind !== nodes[0]!.kind)) {
         throw new AppError('VALIDATION_FAILED', undefined, { ids: '只能合并同一上级下、类型相同的网格' });
       }
-      await assertGridsInScope(trx, principal, [parentId]);
+      await requireInScope(trx, principal, gridScope, [parentId]);
       const [parent] = await trx
         .selectFrom('grid_node')
         .select(NODE_COLUMNS)
@@ -655,7 +657,7 @@ export class GridService {
   }
 
   async history(principal: Principal, id: number): Promise<GridHistory> {
-    await assertGridsInScope(this.db, principal, [id]);
+    await requireInScope(this.db, principal, gridScope, [id]);
     const [events, before, after] = await Promise.all([
       this.db.selectFrom('grid_event').selectAll().where('node_id', '=', id).orderBy('id').execute(),
       this.db

@@ -1,11 +1,12 @@
 import { DUTY_ROLES, DUTY_TEXT, gridKindLabel, IdParam, isDutyRole, maskMobile } from '@wangge/shared';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { appendAudit } from '../../core/audit/audit.service.ts';
-import { assertGridsInScope } from '../../core/access/scope.ts';
 import { todayIn } from '../../core/calendar/dates.ts';
 import { actorOf, principalOf, type App } from '../../core/http/context.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { findPdfFont, noticeBoardPdf, responsibilityChartPdf } from './pdf.ts';
+import { requireInScope } from '../../core/access/scope.ts';
+import { gridScope } from './grid.scope.ts';
 
 const CHART_LIMIT = 3000;
 
@@ -24,7 +25,7 @@ export async function printRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      await assertGridsInScope(db, principal, [request.params.id]);
+      await requireInScope(db, principal, gridScope, [request.params.id]);
       const font = findPdfFont(config.pdfFont);
       const node = await db
         .selectFrom('grid_node')
@@ -106,7 +107,7 @@ export async function printRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      await assertGridsInScope(db, principal, [request.params.id]);
+      await requireInScope(db, principal, gridScope, [request.params.id]);
       const font = findPdfFont(config.pdfFont);
       const node = await db
         .selectFrom('grid_node')

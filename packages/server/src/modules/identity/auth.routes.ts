@@ -1,8 +1,18 @@
-import { ChangePasswordBody, LoginBody, Me, PasswordPolicySchema, SESSION_COOKIE } from '@wangge/shared';
+import {
+  ChangePasswordBody,
+  LoginBody,
+  LoginLogEntry,
+  LoginLogQuery,
+  Me,
+  Page,
+  PasswordPolicySchema,
+  SESSION_COOKIE,
+} from '@wangge/shared';
 import { Type } from 'typebox';
 import { actorOf, type App } from '../../core/http/context.ts';
 import { withErrors } from '../../core/http/responses.ts';
 import { clientOf, sessionCookieOptions } from './auth.hooks.ts';
+import { listLoginLog } from './login-log.repository.ts';
 
 export async function authRoutes(app: App): Promise<void> {
   const { auth, settings } = app.ctx;
@@ -93,5 +103,19 @@ export async function authRoutes(app: App): Promise<void> {
       config: { public: true },
     },
     async () => (await settings.security()).passwordPolicy,
+  );
+
+  app.get(
+    '/api/login-log',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: '登录日志',
+        querystring: LoginLogQuery,
+        response: withErrors({ 200: Page(LoginLogEntry) }),
+      },
+      config: { permissions: ['loginlog.read'] },
+    },
+    async (request) => listLoginLog(app.ctx.db, request.query),
   );
 }

@@ -33,3 +33,11 @@ export function visibleUsers(db: Executor, principal: Principal) {
     ]),
   );
 }
+
+/** How many users the principal may see. */
+export async function countVisibleUsers(db: Executor, principal: Principal): Promise<number> {
+  const row = await visibleUsers(db, principal)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

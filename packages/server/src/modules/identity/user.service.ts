@@ -7,12 +7,13 @@ import type {
   UserListQuery,
   UserSummary,
 } from '@wangge/shared';
-import { adminDutiesOf, LIMITS, maskMobile, normalizeEmail, normalizeMobile } from '@wangge/shared';
+import { adminDutiesOf, maskMobile, normalizeEmail, normalizeMobile } from '@wangge/shared';
 import { sql } from 'kysely';
-import { appendAudit, escapeLike, type Actor } from '../../core/audit/audit.service.ts';
+import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
+import { escapeLike } from '../../core/db/like.ts';
 import type { AuthService } from './auth.service.ts';
 import type { Principal } from '../../core/access/principal.ts';
-import { assertGridsInScope, coversARoot } from '../../core/access/scope.ts';
+import { coversARoot, requireInScope } from '../../core/access/scope.ts';
 import { visibleUsers } from './user.repository.ts';
 import type { FieldCipher } from '../../core/pii/crypto.ts';
 import type { Executor } from '../../core/db/types.ts';
@@ -20,6 +21,8 @@ import type { DB } from '../../core/db/types.ts';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../core/http/errors.ts';
 import { iso } from '../../core/http/responses.ts';
+import { paginate } from '../../core/http/paginate.ts';
+import { gridScope } from '../grid/grid.scope.ts';
 
 export class UserService {
   constructor(
@@ -143,8 +146,6 @@ export class UserService {
   }
 
   async list(principal: Principal, query: UserListQuery): Promise<PageResult<UserSummary>> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
     let q = visibleUsers(this.db, principal);
     if (query.q?.trim()) {
       const text = query.q.trim();
@@ -170,24 +171,12 @@ export class UserService {
         ),
       );
     }
-    const [rows, count] = await Promise.all([
-      q
-        .select('app_user.id')
-        .orderBy('app_user.id')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return {
-      items: await this.summaries(
+    return paginate(q.select('app_user.id').orderBy('app_user.id'), query, (rows) =>
+      this.summaries(
         this.db,
         rows.map((r) => r.id),
       ),
-      total: count.n,
-      page,
-      pageSize,
-    };
+    );
   }
 
   async get(principal: Principal, id: number): Promise<UserSummary> {
@@ -342,7 +331,7 @@ export class UserService {
     this.assertNotSelf(principal, id);
     return this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
-      await assertGridsInScope(trx, principal, gridIds);
+      await requireInScope(trx, principal, gridScope, gridIds);
       await trx.selectFrom('app_user').select('id').where('id', '=', id).forUpdate().execute();
       const [before] = await this.summaries(trx, [id]);
       await trx.deleteFrom('user_scope').where('user_id', '=', id).execute();

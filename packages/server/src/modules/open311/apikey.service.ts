@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  LIMITS,
   type ApiKey,
   type ApiKeyBody,
   type ApiKeyCreated,
@@ -12,6 +11,7 @@ import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
 import type { FieldCipher } from '../../core/pii/crypto.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
+import { paginate } from '../../core/http/paginate.ts';
 
 /** Characters of the secret kept in clear (`prefix`) so administrators can tell keys apart. */
 export const API_KEY_PREFIX_LENGTH = 10;
@@ -123,22 +123,14 @@ export class ApiKeyService {
   }
 
   async list(query: ApiKeyQuery): Promise<PageResult<ApiKey>> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
-    const base = this.db
-      .selectFrom('api_key as k')
-      .$if(query.active !== undefined, (q) => q.where('k.active', '=', query.active!));
-    const [rows, count] = await Promise.all([
+    return paginate(
       this.query(this.db)
         .$if(query.active !== undefined, (q) => q.where('k.active', '=', query.active!))
         .orderBy('k.active', 'desc')
-        .orderBy('k.id', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map((r) => this.toApiKey(r)), total: Number(count.n), page, pageSize };
+        .orderBy('k.id', 'desc'),
+      query,
+      (rows) => rows.map((r) => this.toApiKey(r)),
+    );
   }
 
   /** Creates a key; the answer carries the secret, which is never shown again. */

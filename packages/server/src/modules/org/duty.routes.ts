@@ -18,7 +18,6 @@ import {
   PhotoBody,
   RevealedPhone,
   StaffBody,
-  LIMITS,
 } from '@wangge/shared';
 import path from 'node:path';
 import { Type } from 'typebox';
@@ -180,13 +179,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       },
       config: { permissions: ['duty.read'] },
     },
-    async (request) =>
-      duties.gaps(
-        principalOf(request),
-        request.query.nodeId,
-        request.query.page ?? 1,
-        request.query.pageSize ?? LIMITS.pageSizeDefault,
-      ),
+    async (request) => duties.gaps(principalOf(request), request.query.nodeId, request.query),
   );
 
   app.get(
@@ -201,13 +194,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       config: { permissions: ['duty.read'] },
     },
     async (request) =>
-      duties.overload(
-        principalOf(request),
-        request.query.nodeId,
-        request.query.max ?? 3,
-        request.query.page ?? 1,
-        request.query.pageSize ?? LIMITS.pageSizeDefault,
-      ),
+      duties.overload(principalOf(request), request.query.nodeId, request.query.max ?? 3, request.query),
   );
 
   app.get(

@@ -10,19 +10,22 @@ import type {
   PersonListQuery,
   Scheme,
 } from '@wangge/shared';
-import { DUTY_ROLES, isDutyRole, LIMITS, maskMobile, normalizeMobile } from '@wangge/shared';
+import { DUTY_ROLES, isDutyRole, maskMobile, normalizeMobile } from '@wangge/shared';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { appendAudit, escapeLike, type Actor } from '../../core/audit/audit.service.ts';
+import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
+import { escapeLike } from '../../core/db/like.ts';
 import type { Principal } from '../../core/access/principal.ts';
-import { assertGridsInScope, inScope } from '../../core/access/scope.ts';
+import { requireInScope, scoped } from '../../core/access/scope.ts';
 import { isIsoDate, todayIn } from '../../core/calendar/dates.ts';
 import type { FieldCipher } from '../../core/pii/crypto.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { imageKind } from '../../core/files/images.ts';
+import { pageFrom, paginate, type PageRequest } from '../../core/http/paginate.ts';
+import { gridScope } from '../grid/grid.scope.ts';
 
 const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
 
@@ -152,8 +155,6 @@ export class DutyService {
    * nowhere (the pool new assignments are made from).
    */
   async listPeople(principal: Principal, query: PersonListQuery): Promise<PageResult<Person>> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
     let q = this.db.selectFrom('person as p').where((eb) =>
       eb.or([
         eb.exists(
@@ -162,7 +163,7 @@ export class DutyService {
             .innerJoin('grid_node as g', 'g.id', 'd.node_id')
             .select(sql`1`.as('one'))
             .whereRef('d.person_id', '=', 'p.id')
-            .where((e) => inScope(e.ref('g.path'), principal.scopePaths)),
+            .$call((q) => scoped(q, 'g.path', principal)),
         ),
         eb.not(
           eb.exists(
@@ -184,24 +185,12 @@ export class DutyService {
         ]),
       );
     }
-    const [rows, count] = await Promise.all([
-      q
-        .select('p.id')
-        .orderBy('p.id')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return {
-      items: await this.people(
+    return paginate(q.select('p.id').orderBy('p.id'), query, (rows) =>
+      this.people(
         this.db,
         rows.map((r) => r.id),
       ),
-      total: Number(count.n),
-      page,
-      pageSize,
-    };
+    );
   }
 
   /** Full phone number of a person on duty in scope; the reveal is audited. */
@@ -322,7 +311,7 @@ export class DutyService {
   async assign(principal: Principal, actor: Actor, body: AssignDutyBody): Promise<Duty> {
     const validFrom = this.date(body.validFrom, 'validFrom');
     return this.db.transaction().execute(async (trx) => {
-      await assertGridsInScope(trx, principal, [body.nodeId]);
+      await requireInScope(trx, principal, gridScope, [body.nodeId]);
       const node = await this.roleAllowed(trx, body.nodeId, body.role);
       if (node.closed) throw new AppError('GRID_CLOSED');
       const person = await trx
@@ -367,7 +356,7 @@ export class DutyService {
   private async lockDuty(trx: Executor, principal: Principal, id: number) {
     const duty = await trx.selectFrom('duty').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!duty) throw new AppError('NOT_FOUND', '职责安排不存在');
-    await assertGridsInScope(trx, principal, [duty.node_id]);
+    await requireInScope(trx, principal, gridScope, [duty.node_id]);
     if (duty.valid_to !== null) throw new AppError('CONFLICT', '该职责安排已结束');
     return duty;
   }
@@ -484,14 +473,12 @@ export class DutyService {
 
   /** Assignments on a node, on its whole subtree (the roster), or of a person; current or with history. */
   async list(principal: Principal, query: DutyListQuery): Promise<PageResult<Duty>> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? LIMITS.pageSizeDefault;
     let q = this.db
       .selectFrom('duty as d')
       .innerJoin('grid_node as g', 'g.id', 'd.node_id')
-      .where((eb) => inScope(eb.ref('g.path'), principal.scopePaths));
+      .$call((q) => scoped(q, 'g.path', principal));
     if (query.nodeId) {
-      await assertGridsInScope(this.db, principal, [query.nodeId]);
+      await requireInScope(this.db, principal, gridScope, [query.nodeId]);
       if (query.subtree) {
         const node = await this.db
           .selectFrom('grid_node')
@@ -505,34 +492,23 @@ export class DutyService {
     }
     if (query.personId) q = q.where('d.person_id', '=', query.personId);
     if (!query.history) q = q.where('d.valid_to', 'is', null);
-    const [rows, count] = await Promise.all([
-      q
-        .select('d.id')
-        .orderBy('g.path')
-        .orderBy('d.role')
-        .orderBy('d.valid_from', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return {
-      items: await this.duties(
-        this.db,
-        rows.map((r) => r.id),
-      ),
-      total: Number(count.n),
-      page,
-      pageSize,
-    };
+    return paginate(
+      q.select('d.id').orderBy('g.path').orderBy('d.role').orderBy('d.valid_from', 'desc'),
+      query,
+      (rows) =>
+        this.duties(
+          this.db,
+          rows.map((r) => r.id),
+        ),
+    );
   }
 
   /**
    * Base grids with nobody on duty as member: the visible gaps of "every grid has a named person".
    * The base level is the scheme's `base` level; without a scheme, nodes of kind base_grid.
    */
-  async gaps(principal: Principal, nodeId: number, page: number, pageSize: number) {
-    await assertGridsInScope(this.db, principal, [nodeId]);
+  async gaps(principal: Principal, nodeId: number, page: PageRequest) {
+    await requireInScope(this.db, principal, gridScope, [nodeId]);
     const node = await this.db
       .selectFrom('grid_node')
       .select(['path'])
@@ -566,15 +542,17 @@ export class DutyService {
           ),
         ),
       );
-    const [rows, count] = await Promise.all([
-      q
-        .select(['g.id', 'g.name', 'g.code', 'g.kind', 'g.path'])
-        .orderBy('g.path')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
+    return paginate(
+      q.select(['g.id', 'g.name', 'g.code', 'g.kind', 'g.path']).orderBy('g.path'),
+      page,
+      (rows) => this.withAncestorNames(rows),
+    );
+  }
+
+  /** Grid rows with their path spelt out as the names of their ancestors. */
+  private async withAncestorNames<
+    R extends { id: number; name: string; code: string | null; kind: string; path: string },
+  >(rows: R[]) {
     const ancestorIds = [...new Set(rows.flatMap((r) => r.path.split('/').filter(Boolean).map(Number)))];
     const names = new Map(
       ancestorIds.length
@@ -587,26 +565,21 @@ export class DutyService {
           ).map((a) => [a.id, a.name])
         : [],
     );
-    return {
-      items: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        code: r.code,
-        kind: r.kind,
-        path: r.path
-          .split('/')
-          .filter(Boolean)
-          .map((id) => names.get(Number(id)) ?? id),
-      })),
-      total: Number(count.n),
-      page,
-      pageSize,
-    };
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      code: r.code,
+      kind: r.kind,
+      path: r.path
+        .split('/')
+        .filter(Boolean)
+        .map((id) => names.get(Number(id)) ?? id),
+    }));
   }
 
   /** People holding more than `max` current assignments inside the subtree. */
-  async overload(principal: Principal, nodeId: number, max: number, page: number, pageSize: number) {
-    await assertGridsInScope(this.db, principal, [nodeId]);
+  async overload(principal: Principal, nodeId: number, max: number, page: PageRequest) {
+    await requireInScope(this.db, principal, gridScope, [nodeId]);
     const node = await this.db
       .selectFrom('grid_node')
       .select(['path'])
@@ -625,17 +598,15 @@ export class DutyService {
       .orderBy(sql`count(*)`, 'desc')
       .orderBy('p.id')
       .execute();
-    const slice = rows.slice((page - 1) * pageSize, page * pageSize);
+    const result = pageFrom(rows, page);
     return {
-      items: slice.map((r) => ({
+      ...result,
+      items: result.items.map((r) => ({
         personId: r.id,
         name: r.name,
         phoneMasked: this.masked(r.phone_enc),
         duties: Number(r.n),
       })),
-      total: rows.length,
-      page,
-      pageSize,
     };
   }
 }
