@@ -10,7 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from 'helmet';
 import { auditRoutes } from './core/audit/audit.routes.ts';
-import { AuditSealer } from './core/audit/audit.service.ts';
+import { AuditSealer, dailyAuditPurge } from './core/audit/audit.service.ts';
 import { installAuthHooks } from './modules/identity/auth.hooks.ts';
 import { authRoutes } from './modules/identity/auth.routes.ts';
 import { AuthService } from './modules/identity/auth.service.ts';
@@ -226,6 +226,15 @@ export async function buildApp(config: Config, database: Database, options: Buil
   const sealer = new AuditSealer(database.db, { log: (msg, err) => app.log.error({ err }, msg) });
   app.addHook('onReady', async () => sealer.start());
   app.addHook('onClose', async () => sealer.stop());
+  if (config.workers) {
+    const purge = dailyAuditPurge(database.db, {
+      retentionDays: config.auditRetentionDays,
+      timeZone: config.timeZone,
+      log: (msg, err) => app.log.error({ err }, msg),
+    });
+    app.addHook('onReady', async () => purge.start());
+    app.addHook('onClose', async () => purge.stop());
+  }
   app.addHook('onClose', async () => {
     services.auth.stopListening();
     services.notify.stopListening();

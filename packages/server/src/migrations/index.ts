@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import { runMigrations } from '../core/db/migrate.ts';
+import * as scheduleClaim from '../core/schedule/schedule.migration.ts';
 import * as m20261122T1000 from './2026-11-22T1000_foundation.ts';
 import * as m20261122T1100 from './2026-11-22T1100_grid_tree.ts';
 import * as m20261122T1200 from './2026-11-22T1200_single_divisions_root.ts';
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1330_audit_sealing': m20261122T1330,
   '2026-12-01T1000_change_notify': m20261201T1000,
   '2026-12-02T1000_quiet_session_touch': m20261202T1000,
+  '2026-12-06T1000_schedule_claim': scheduleClaim,
 };
 
 /** Brings the schema to the latest version (every migration above). */

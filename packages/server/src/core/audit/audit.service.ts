@@ -1,10 +1,12 @@
 import type { AuditEntry, AuditQuery, AuditVerifyResult, PageResult } from '@wangge/shared';
-import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Executor } from '../db/types.ts';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { DB, Executor } from '../db/types.ts';
 import { entryHash, GENESIS_HASH, type HashedFields } from './audit.hash.ts';
 import type { AuditLogTable } from './audit.table.ts';
 import { escapeLike } from '../db/like.ts';
 import { paginate } from '../http/paginate.ts';
+import { PeriodicTask } from '../schedule/periodic.ts';
+import { claimOnce, periodOf } from '../schedule/claims.ts';
 
 /** Who did it and from where: taken from the request, or a named system job. */
 export interface Actor {
@@ -162,48 +164,34 @@ export interface AuditSealerOptions {
  * there is nothing to seal). Every server instance runs one; they never seal an entry twice.
  */
 export class AuditSealer {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = true;
-  private readonly intervalMs: number;
-  private readonly batchSize: number;
+  private readonly loop: PeriodicTask;
 
-  constructor(
-    private readonly db: Executor,
-    private readonly options: AuditSealerOptions = {},
-  ) {
-    this.intervalMs = options.intervalMs ?? 250;
-    this.batchSize = options.batchSize ?? 5000;
+  constructor(db: Executor, options: AuditSealerOptions = {}) {
+    const intervalMs = options.intervalMs ?? 250;
+    const batchSize = options.batchSize ?? 5000;
+    this.loop = new PeriodicTask({
+      name: 'audit sealing',
+      every: intervalMs,
+      firstDelayMs: intervalMs,
+      maxBackoffMs: Math.max(intervalMs, 10_000),
+      log: options.log,
+      run: () => sealAll(db, batchSize),
+    });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      await this.runOnce().catch((err: unknown) => this.options.log?.('audit sealing failed', err));
-      if (this.stopped) return;
-      this.timer = setTimeout(() => void tick(), this.intervalMs);
-      this.timer.unref?.();
-    };
-    this.timer = setTimeout(() => void tick(), this.intervalMs);
-    this.timer.unref?.();
+    this.loop.start();
   }
 
   /** Seals everything committed so far; a pass already under way is joined, not doubled. */
-  runOnce(): Promise<number> {
-    this.running ??= sealAll(this.db, this.batchSize).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+  runOnce(): Promise<void> {
+    return this.loop.tick();
   }
 
-  /** Stops the timer, waits for a pass in progress and seals what is left. */
+  /** Stops the loop, waits for a pass in progress and seals what is left. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-    await this.runOnce().catch((err: unknown) => this.options.log?.('audit sealing failed', err));
+    await this.loop.stop();
+    await this.loop.tick();
   }
 }
 
@@ -328,6 +316,30 @@ export async function purgeExpiredAudit(db: Executor, retentionDays: number): Pr
     return deleted;
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * The retention purge of a long-running server: every hour each instance tries, and whoever
+ * claims the day (in the deployment's zone) purges, in the claim's transaction. Starts purge too.
+ */
+export function dailyAuditPurge(
+  db: Kysely<DB>,
+  opts: { retentionDays: number; timeZone: string; log?: (msg: string, err?: unknown) => void },
+): PeriodicTask {
+  return new PeriodicTask({
+    name: 'audit purge',
+    every: 3_600_000,
+    firstDelayMs: 60_000,
+    jitter: 0.1,
+    maxBackoffMs: 3_600_000,
+    log: opts.log,
+    run: () =>
+      db.transaction().execute(async (trx) => {
+        if (await claimOnce(trx, 'audit.purge', periodOf('day', new Date(), opts.timeZone))) {
+          await purgeExpiredAudit(trx, opts.retentionDays);
+        }
+      }),
+  });
 }
 
 function iso(d: Date | null): string | null {

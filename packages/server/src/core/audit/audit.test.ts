@@ -9,6 +9,7 @@ import {
   appendAudit,
   AuditSealer,
   listAudit,
+  dailyAuditPurge,
   purgeExpiredAudit,
   sealAll,
   sealAudit,
@@ -481,6 +482,42 @@ describe.each(testEngines())('audit sealing on $name', (engine) => {
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 8 });
     } finally {
       await database.close();
+    }
+  });
+
+  it('purges once a day in a long-running server, whichever instance claims the day', async () => {
+    const fresh = await engine.open();
+    try {
+      await migrateToLatest(fresh.db);
+      await fresh.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 3; i++) await appendAudit(trx, actor, { action: 'test.write', after: { i } });
+      });
+      await sealAll(fresh.db);
+      await sql`alter table audit_log disable trigger user`.execute(fresh.db);
+      await sql`update audit_log set at = at - interval '200 days' where seq <= 2`.execute(fresh.db);
+      await sql`alter table audit_log enable trigger user`.execute(fresh.db);
+      const opts = { retentionDays: 180, timeZone: 'Asia/Shanghai' };
+      const [one, two] = [dailyAuditPurge(fresh.db, opts), dailyAuditPurge(fresh.db, opts)];
+      await Promise.all([one.tick(), two.tick()]);
+      expect(one.failuresInARow + two.failuresInARow).toBe(0);
+      const purges = await fresh.db
+        .selectFrom('audit_log')
+        .select('after')
+        .where('action', '=', 'audit.purge')
+        .execute();
+      expect(purges).toHaveLength(1);
+      expect(purges[0]!.after).toMatchObject({ deleted: 2 });
+      const claims = await fresh.db.selectFrom('schedule_claim').select(['key', 'period']).execute();
+      expect(claims).toHaveLength(1);
+      expect(claims[0]!.key).toBe('audit.purge');
+      expect(claims[0]!.period).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      // The same day again: claimed already, nothing more happens.
+      await one.tick();
+      expect(
+        await fresh.db.selectFrom('audit_log').select('seq').where('action', '=', 'audit.purge').execute(),
+      ).toHaveLength(1);
+    } finally {
+      await fresh.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import type { AuditHeadTable, AuditLogTable } from '../audit/audit.table.ts';
 import type { CalendarDayTable } from '../calendar/calendar.table.ts';
 import type { JobTable } from '../jobs/job.table.ts';
 import type { InboxMessageTable, NotifyTemplateTable, OutboxTable } from '../notify/notify.table.ts';
+import type { ScheduleClaimTable } from '../schedule/schedule.table.ts';
 import type { SettingTable } from './settings.table.ts';
 
 /**
@@ -19,6 +20,7 @@ export interface DB {
   outbox: OutboxTable;
   inbox_message: InboxMessageTable;
   calendar_day: CalendarDayTable;
+  schedule_claim: ScheduleClaimTable;
 }
 
 /** The database or an open transaction: repository functions accept either. */

@@ -3,6 +3,7 @@ import type { FieldCipher } from '../pii/crypto.ts';
 import type { DB } from '../db/types.ts';
 import type { OutboxTable } from './notify.table.ts';
 import { NO_MAIL_TRANSPORT, NO_SMS_GATEWAY, type Transports } from './transports.ts';
+import { PeriodicTask } from '../schedule/periodic.ts';
 
 export interface OutboxWorkerOptions {
   /** Seconds between passes when started. */
@@ -40,9 +41,7 @@ const ERROR_MAX = 500;
  * runs out, so a crash costs at most one duplicate, never a lost message.
  */
 export class OutboxWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop: PeriodicTask;
   private readonly opts: Required<Omit<OutboxWorkerOptions, 'log'>> & Pick<OutboxWorkerOptions, 'log'>;
 
   constructor(
@@ -60,34 +59,24 @@ export class OutboxWorker {
       maxBackoffMs: options.maxBackoffMs ?? 3_600_000,
       log: options.log,
     };
+    this.loop = new PeriodicTask({
+      name: 'outbox pass',
+      every: this.opts.intervalSeconds * 1000,
+      firstDelayMs: 1000,
+      jitter: 0.1,
+      maxBackoffMs: Math.max(60_000, this.opts.intervalSeconds * 1000),
+      log: this.opts.log,
+      run: () => this.runOnce(),
+    });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        this.running = this.runOnce();
-        await this.running;
-      } catch (err) {
-        this.opts.log?.('outbox pass failed', err);
-      } finally {
-        this.running = null;
-      }
-      if (this.stopped) return;
-      this.timer = setTimeout(() => void tick(), this.opts.intervalSeconds * 1000);
-      this.timer.unref?.();
-    };
-    this.timer = setTimeout(() => void tick(), 1000);
-    this.timer.unref?.();
+    this.loop.start();
   }
 
-  /** Stops the timer, waits for a pass in progress and closes the transports. */
+  /** Stops the loop, waits for a pass in progress and closes the transports. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.loop.stop();
     await Promise.all([
       this.transports.mail?.close().catch(() => undefined),
       this.transports.sms?.close?.().catch(() => undefined),

@@ -5,6 +5,7 @@ import type { CalendarService } from '../../core/calendar/calendar.service.ts';
 import type { DB } from '../../core/db/types.ts';
 import type { JobService } from '../../core/jobs/job.service.ts';
 import type { CaseService } from './case.service.ts';
+import { PeriodicTask } from '../../core/schedule/periodic.ts';
 
 /** The calendar generation whose re-timing last went through every running clock. */
 const RETIMED_KEY = 'calendar.retimed';
@@ -20,9 +21,11 @@ const SYSTEM: Actor = { id: null, name: '系统', ip: null, userAgent: null };
  * settings, so a pass a restart cut short runs again at the next start.
  */
 export class ClockRetimer {
+  /** A change the running pass has not yet taken in. */
   private again = false;
   private stopped = false;
-  private retry: NodeJS.Timeout | null = null;
+  private actor: Actor = SYSTEM;
+  private readonly loop: PeriodicTask;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -34,25 +37,28 @@ export class ClockRetimer {
       /** After a failed pass (the database unreachable, say), the next try; default 30 s. */
       retryMs?: number;
     },
-  ) {}
+  ) {
+    // Passes run on demand; a failed one (the database unreachable, say) is tried again, the
+    // work still owed.
+    this.loop = new PeriodicTask({
+      name: 're-timing clocks',
+      every: null,
+      retryMs: deps.retryMs ?? 30_000,
+      maxBackoffMs: Math.max(deps.retryMs ?? 30_000, 10 * 60_000),
+      log: deps.log,
+      run: () => this.runJob(),
+    });
+    this.loop.start();
+  }
 
   /** After a calendar change: re-times, or restarts the pass under way. */
   request(actor: Actor = SYSTEM): void {
     if (this.stopped) return;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = null;
+    this.actor = actor;
+    // The pass under way starts again when it sees `again`; should it be past looking, the
+    // loop runs another after it.
     this.again = true;
-    if (this.deps.jobs.isRunning(RETIME_JOB)) {
-      // The pass under way starts again when it sees `again`; should it be past looking, the
-      // next one follows it.
-      void this.settled().then(() => {
-        if (this.again) this.request(actor);
-      });
-      return;
-    }
-    this.deps.jobs
-      .start(RETIME_JOB, null, actor, (progress) => this.run(progress))
-      .catch((err: unknown) => this.deps.log?.('re-timing clocks failed to start', err));
+    this.loop.trigger();
   }
 
   /** At start: re-times when the calendar changed since the last pass finished. */
@@ -89,21 +95,26 @@ export class ClockRetimer {
   /** Ends a pass under way between two batches; the next start finishes the work. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
+    await this.loop.stop();
     await this.settled();
   }
 
-  private async run(progress: (done: number, total: number, message: string) => void) {
-    try {
-      return await this.pass(progress);
-    } catch (err) {
-      // The job records the failure; the work is still owed, so it is tried again.
-      if (!this.stopped) {
-        this.retry = setTimeout(() => this.request(), this.deps.retryMs ?? 30_000);
-        this.retry.unref?.();
+  /** One job re-timing until no change is left untaken; throws when it failed (the job records it). */
+  private async runJob(): Promise<void> {
+    if (!this.again || this.stopped) return;
+    let failure: unknown = null;
+    await this.deps.jobs.start(RETIME_JOB, null, this.actor, async (progress) => {
+      try {
+        return await this.pass(progress);
+      } catch (err) {
+        // The work is still owed: a retry must run.
+        this.again = true;
+        failure = err;
+        throw err;
       }
-      throw err;
-    }
+    });
+    await this.settled();
+    if (failure) throw failure;
   }
 
   private async pass(progress: (done: number, total: number, message: string) => void) {

@@ -8,6 +8,7 @@ import type { NotifyService } from '../../core/notify/notify.service.ts';
 import { nextAlert, passedAlert, thresholds } from './case.clock.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import { fmtTime, type CaseService } from './case.service.ts';
+import { PeriodicTask } from '../../core/schedule/periodic.ts';
 
 export interface SweepResult {
   examined: number;
@@ -25,9 +26,7 @@ const BATCH = 500;
  * a second instance can send it twice.
  */
 export class CaseSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly loop: PeriodicTask;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -39,34 +38,28 @@ export class CaseSweeper {
       timeZone: string;
       log?: (msg: string, err?: unknown) => void;
     },
-  ) {}
+  ) {
+    this.loop = new PeriodicTask({
+      name: 'case sweep',
+      // The interval is a case setting, read before every wait.
+      every: async () => (await this.deps.config.settings()).sweepSeconds * 1000,
+      firstDelayMs: 1000,
+      jitter: 0.1,
+      maxBackoffMs: 5 * 60_000,
+      log: this.deps.log,
+      run: async () => {
+        await this.runOnce();
+        await this.deps.cases.purgeStalePhotos();
+      },
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        this.running = this.runOnce();
-        await this.running;
-        await this.deps.cases.purgeStalePhotos();
-      } catch (err) {
-        this.deps.log?.('case sweep failed', err);
-      } finally {
-        this.running = null;
-      }
-      if (this.stopped) return;
-      const seconds = (await this.deps.config.settings().catch(() => ({ sweepSeconds: 60 }))).sweepSeconds;
-      this.timer = setTimeout(() => void tick(), seconds * 1000);
-      this.timer.unref?.();
-    };
-    this.timer = setTimeout(() => void tick(), 1000);
-    this.timer.unref?.();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.loop.stop();
   }
 
   /** One pass over everything due at `now`. */
