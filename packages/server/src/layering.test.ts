@@ -86,4 +86,18 @@ describe('server layering', () => {
     );
     expect(upward).toEqual([]);
   });
+
+  it('tests that open a database, a server or a browser are named for the slow tier', () => {
+    const packages = path.resolve(src, '../..');
+    const misnamed = fs
+      .readdirSync(packages, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\/src\/.*\.test\.tsx?$/.test(f) && !f.includes('node_modules'))
+      .filter((f) => !/\.(db|http)\.test\.tsx?$/.test(f))
+      .filter((f) =>
+        /import [^;]*\b(testEngines|buildApp|openPglite|openPostgres|chromium)\b/.test(
+          fs.readFileSync(path.join(packages, f), 'utf8'),
+        ),
+      );
+    expect(misnamed).toEqual([]);
+  });
 });
