@@ -46,6 +46,7 @@ import { SettingsService } from './modules/identity/settings.service.ts';
 import { userRoutes } from './modules/identity/user.routes.ts';
 import { VERSION } from './version.ts';
 import { dashboardRoutes } from './dashboard.routes.ts';
+import { PersonalData } from './core/pii/personal.ts';
 
 /**
  * Query values may carry personal data (a phone or ID number typed into a search box), so logs
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     db: database.db,
     engine: database.engine,
     cipher,
+    personal: new PersonalData(cipher),
     hasher,
     settings,
     auth: new AuthService(database.db, config, settings, hasher, database.notifications),
@@ -125,7 +127,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   const caseConfig = new CaseConfigService(database.db);
   const cases = new CaseService({
     db: database.db,
-    cipher,
+    personal: services.personal,
     calendar: services.calendar,
     notify: services.notify,
     locator: services.locator,

@@ -13,6 +13,7 @@ import { AppError } from '../core/http/errors.ts';
 import { LocatorService } from '../modules/grid/locator.service.ts';
 import { NotifyService } from '../core/notify/notify.service.ts';
 import { createRandom, type Random } from './random.ts';
+import { PersonalData } from '../core/pii/personal.ts';
 
 /** Departments (条) of the demo county, with the categories they own. */
 const DEPARTMENTS = [
@@ -64,7 +65,7 @@ export async function loadDemoCases(
   const calendar = new CalendarService(db, deps.config.timeZone);
   const cases = new CaseService({
     db,
-    cipher: deps.cipher,
+    personal: new PersonalData(deps.cipher),
     calendar,
     // Nothing else changes contacts while the demo loads: nothing to listen to.
     notify: new NotifyService(db, deps.cipher, deps.config, new EventEmitter()),

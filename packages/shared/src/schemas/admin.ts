@@ -74,6 +74,16 @@ export type SetScopesBody = Static<typeof SetScopesBody>;
 
 export const RevealedPhone = Type.Object({ phone: Type.Union([Type.String(), Type.Null()]) });
 
+/**
+ * Why personal data is shown in full (optional; kept in the audit entry of the reveal). The body
+ * itself may be left out.
+ */
+export const RevealBody = Type.Union([
+  Type.Object({ reason: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })) }),
+  Type.Null(),
+]);
+export type RevealBody = Static<typeof RevealBody>;
+
 export const Role = Type.Object({
   key: Type.String(),
   name: Type.String(),

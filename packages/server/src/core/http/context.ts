@@ -16,6 +16,7 @@ import type { DB } from '../db/types.ts';
 import type { JobService } from '../jobs/job.service.ts';
 import type { NotifyService } from '../notify/notify.service.ts';
 import type { FieldCipher } from '../pii/crypto.ts';
+import type { PersonalData } from '../pii/personal.ts';
 
 /**
  * Shared services, built once in buildApp and reachable from every route as `app.ctx`. The
@@ -25,6 +26,8 @@ export interface AppContext {
   db: Kysely<DB>;
   engine: Engine;
   cipher: FieldCipher;
+  /** Personal data: encrypted, indexed, masked, revealed under audit. */
+  personal: PersonalData;
   /** Background jobs with progress (imports). */
   jobs: JobService;
   /** Notifications: templates, outbox (e-mail, SMS) and the in-app inbox. */

@@ -10,6 +10,7 @@ import {
   CaseListQuery,
   CaseRequestBody,
   CaseSettings,
+  RevealBody,
   CaseSettingsBody,
   CaseSummary,
   CommentBody,
@@ -413,6 +414,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
           tags,
           summary: '查看当事人和上报人的完整联系方式（记入审计）',
           params: CaseIdParam,
+          body: RevealBody,
           response: withErrors({
             200: Type.Object({
               reporterPhone: Type.Union([Type.String(), Type.Null()]),
@@ -428,7 +430,8 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         },
         config: { permissions: ['case.party.reveal'] },
       },
-      async (request) => cases.revealContacts(principalOf(request), actorOf(request), request.params.id),
+      async (request) =>
+        cases.revealContacts(principalOf(request), actorOf(request), request.params.id, request.body?.reason),
     );
 
     // -------------------------------------------------------------- transitions

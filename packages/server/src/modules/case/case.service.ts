@@ -13,8 +13,6 @@ import {
   CASE_PHOTO_MAX_BYTES,
   CASE_STAGES,
   CASE_STATES,
-  maskMobile,
-  normalizeMobile,
   type CaseCounts,
   type CaseDetail,
   type CaseEvent,
@@ -41,7 +39,6 @@ import { appendAudit, auditRows, type Actor } from '../../core/audit/audit.servi
 import type { Principal } from '../../core/access/principal.ts';
 import { inScope, pathInScope } from '../../core/access/scope.ts';
 import type { CalendarService } from '../../core/calendar/calendar.service.ts';
-import type { FieldCipher } from '../../core/pii/crypto.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { toWgs84, type Crs, type LocatorService } from '../grid/locator.service.ts';
@@ -63,10 +60,12 @@ import {
 import type { CasesTable } from './case.table.ts';
 import { escapeLike } from '../../core/db/like.ts';
 import { paginate } from '../../core/http/paginate.ts';
+import type { PersonalData } from '../../core/pii/personal.ts';
+import { MOBILE } from '../../core/pii/kinds.ts';
 
 export interface CaseDeps {
   db: Kysely<DB>;
-  cipher: FieldCipher;
+  personal: PersonalData;
   calendar: CalendarService;
   notify: NotifyService;
   locator: LocatorService;
@@ -498,11 +497,7 @@ export class CaseService {
   }
 
   private normalisePhone(field: string, raw: string | null | undefined): string | null {
-    if (raw === null || raw === undefined || raw.trim() === '') return null;
-    const phone = normalizeMobile(raw);
-    if (!phone)
-      throw new AppError('VALIDATION_FAILED', undefined, { [field]: '应为 11 位手机号，如 13800138000' });
-    return phone;
+    return this.deps.personal.normalise(MOBILE, raw, field);
   }
 
   // ================================================================ photos
@@ -738,14 +733,14 @@ export class CaseService {
       stage: clock.stage ? CASE_STAGES[clock.stage as CaseStage].zh : '',
     };
     const row: Omit<Insertable<CasesTable>, 'number'> = {
-      access_hash: accessCode ? this.deps.cipher.blindIndex(`case-access:${accessCode}`) : null,
+      access_hash: accessCode ? this.deps.personal.index(`case-access:${accessCode}`) : null,
       category_id: input.categoryId,
       nature: input.nature,
       handling_type: input.handlingType,
       urgency,
       title,
       description: input.description.trim(),
-      parties_enc: parties.length ? this.deps.cipher.encrypt(JSON.stringify(parties)) : null,
+      parties_enc: parties.length ? this.deps.personal.encrypt(JSON.stringify(parties)) : null,
       address: input.address?.trim() || null,
       lng,
       lat,
@@ -754,8 +749,8 @@ export class CaseService {
       reporter_kind: input.reporterKind,
       reporter_user_id: input.reporterKind === 'staff' ? actor.id : null,
       reporter_name: input.reporterName?.trim() || (input.reporterKind === 'staff' ? who.name : null),
-      reporter_phone_enc: reporterPhone ? this.deps.cipher.encrypt(reporterPhone) : null,
-      reporter_phone_hash: reporterPhone ? this.deps.cipher.blindIndex(reporterPhone) : null,
+      reporter_phone_enc: reporterPhone ? this.deps.personal.encrypt(reporterPhone) : null,
+      reporter_phone_hash: reporterPhone ? this.deps.personal.index(reporterPhone) : null,
       api_key_id: input.apiKeyId ?? null,
       channel: input.channel,
       state,
@@ -1098,7 +1093,7 @@ export class CaseService {
       case 'archived':
         if (row.reporter_kind !== 'staff' && row.reporter_phone_enc) {
           await this.notify(trx, 'case.reporter.update', row, [
-            { phone: this.deps.cipher.decrypt(row.reporter_phone_enc), name: row.reporter_name ?? '' },
+            { phone: this.deps.personal.open(row.reporter_phone_enc)!, name: row.reporter_name ?? '' },
           ]);
         }
         break;
@@ -1915,7 +1910,7 @@ export class CaseService {
     }
     const duplicate = row.duplicate_number ? { number: row.duplicate_number } : undefined;
     const parties = row.parties_enc
-      ? (JSON.parse(this.deps.cipher.decrypt(row.parties_enc)) as {
+      ? (JSON.parse(this.deps.personal.open(row.parties_enc)!) as {
           role: string;
           name: string;
           phone: string | null;
@@ -1986,12 +1981,10 @@ export class CaseService {
       parties: parties.map((p) => ({
         role: p.role,
         name: p.name,
-        phoneMasked: p.phone ? maskMobile(p.phone) : null,
+        phoneMasked: p.phone ? MOBILE.mask(p.phone) : null,
       })),
       reporterName: row.reporter_name,
-      reporterPhoneMasked: row.reporter_phone_enc
-        ? maskMobile(this.deps.cipher.decrypt(row.reporter_phone_enc))
-        : null,
+      reporterPhoneMasked: this.deps.personal.masked(MOBILE, row.reporter_phone_enc),
       gridPath: ancestors.map((a) => ({ id: a.id, name: a.name })),
       photos: photos.map((p) => ({
         id: p.id,
@@ -2014,6 +2007,7 @@ export class CaseService {
     principal: Principal,
     actor: Actor,
     caseId: number,
+    reason?: string,
   ): Promise<{
     reporterPhone: string | null;
     parties: { role: string; name: string; phone: string | null }[];
@@ -2025,16 +2019,18 @@ export class CaseService {
         .select(['parties_enc', 'reporter_phone_enc'])
         .where('id', '=', caseId)
         .executeTakeFirstOrThrow();
-      await appendAudit(trx, actor, {
-        action: 'personal.reveal',
-        targetType: 'case',
-        targetId: caseId,
-        after: { fields: ['parties', 'reporterPhone'] },
-      });
-      return {
-        reporterPhone: row.reporter_phone_enc ? this.deps.cipher.decrypt(row.reporter_phone_enc) : null,
-        parties: row.parties_enc ? JSON.parse(this.deps.cipher.decrypt(row.parties_enc)) : [],
-      };
+      const { personal } = this.deps;
+      return personal.reveal(
+        trx,
+        actor,
+        { type: 'case', id: caseId },
+        { fields: ['parties', 'reporterPhone'] },
+        reason,
+        () => ({
+          reporterPhone: personal.open(row.reporter_phone_enc),
+          parties: JSON.parse(personal.open(row.parties_enc) ?? '[]'),
+        }),
+      );
     });
   }
 
@@ -2110,7 +2106,7 @@ export class CaseService {
       .where('c.number', '=', number)
       .executeTakeFirst();
     // Same answer for an unknown number and a wrong code: numbers cannot be probed.
-    if (!row || !row.access_hash || row.access_hash !== this.deps.cipher.blindIndex(`case-access:${code}`)) {
+    if (!row || !row.access_hash || row.access_hash !== this.deps.personal.index(`case-access:${code}`)) {
       throw new AppError('NOT_FOUND', '事件编号或查询码不正确');
     }
     const events = await this.db

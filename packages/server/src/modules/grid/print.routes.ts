@@ -1,4 +1,4 @@
-import { DUTY_ROLES, DUTY_TEXT, gridKindLabel, IdParam, isDutyRole, maskMobile } from '@wangge/shared';
+import { DUTY_ROLES, DUTY_TEXT, gridKindLabel, IdParam, isDutyRole } from '@wangge/shared';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { appendAudit } from '../../core/audit/audit.service.ts';
 import { todayIn } from '../../core/calendar/dates.ts';
@@ -7,12 +7,13 @@ import { AppError } from '../../core/http/errors.ts';
 import { findPdfFont, noticeBoardPdf, responsibilityChartPdf } from './pdf.ts';
 import { requireInScope } from '../../core/access/scope.ts';
 import { gridScope } from './grid.scope.ts';
+import { MOBILE } from '../../core/pii/kinds.ts';
 
 const CHART_LIMIT = 3000;
 
 /** Printable outputs: the public notice board of a grid and the responsibility chart of a subtree. */
 export async function printRoutes(app: App): Promise<void> {
-  const { db, cipher, config } = app.ctx;
+  const { db, personal, config } = app.ctx;
 
   const roleName = (role: string) => (isDutyRole(role) ? DUTY_ROLES[role].zh : role);
 
@@ -71,12 +72,12 @@ export async function printRoutes(app: App): Promise<void> {
         geometry: (node.geometry as Polygon | MultiPolygon | null) ?? null,
         children: children.map((c) => c.geometry as Polygon | MultiPolygon),
         people: people.map((p) => {
-          const phone = p.phone_enc ? cipher.decrypt(p.phone_enc) : null;
+          const phone = personal.open(p.phone_enc);
           return {
             role: roleName(p.role),
             name: p.name,
             organisation: p.organisation,
-            phone: phone ? (full ? phone : maskMobile(phone)) : null,
+            phone: phone ? (full ? phone : MOBILE.mask(phone)) : null,
           };
         }),
         duties: (roles.length ? roles : ['chief', 'member']).map(

@@ -4,6 +4,7 @@ import {
   Page,
   ResetPasswordBody,
   RevealedPhone,
+  RevealBody,
   SetRolesBody,
   SetScopesBody,
   UpdateUserBody,
@@ -16,7 +17,7 @@ import { withErrors } from '../../core/http/responses.ts';
 import { UserService } from './user.service.ts';
 
 export async function userRoutes(app: App): Promise<void> {
-  const users = new UserService(app.ctx.db, app.ctx.cipher, app.ctx.auth);
+  const users = new UserService(app.ctx.db, app.ctx.personal, app.ctx.auth);
   const tags = ['users'];
 
   app.get(
@@ -143,12 +144,18 @@ export async function userRoutes(app: App): Promise<void> {
         tags,
         summary: '查看完整手机号（记入审计）',
         params: IdParam,
+        body: RevealBody,
         response: withErrors({ 200: RevealedPhone }),
       },
       config: { permissions: ['user.phone.reveal'] },
     },
     async (request) => ({
-      phone: await users.revealPhone(principalOf(request), actorOf(request), request.params.id),
+      phone: await users.revealPhone(
+        principalOf(request),
+        actorOf(request),
+        request.params.id,
+        request.body?.reason,
+      ),
     }),
   );
 }

@@ -7,7 +7,7 @@ import type {
   UserListQuery,
   UserSummary,
 } from '@wangge/shared';
-import { adminDutiesOf, maskMobile, normalizeEmail, normalizeMobile } from '@wangge/shared';
+import { adminDutiesOf, normalizeEmail } from '@wangge/shared';
 import { sql } from 'kysely';
 import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
 import { escapeLike } from '../../core/db/like.ts';
@@ -15,7 +15,6 @@ import type { AuthService } from './auth.service.ts';
 import type { Principal } from '../../core/access/principal.ts';
 import { coversARoot, requireInScope } from '../../core/access/scope.ts';
 import { visibleUsers } from './user.repository.ts';
-import type { FieldCipher } from '../../core/pii/crypto.ts';
 import type { Executor } from '../../core/db/types.ts';
 import type { DB } from '../../core/db/types.ts';
 import type { Kysely } from 'kysely';
@@ -23,11 +22,13 @@ import { AppError } from '../../core/http/errors.ts';
 import { iso } from '../../core/http/responses.ts';
 import { paginate } from '../../core/http/paginate.ts';
 import { gridScope } from '../grid/grid.scope.ts';
+import type { PersonalData } from '../../core/pii/personal.ts';
+import { MOBILE } from '../../core/pii/kinds.ts';
 
 export class UserService {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly cipher: FieldCipher,
+    private readonly personal: PersonalData,
     private readonly auth: AuthService,
   ) {}
 
@@ -64,14 +65,8 @@ export class UserService {
 
   private phoneFields(phone: string | null | undefined) {
     if (phone === undefined) return {};
-    if (phone === null || phone.trim() === '') return { phone_enc: null, phone_hash: null };
-    const normalised = normalizeMobile(phone);
-    if (!normalised) {
-      throw new AppError('VALIDATION_FAILED', '手机号格式不正确', {
-        phone: '应为 11 位手机号，如 13800138000',
-      });
-    }
-    return { phone_enc: this.cipher.encrypt(normalised), phone_hash: this.cipher.blindIndex(normalised) };
+    const { enc, hash } = this.personal.seal(MOBILE, phone, 'phone');
+    return { phone_enc: enc, phone_hash: hash };
   }
 
   private emailFields(email: string | null | undefined) {
@@ -132,7 +127,7 @@ export class UserService {
         id: u.id,
         username: u.username,
         displayName: u.display_name,
-        phoneMasked: u.phone_enc ? maskMobile(this.cipher.decrypt(u.phone_enc)) : null,
+        phoneMasked: this.personal.masked(MOBILE, u.phone_enc),
         email: u.email,
         status: u.status,
         locked: !!u.locked_until && u.locked_until.getTime() > Date.now(),
@@ -149,12 +144,12 @@ export class UserService {
     let q = visibleUsers(this.db, principal);
     if (query.q?.trim()) {
       const text = query.q.trim();
-      const phone = normalizeMobile(text);
+      const phone = this.personal.searchKey(MOBILE, text);
       q = q.where((eb) =>
         eb.or([
           eb('app_user.username', 'ilike', `%${escapeLike(text)}%`),
           eb('app_user.display_name', 'ilike', `%${escapeLike(text)}%`),
-          ...(phone ? [eb('app_user.phone_hash', '=', this.cipher.blindIndex(phone))] : []),
+          ...(phone ? [eb('app_user.phone_hash', '=', phone)] : []),
         ]),
       );
     }
@@ -367,7 +362,7 @@ export class UserService {
   }
 
   /** Shows a phone number in full; the reveal itself is an audited event (PIPL). */
-  async revealPhone(principal: Principal, actor: Actor, id: number): Promise<string | null> {
+  async revealPhone(principal: Principal, actor: Actor, id: number, reason?: string): Promise<string | null> {
     return this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
       const row = await trx
@@ -375,13 +370,9 @@ export class UserService {
         .select('phone_enc')
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
-      await appendAudit(trx, actor, {
-        action: 'personal.reveal',
-        targetType: 'user',
-        targetId: id,
-        after: { field: 'phone' },
-      });
-      return row.phone_enc ? this.cipher.decrypt(row.phone_enc) : null;
+      return this.personal.reveal(trx, actor, { type: 'user', id }, { field: 'phone' }, reason, () =>
+        this.personal.open(row.phone_enc),
+      );
     });
   }
 }

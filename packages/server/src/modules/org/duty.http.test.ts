@@ -63,6 +63,23 @@ describe.each(testEngines())('people on duty on $name', (engine) => {
     expect(audit).toHaveLength(1);
   });
 
+  it('records the reason given for a reveal, and refuses one too long', async () => {
+    const p = await person('赵网格', '13912340000');
+    const res = await call(chief, 'POST', `/api/people/${p.id}/reveal-phone`, { reason: '核实群众来电' });
+    expect(res.json()).toEqual({ phone: '13912340000' });
+    const entry = await t.db
+      .selectFrom('audit_log')
+      .select(['after', 'target_type', 'target_id'])
+      .where('action', '=', 'personal.reveal')
+      .where('target_id', '=', String(p.id))
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ target_type: 'person', after: { field: 'phone', reason: '核实群众来电' } });
+    const long = await call(chief, 'POST', `/api/people/${p.id}/reveal-phone`, { reason: '长'.repeat(501) });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('keeps a photo per person, checked by its content, not its name', async () => {
     const p = await person('照片人员');
     // A 1×1 PNG.

@@ -17,6 +17,7 @@ import {
   PersonListQuery,
   PhotoBody,
   RevealedPhone,
+  RevealBody,
   StaffBody,
 } from '@wangge/shared';
 import path from 'node:path';
@@ -27,7 +28,7 @@ import { DepartmentService } from './department.service.ts';
 import { DutyService } from './duty.service.ts';
 
 export async function dutyRoutes(app: App): Promise<void> {
-  const duties = new DutyService(app.ctx.db, app.ctx.cipher, app.ctx.config.timeZone);
+  const duties = new DutyService(app.ctx.db, app.ctx.personal, app.ctx.config.timeZone);
   const departments = new DepartmentService(app.ctx.db);
   const tags = ['duty'];
 
@@ -67,12 +68,18 @@ export async function dutyRoutes(app: App): Promise<void> {
         tags,
         summary: '查看完整手机号（记入审计）',
         params: IdParam,
+        body: RevealBody,
         response: withErrors({ 200: RevealedPhone }),
       },
       config: { permissions: ['person.phone.reveal'] },
     },
     async (request) => ({
-      phone: await duties.revealPhone(principalOf(request), actorOf(request), request.params.id),
+      phone: await duties.revealPhone(
+        principalOf(request),
+        actorOf(request),
+        request.params.id,
+        request.body?.reason,
+      ),
     }),
   );
 

@@ -10,7 +10,7 @@ import type {
   PersonListQuery,
   Scheme,
 } from '@wangge/shared';
-import { DUTY_ROLES, isDutyRole, maskMobile, normalizeMobile } from '@wangge/shared';
+import { DUTY_ROLES, isDutyRole } from '@wangge/shared';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,12 +20,13 @@ import { escapeLike } from '../../core/db/like.ts';
 import type { Principal } from '../../core/access/principal.ts';
 import { requireInScope, scoped } from '../../core/access/scope.ts';
 import { isIsoDate, todayIn } from '../../core/calendar/dates.ts';
-import type { FieldCipher } from '../../core/pii/crypto.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { imageKind } from '../../core/files/images.ts';
 import { pageFrom, paginate, type PageRequest } from '../../core/http/paginate.ts';
 import { gridScope } from '../grid/grid.scope.ts';
+import type { PersonalData } from '../../core/pii/personal.ts';
+import { MOBILE } from '../../core/pii/kinds.ts';
 
 const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
 
@@ -57,7 +58,7 @@ async function assertNotOnDuty(
 export class DutyService {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly cipher: FieldCipher,
+    private readonly personal: PersonalData,
     private readonly timeZone: string,
   ) {}
 
@@ -70,17 +71,12 @@ export class DutyService {
 
   private phone(value: string | null | undefined) {
     if (value === undefined) return {};
-    if (value === null || value.trim() === '') return { phone_enc: null, phone_hash: null };
-    const phone = normalizeMobile(value);
-    if (!phone)
-      throw new AppError('VALIDATION_FAILED', '手机号格式不正确', {
-        phone: '应为 11 位手机号，如 13800138000',
-      });
-    return { phone_enc: this.cipher.encrypt(phone), phone_hash: this.cipher.blindIndex(phone) };
+    const { enc, hash } = this.personal.seal(MOBILE, value, 'phone');
+    return { phone_enc: enc, phone_hash: hash };
   }
 
   private masked(enc: string | null): string | null {
-    return enc ? maskMobile(this.cipher.decrypt(enc)) : null;
+    return this.personal.masked(MOBILE, enc);
   }
 
   async createPerson(actor: Actor, body: CreatePersonBody): Promise<Person> {
@@ -177,11 +173,11 @@ export class DutyService {
     );
     const text = query.q?.trim();
     if (text) {
-      const phone = normalizeMobile(text);
+      const phone = this.personal.searchKey(MOBILE, text);
       q = q.where((eb) =>
         eb.or([
           eb('p.name', 'ilike', `%${escapeLike(text)}%`),
-          ...(phone ? [eb('p.phone_hash', '=', this.cipher.blindIndex(phone))] : []),
+          ...(phone ? [eb('p.phone_hash', '=', phone)] : []),
         ]),
       );
     }
@@ -194,7 +190,12 @@ export class DutyService {
   }
 
   /** Full phone number of a person on duty in scope; the reveal is audited. */
-  async revealPhone(principal: Principal, actor: Actor, personId: number): Promise<string | null> {
+  async revealPhone(
+    principal: Principal,
+    actor: Actor,
+    personId: number,
+    reason?: string,
+  ): Promise<string | null> {
     return this.db.transaction().execute(async (trx) => {
       await this.assertPersonVisible(trx, principal, personId);
       const row = await trx
@@ -202,13 +203,14 @@ export class DutyService {
         .select('phone_enc')
         .where('id', '=', personId)
         .executeTakeFirstOrThrow();
-      await appendAudit(trx, actor, {
-        action: 'personal.reveal',
-        targetType: 'person',
-        targetId: personId,
-        after: { field: 'phone' },
-      });
-      return row.phone_enc ? this.cipher.decrypt(row.phone_enc) : null;
+      return this.personal.reveal(
+        trx,
+        actor,
+        { type: 'person', id: personId },
+        { field: 'phone' },
+        reason,
+        () => this.personal.open(row.phone_enc),
+      );
     });
   }
 
