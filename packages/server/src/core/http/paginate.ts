@@ -8,7 +8,7 @@ export interface PageRequest {
 }
 
 /** The page number and size of a request, with the defaults filled in. */
-export function pageOf(request: PageRequest): { page: number; pageSize: number } {
+function pageOf(request: PageRequest): { page: number; pageSize: number } {
   return { page: request.page ?? 1, pageSize: request.pageSize ?? LIMITS.pageSizeDefault };
 }
 
