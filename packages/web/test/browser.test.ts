@@ -456,9 +456,10 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await worker.screenshot({ path: path.join(shots, 'case-archived.png'), fullPage: true });
     const actions = (
       await app.ctx.db
-        .selectFrom('case_event')
+        .selectFrom('timeline_entry')
         .select('action')
-        .where('case_id', '=', row.id)
+        .where('subject_kind', '=', 'case')
+        .where('subject_id', '=', row.id)
         .orderBy('id')
         .execute()
     ).map((e) => e.action);

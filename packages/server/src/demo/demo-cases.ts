@@ -282,9 +282,10 @@ async function drive(
  */
 async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<void> {
   const events = await db
-    .selectFrom('case_event')
+    .selectFrom('timeline_entry')
     .select(['id', 'action', 'to_state'])
-    .where('case_id', '=', caseId)
+    .where('subject_kind', '=', 'case')
+    .where('subject_id', '=', caseId)
     .orderBy('id')
     .execute();
   if (!events.length) return;
@@ -297,7 +298,7 @@ async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<vo
     return new Date(Math.round(at));
   });
   for (let i = 0; i < events.length; i++) {
-    await sql`update case_event set at = ${times[i]!} where id = ${events[i]!.id}`.execute(db);
+    await sql`update timeline_entry set at = ${times[i]!} where id = ${events[i]!.id}`.execute(db);
   }
   const last = (actions: string[]) => {
     for (let i = events.length - 1; i >= 0; i--) if (actions.includes(events[i]!.action)) return times[i]!;

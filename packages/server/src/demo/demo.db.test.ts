@@ -170,8 +170,9 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
       expect(states, s).toContain(s);
     }
     const events = await database.db
-      .selectFrom('case_event')
-      .select(['case_id', 'at', 'id'])
+      .selectFrom('timeline_entry')
+      .select(['subject_id as case_id', 'at', 'id'])
+      .where('subject_kind', '=', 'case')
       .orderBy('id')
       .execute();
     const now = Date.now();

@@ -1,9 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditHeadTable, AuditLogTable } from '../audit/audit.table.ts';
 import type { CalendarDayTable } from '../calendar/calendar.table.ts';
+import type { AttachmentTable } from '../files/attachment.table.ts';
 import type { JobTable } from '../jobs/job.table.ts';
 import type { InboxMessageTable, NotifyTemplateTable, OutboxTable } from '../notify/notify.table.ts';
 import type { ScheduleClaimTable } from '../schedule/schedule.table.ts';
+import type { TimelineEntryTable } from '../workflow/timeline.table.ts';
 import type { SettingTable } from './settings.table.ts';
 
 /**
@@ -21,6 +23,8 @@ export interface DB {
   inbox_message: InboxMessageTable;
   calendar_day: CalendarDayTable;
   schedule_claim: ScheduleClaimTable;
+  timeline_entry: TimelineEntryTable;
+  attachment: AttachmentTable;
 }
 
 /** The database or an open transaction: repository functions accept either. */

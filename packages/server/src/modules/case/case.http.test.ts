@@ -608,9 +608,10 @@ describe.each(testEngines())('cases on $name', (engine) => {
     await restarted.runOnce(new Date(start + 120 * 60_000));
     expect(await reminders()).toEqual(['warn', 'overdue', 'escalate']);
     const events = await t.db
-      .selectFrom('case_event')
+      .selectFrom('timeline_entry')
       .select('action')
-      .where('case_id', '=', c.id)
+      .where('subject_kind', '=', 'case')
+      .where('subject_id', '=', c.id)
       .orderBy('id')
       .execute();
     expect(events.map((e) => e.action)).toEqual(['report', 'auto_dispatch', 'remind', 'remind', 'escalate']);

@@ -1,6 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { randomInt } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import {
   PUBLIC_CASE_ACTIONS,
@@ -42,7 +40,8 @@ import type { CalendarService } from '../../core/calendar/calendar.service.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { toWgs84, type Crs, type LocatorService } from '../grid/locator.service.ts';
-import { imageKind } from '../../core/files/images.ts';
+import { Attachments } from '../../core/files/attachments.ts';
+import { entryRow, writeEntry } from '../../core/workflow/timeline.ts';
 import type { NotifyRecipient, NotifyService } from '../../core/notify/notify.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import { dueAt, nextAlert, thresholds, type Clock } from './case.clock.ts';
@@ -146,6 +145,9 @@ interface RequestJson {
 }
 
 type DetailRow = Awaited<ReturnType<CaseService['detailRow']>>;
+
+/** The subject kind of cases in the kernel's timeline, attachments and clocks. */
+export const CASE = 'case';
 
 const ACCESS_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CACHE_MS = 5000;
@@ -262,6 +264,7 @@ export class CaseService {
 
   private readonly intake: IntakeQueue<PlannedIntake, IntakeWritten>;
   private readonly keys: CaseKeys;
+  private readonly attachments: Attachments;
 
   /** How the intake queue has grouped reports into transactions. */
   get intakeStats(): Readonly<{ batches: number; reports: number; largest: number }> {
@@ -271,6 +274,10 @@ export class CaseService {
   constructor(private readonly deps: CaseDeps) {
     this.db = deps.db;
     this.keys = new CaseKeys(deps.db);
+    this.attachments = new Attachments(deps.db, deps.photoDir, {
+      maxBytes: CASE_PHOTO_MAX_BYTES,
+      maxCount: CASE_PHOTO_MAX,
+    });
     this.intake = new IntakeQueue(
       deps.db,
       (trx, plans) => this.writeIntakes(trx, plans),
@@ -426,7 +433,7 @@ export class CaseService {
     });
   }
 
-  private async writeEvent(
+  private writeEvent(
     trx: Executor,
     caseId: number,
     actor: Actor,
@@ -439,22 +446,7 @@ export class CaseService {
       data?: unknown;
     },
   ): Promise<number> {
-    const row = await trx
-      .insertInto('case_event')
-      .values({
-        case_id: caseId,
-        action: e.action,
-        from_state: e.from ?? null,
-        to_state: e.to ?? null,
-        actor_id: actor.id,
-        actor_name: actor.name,
-        department_id: e.departmentId ?? null,
-        note: e.note ?? null,
-        data: e.data === undefined ? null : JSON.stringify(e.data),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+    return writeEntry(trx, CASE, caseId, actor, { ...e, unitId: e.departmentId ?? null });
   }
 
   /** The clock columns for a case entering `state` at `now` (a new clock when the stage starts). */
@@ -503,63 +495,19 @@ export class CaseService {
   // ================================================================ photos
 
   /** Stores an uploaded photo (type checked by content) and returns the token a report or feedback claims it with. */
-  async uploadPhoto(actor: Actor, dataUrl: string): Promise<{ token: string; bytes: number; type: string }> {
-    const [, mime, base64] = /^data:(image\/(?:jpeg|png|webp));base64,(.*)$/s.exec(dataUrl) ?? [];
-    const bytes = base64 ? Buffer.from(base64, 'base64') : Buffer.alloc(0);
-    const kind = imageKind(bytes);
-    if (!mime || !kind || `image/${kind}` !== mime) {
-      throw new AppError('INVALID_UPLOAD', '照片格式不正确：只接受 JPEG、PNG 或 WebP 图片', {
-        dataUrl: '只接受 JPEG、PNG 或 WebP 图片',
-      });
-    }
-    if (bytes.length > CASE_PHOTO_MAX_BYTES) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `照片不能超过 ${CASE_PHOTO_MAX_BYTES / 1024 / 1024} MB`);
-    }
-    const token = randomBytes(18).toString('base64url');
-    const day = new Date().toISOString().slice(0, 7);
-    const folder = path.join(this.deps.photoDir, day);
-    fs.mkdirSync(folder, { recursive: true });
-    const file = path.join(day, `${token}.${kind === 'jpeg' ? 'jpg' : kind}`);
-    fs.writeFileSync(path.join(this.deps.photoDir, file), bytes);
-    await this.db
-      .insertInto('case_photo')
-      .values({
-        token,
-        file,
-        mime,
-        bytes: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        uploaded_by: actor.id,
-      })
-      .execute();
-    return { token, bytes: bytes.length, type: mime };
+  uploadPhoto(actor: Actor, dataUrl: string): Promise<{ token: string; bytes: number; type: string }> {
+    return this.attachments.upload(actor.id, dataUrl);
   }
 
   /** Attaches uploaded photos to a case step; every token must be unclaimed. */
-  private async claimPhotos(
+  private claimPhotos(
     trx: Executor,
     tokens: readonly string[] | undefined,
     caseId: number,
     eventId: number,
     kind: string,
   ): Promise<{ id: number; mime: string }[]> {
-    if (!tokens?.length) return [];
-    if (tokens.length > CASE_PHOTO_MAX) {
-      throw new AppError('VALIDATION_FAILED', undefined, { photoTokens: `最多 ${CASE_PHOTO_MAX} 张照片` });
-    }
-    const rows = await trx
-      .updateTable('case_photo')
-      .set({ case_id: caseId, event_id: eventId, kind })
-      .where('token', 'in', [...tokens])
-      .where('case_id', 'is', null)
-      .returning(['id', 'mime'])
-      .execute();
-    if (rows.length !== new Set(tokens).size) {
-      throw new AppError('VALIDATION_FAILED', '照片已失效或已被使用，请重新上传', {
-        photoTokens: '照片无效',
-      });
-    }
-    return rows;
+    return this.attachments.claim(trx, tokens, { kind: CASE, id: caseId, entryId: eventId, label: kind });
   }
 
   async photo(
@@ -568,26 +516,12 @@ export class CaseService {
     photoId: number,
   ): Promise<{ file: string; type: string }> {
     await this.assertVisible(this.db, principal, caseId);
-    const row = await this.db
-      .selectFrom('case_photo')
-      .select(['file', 'mime'])
-      .where('id', '=', photoId)
-      .where('case_id', '=', caseId)
-      .executeTakeFirst();
-    if (!row) throw new AppError('NOT_FOUND', '照片不存在');
-    return { file: path.join(this.deps.photoDir, row.file), type: row.mime };
+    return this.attachments.file(CASE, caseId, photoId);
   }
 
   /** Unclaimed uploads older than a day are removed. */
-  async purgeStalePhotos(olderThanHours = 24): Promise<number> {
-    const rows = await this.db
-      .deleteFrom('case_photo')
-      .where('case_id', 'is', null)
-      .where('uploaded_at', '<', new Date(Date.now() - olderThanHours * 3600_000))
-      .returning('file')
-      .execute();
-    for (const r of rows) fs.rmSync(path.join(this.deps.photoDir, r.file), { force: true });
-    return rows.length;
+  purgeStalePhotos(olderThanHours = 24): Promise<number> {
+    return this.attachments.purgeStale(olderThanHours);
   }
 
   // ================================================================ intake
@@ -812,17 +746,7 @@ export class CaseService {
       ),
     );
     const eventRows = numbered.flatMap(({ plan, id }) =>
-      plan.events.map((e) => ({
-        case_id: id,
-        action: e.action,
-        from_state: e.from ?? null,
-        to_state: e.to ?? null,
-        actor_id: plan.who.id,
-        actor_name: plan.who.name,
-        department_id: e.departmentId ?? null,
-        note: e.note ?? null,
-        data: e.data === undefined ? null : JSON.stringify(e.data),
-      })),
+      plan.events.map((e) => entryRow(CASE, id, plan.who, { ...e, unitId: e.departmentId ?? null })),
     );
     // One statement: the cases, their timeline entries, notifications and audit entries, as
     // data-modifying CTEs (foreign keys are checked at the end of the statement), each table's
@@ -839,7 +763,7 @@ export class CaseService {
       'cases',
       numbered.map(({ plan, id, number }) => ({ ...plan.row, id, number })),
     );
-    const events = await insertJsonRows(db, 'case_event', eventRows);
+    const events = await insertJsonRows(db, 'timeline_entry', eventRows);
     const audits = await insertJsonRows(db, 'audit_log', audit);
     const outboxes = await insertJsonRows(db, 'outbox', outbox);
     const inboxes = await insertJsonRows(db, 'inbox_message', inbox);
@@ -847,7 +771,7 @@ export class CaseService {
       ...named('c', cases),
       ...named(
         'e',
-        events.map((q) => sql`${q} returning id, case_id, action, at`),
+        events.map((q) => sql`${q} returning id, subject_id as case_id, action, at`),
       ),
       ...named('a', audits),
       ...named('o', outboxes),
@@ -1866,12 +1790,11 @@ export class CaseService {
         sql<EventJson[] | null>`(select json_agg(json_build_object(
               'id', e.id, 'at', e.at, 'action', e.action, 'from_state', e.from_state, 'to_state', e.to_state,
               'actor_name', e.actor_name, 'department_name', ed.name, 'note', e.note, 'data', e.data) order by e.id)
-            from case_event e left join department ed on ed.id = e.department_id where e.case_id = c.id)`.as(
-          'events_json',
-        ),
+            from timeline_entry e left join department ed on ed.id = e.unit_id
+           where e.subject_kind = 'case' and e.subject_id = c.id)`.as('events_json'),
         sql<PhotoJson[] | null>`(select json_agg(json_build_object(
-              'id', p.id, 'kind', p.kind, 'mime', p.mime, 'event_id', p.event_id) order by p.id)
-            from case_photo p where p.case_id = c.id)`.as('photos_json'),
+              'id', p.id, 'kind', p.kind, 'mime', p.mime, 'event_id', p.entry_id) order by p.id)
+            from attachment p where p.subject_kind = 'case' and p.subject_id = c.id)`.as('photos_json'),
         sql<RequestJson[] | null>`(select json_agg(json_build_object(
               'id', r.id, 'kind', r.kind, 'reason', r.reason, 'extra_minutes', r.extra_minutes, 'state', r.state,
               'requested_by', r.requested_by, 'requested_by_name', r.requested_by_name, 'requested_at', r.requested_at,
@@ -2110,9 +2033,10 @@ export class CaseService {
       throw new AppError('NOT_FOUND', '事件编号或查询码不正确');
     }
     const events = await this.db
-      .selectFrom('case_event')
+      .selectFrom('timeline_entry')
       .select(['at', 'action'])
-      .where('case_id', '=', row.id)
+      .where('subject_kind', '=', CASE)
+      .where('subject_id', '=', row.id)
       .where('action', 'in', [...PUBLIC_CASE_ACTIONS])
       .orderBy('id')
       .execute();

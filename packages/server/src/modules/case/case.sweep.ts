@@ -7,7 +7,8 @@ import type { CalendarService } from '../../core/calendar/calendar.service.ts';
 import type { NotifyService } from '../../core/notify/notify.service.ts';
 import { nextAlert, passedAlert, thresholds } from './case.clock.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import { fmtTime, type CaseService } from './case.service.ts';
+import { CASE, fmtTime, type CaseService } from './case.service.ts';
+import { entryRow, writeEntries } from '../../core/workflow/timeline.ts';
 import { PeriodicTask } from '../../core/schedule/periodic.ts';
 
 export interface SweepResult {
@@ -135,20 +136,22 @@ export class CaseSweeper {
     const toSend = wanted.filter((p) => claimedIds.has(p.row.id));
 
     if (toSend.length) {
-      await trx
-        .insertInto('case_event')
-        .values(
-          toSend.map((p) => ({
-            case_id: p.row.id,
-            action: p.passed!.kind === 'escalate' ? 'escalate' : 'remind',
-            actor_id: null,
-            actor_name: SYSTEM_ACTOR.name,
-            department_id: p.row.department_id,
-            note: `${CASE_STAGES[p.row.stage as CaseStage].zh}${ALERT_KINDS[p.passed!.kind].zh}`,
-            data: JSON.stringify({ threshold: p.passed!.kind, stage: p.row.stage, dueAt: p.row.due_at }),
-          })),
-        )
-        .execute();
+      await writeEntries(
+        trx,
+        toSend.map((p) =>
+          entryRow(
+            CASE,
+            p.row.id,
+            { id: null, name: SYSTEM_ACTOR.name },
+            {
+              action: p.passed!.kind === 'escalate' ? 'escalate' : 'remind',
+              unitId: p.row.department_id,
+              note: `${CASE_STAGES[p.row.stage as CaseStage].zh}${ALERT_KINDS[p.passed!.kind].zh}`,
+              data: { threshold: p.passed!.kind, stage: p.row.stage, dueAt: p.row.due_at },
+            },
+          ),
+        ),
+      );
       // Recipients repeat across a batch (one department, one grid's chief): look each up once.
       const recipientCache = new Map<string, Promise<NotifyRecipient[]>>();
       const messages: NotifyMessage[] = [];

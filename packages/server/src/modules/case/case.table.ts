@@ -97,34 +97,6 @@ export interface CasesTable {
   updated_at: Updated;
 }
 
-export interface CaseEventTable {
-  id: Generated<number>;
-  case_id: number;
-  at: ColumnType<Date, Date | undefined, never>;
-  action: string;
-  from_state: string | null;
-  to_state: string | null;
-  actor_id: number | null;
-  actor_name: string;
-  department_id: number | null;
-  note: string | null;
-  data: Json;
-}
-
-export interface CasePhotoTable {
-  id: Generated<number>;
-  token: string;
-  case_id: number | null;
-  event_id: number | null;
-  kind: string | null;
-  file: string;
-  mime: string;
-  bytes: number;
-  sha256: string;
-  uploaded_by: number | null;
-  uploaded_at: Created;
-}
-
 export interface CaseRequestTable {
   id: Generated<number>;
   case_id: number;
@@ -155,8 +127,6 @@ declare module '../../core/db/types.ts' {
     dispatch_rule_history: DispatchRuleHistoryTable;
     case_time_limit: CaseTimeLimitTable;
     cases: CasesTable;
-    case_event: CaseEventTable;
-    case_photo: CasePhotoTable;
     case_request: CaseRequestTable;
     case_reminder: CaseReminderTable;
   }

@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
 import type { CaseService } from '../case/case.service.ts';
 import type { DB } from '../../core/db/types.ts';
+import { writeEntry } from '../../core/workflow/timeline.ts';
 import type { VerifiedKey } from './apikey.service.ts';
 import { parseW3cDateTime, w3cDateTime } from './w3c.ts';
 
@@ -453,9 +454,9 @@ export class Open311Service {
   async updates(params: Params): Promise<UpdateOut[]> {
     const { from, to, given } = this.range(params);
     const rows = await this.db
-      .selectFrom('case_event as e')
-      .innerJoin('cases as c', 'c.id', 'e.case_id')
-      .leftJoin('department as d', 'd.id', 'e.department_id')
+      .selectFrom('timeline_entry as e')
+      .innerJoin('cases as c', 'c.id', 'e.subject_id')
+      .leftJoin('department as d', 'd.id', 'e.unit_id')
       .select([
         'e.id',
         'e.at',
@@ -465,10 +466,11 @@ export class Open311Service {
         'd.name as department_name',
         sql<
           string | null
-        >`(select e2.to_state from case_event e2 where e2.case_id = e.case_id and e2.id <= e.id and e2.to_state is not null order by e2.id desc limit 1)`.as(
+        >`(select e2.to_state from timeline_entry e2 where e2.subject_kind = 'case' and e2.subject_id = e.subject_id and e2.id <= e.id and e2.to_state is not null order by e2.id desc limit 1)`.as(
           'state_after',
         ),
       ])
+      .where('e.subject_kind', '=', 'case')
       .where('e.action', 'in', [...PUBLIC_CASE_ACTIONS])
       .where('e.at', '>=', from)
       .where('e.at', '<=', to)
@@ -579,16 +581,16 @@ export class Open311Service {
     const media = param(params, 'media_url');
     if (media && media.length <= 1000 && /^https?:\/\/\S+$/i.test(media)) {
       await this.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('case_event')
-          .values({
-            case_id: result.id,
+        await writeEntry(
+          trx,
+          'case',
+          result.id,
+          { id: null, name: actor.name },
+          {
             action: 'comment',
-            actor_id: null,
-            actor_name: actor.name,
             note: `Open311 提交的媒体链接（未经核实）：${media}`,
-          })
-          .execute();
+          },
+        );
         await appendAudit(trx, actor, {
           action: 'case.comment',
           targetType: 'case',
