@@ -23,7 +23,7 @@ import { AppError, installErrorHandler } from './core/http/errors.ts';
 import { gridRoutes } from './modules/grid/grid.routes.ts';
 import { CaseConfigService } from './modules/case/case-config.service.ts';
 import { caseRoutes } from './modules/case/case.routes.ts';
-import { CaseService } from './modules/case/case.service.ts';
+import { Cases } from './modules/case/cases.ts';
 import { ClockRetimer } from './modules/case/case.retime.ts';
 import { CaseSweeper } from './modules/case/case.sweep.ts';
 import { calendarRoutes } from './core/calendar/calendar.routes.ts';
@@ -125,7 +125,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
     version: VERSION,
   };
   const caseConfig = new CaseConfigService(database.db);
-  const cases = new CaseService({
+  const cases = new Cases({
     db: database.db,
     personal: services.personal,
     calendar: services.calendar,

@@ -4,7 +4,7 @@ import type { PasswordHasher } from './modules/identity/password-hasher.ts';
 import type { SettingsService } from './modules/identity/settings.service.ts';
 import type { LocatorService } from './modules/grid/locator.service.ts';
 import type { CaseConfigService } from './modules/case/case-config.service.ts';
-import type { CaseService } from './modules/case/case.service.ts';
+import type { Cases } from './modules/case/cases.ts';
 import type { ClockRetimer } from './modules/case/case.retime.ts';
 import type { CaseSweeper } from './modules/case/case.sweep.ts';
 
@@ -21,7 +21,7 @@ declare module './core/http/context.ts' {
     /** Case switches, categories, time limits and dispatch rules. */
     caseConfig: CaseConfigService;
     /** The case workflow (intake from every door, transitions, reading). */
-    cases: CaseService;
+    cases: Cases;
     /** The overdue sweep (reminders, escalation). */
     caseSweeper: CaseSweeper;
     clockRetimer: ClockRetimer;

@@ -5,7 +5,7 @@ import type { Principal } from '../core/access/principal.ts';
 import { loadPrincipal } from '../modules/identity/principal.repository.ts';
 import { CalendarService } from '../core/calendar/calendar.service.ts';
 import { CaseConfigService } from '../modules/case/case-config.service.ts';
-import { CaseService } from '../modules/case/case.service.ts';
+import { Cases } from '../modules/case/cases.ts';
 import type { Config } from '../config.ts';
 import type { FieldCipher } from '../core/pii/crypto.ts';
 import type { DB } from '../core/db/types.ts';
@@ -63,7 +63,7 @@ export async function loadDemoCases(
   const rng = createRandom(deps.seed + 4);
   const caseConfig = new CaseConfigService(db);
   const calendar = new CalendarService(db, deps.config.timeZone);
-  const cases = new CaseService({
+  const cases = new Cases({
     db,
     personal: new PersonalData(deps.cipher),
     calendar,
@@ -168,7 +168,7 @@ export async function loadDemoCases(
     const urgent = code === 'TFSJ' || rng.next() < 0.08;
     try {
       const reporter = byMember ? await principal(member) : null;
-      const result = await cases.report(
+      const result = await cases.intake.report(
         reporter?.p ?? null,
         reporter?.a ?? { id: null, name: '群众', ip: null, userAgent: 'demo' },
         {
@@ -199,7 +199,7 @@ export async function loadDemoCases(
   }
   // The clocks were started at the real time of each step: recompute them from the backdated
   // starts, on the work calendar (natural-time clocks too).
-  await cases.retimeClocks(db, await calendar.get(db), { natural: true });
+  await cases.clocks.retimeClocks(db, await calendar.get(db), { natural: true });
   return { cases: made, departments: DEPARTMENTS.length };
 }
 
@@ -218,7 +218,7 @@ function pickTarget(rng: Random): Target {
 type Who = { p: Principal; a: Actor };
 
 async function drive(
-  cases: CaseService,
+  cases: Cases,
   actors: { command: Who; dept: Who; dept2: Who; socialworker: Who },
   id: number,
   state: string,
@@ -231,11 +231,11 @@ async function drive(
   if (target === 'pending_dispatch') return;
   if (state === 'pending_dispatch') {
     if (target === 'voided') {
-      await cases.void(command.p, command.a, id, '重复上报，已合并处理');
+      await cases.workflow.run(command.p, command.a, id, 'void', { note: '重复上报，已合并处理' });
       return;
     }
     departmentId = departments.get(rng.pick(['CGZF', 'GAJ']))!;
-    await cases.dispatch(command.p, command.a, id, departmentId, '请尽快核实处置');
+    await cases.workflow.run(command.p, command.a, id, 'dispatch', { departmentId, note: '请尽快核实处置' });
   }
   if (target === 'voided' || target === 'assigned') return;
   // Only departments with a demo login move their cases on.
@@ -247,27 +247,26 @@ async function drive(
         : null;
   if (!handler) return;
   if (target === 'rejected') {
-    await cases.reject(handler.p, handler.a, id, '经核实不属于本部门职责，请重新分派');
+    await cases.workflow.run(handler.p, handler.a, id, 'reject', {
+      note: '经核实不属于本部门职责，请重新分派',
+    });
     return;
   }
-  await cases.accept(handler.p, handler.a, id);
+  await cases.workflow.run(handler.p, handler.a, id, 'accept', {});
   if (target === 'accepted') return;
-  await cases.feedback(
-    handler.p,
-    handler.a,
-    id,
-    rng.pick(['已到现场处置完毕', '已责令当事人限期整改并复查', '已协调相关单位处理到位']),
-  );
+  await cases.workflow.run(handler.p, handler.a, id, 'feedback', {
+    note: rng.pick(['已到现场处置完毕', '已责令当事人限期整改并复查', '已协调相关单位处理到位']),
+  });
   if (target === 'handled') return;
   if (target === 'rework') {
-    await cases.visit(command.p, command.a, id, {
+    await cases.workflow.run(command.p, command.a, id, 'visit', {
       satisfied: false,
       note: '群众反映问题仍未解决',
       method: 'phone',
     });
     return;
   }
-  await cases.visit(command.p, command.a, id, {
+  await cases.workflow.run(command.p, command.a, id, 'visit', {
     satisfied: true,
     note: '电话回访，群众满意',
     method: 'phone',

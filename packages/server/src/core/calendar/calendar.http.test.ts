@@ -225,7 +225,7 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
       retryMs: 50,
     });
     const count = vi
-      .spyOn(t.app.ctx.cases, 'countRunningClocks')
+      .spyOn(t.app.ctx.cases.clocks, 'countRunningClocks')
       .mockRejectedValueOnce(new Error('connection refused'));
     const jobs = () =>
       t.db
@@ -261,7 +261,7 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
       select 'RT' || lpad(i::text, 12, '0'), ${categoryId}, 'civil', 'coordination', 'normal', '批量', '批量',
         ${gridId}, 'staff', 'desk', 'accepted', 'feedback', 1, ${stamp}, 2400, false, ${stamp}
       from generate_series(1, 4500) i`.execute(t.db);
-    const total = await t.app.ctx.cases.countRunningClocks(t.db);
+    const total = await t.app.ctx.cases.clocks.countRunningClocks(t.db);
     const seen: number[] = [];
     const calendar = await t.app.ctx.calendar.get();
     const first = await t.db
@@ -272,7 +272,7 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
       .executeTakeFirstOrThrow();
     // A clock restarted by a transition while the pass runs: after the pass has read it, before
     // the pass writes it.
-    const retimedCount = await t.app.ctx.cases.retimeClocks(t.db, calendar, {
+    const retimedCount = await t.app.ctx.cases.clocks.retimeClocks(t.db, calendar, {
       batchSize: 2000,
       afterRead: async (ids) => {
         if (!ids.includes(first.id)) return;

@@ -1,4 +1,8 @@
 import type { CaseStage, CaseState } from '@wangge/shared';
+import type { StateType } from '../../core/workflow/workflow.ts';
+
+/** The subject kind of cases in the kernel's timeline, attachments, clocks and audit. */
+export const CASE = 'case';
 
 /** The three switches of the seed's 开关设置. */
 export interface Switches {
@@ -6,6 +10,68 @@ export interface Switches {
   returnVisit: boolean;
   autoArchive: boolean;
 }
+
+/** The switches out of the case settings. */
+export function switchesOf(s: Switches): Switches {
+  return { autoDispatch: s.autoDispatch, returnVisit: s.returnVisit, autoArchive: s.autoArchive };
+}
+
+/** What every case action reads besides the case: the switches and the actor's departments. */
+export interface CaseContext {
+  switches: Switches;
+  /** The departments whose staff the acting user is (empty without `case.handle`). */
+  departments: number[];
+}
+
+/** The states of a case: open or closed, and the clock stage each runs. */
+export const STATES: { [K in CaseState]: { type: StateType; clock?: CaseStage } } = {
+  pending_dispatch: { type: 'open' },
+  assigned: { type: 'open', clock: 'accept' },
+  accepted: { type: 'open', clock: 'feedback' },
+  rejected: { type: 'open' },
+  handled: { type: 'open', clock: 'visit' },
+  rework: { type: 'open', clock: 'feedback' },
+  pending_archive: { type: 'open' },
+  archived: { type: 'closed' },
+  voided: { type: 'closed' },
+};
+
+/**
+ * Where each transition of the seed's diagram may start and where it leads, under the switches:
+ * the workflow (case.workflow.ts) adds who may take it and what it writes.
+ */
+export const MOVES = {
+  dispatch: { label: '分派', from: ['pending_dispatch', 'rejected'], to: 'assigned' },
+  void: { label: '作废', from: ['pending_dispatch', 'rejected'], to: 'voided' },
+  accept: { label: '接受', from: ['assigned'], to: 'accepted' },
+  reject: { label: '驳回', from: ['assigned'], to: 'rejected' },
+  feedback: {
+    label: '反馈',
+    from: ['accepted', 'rework'],
+    to: (_c: unknown, ctx: CaseContext): CaseState => afterFeedback(ctx.switches),
+  },
+  visit: {
+    label: '回访',
+    from: ['handled'],
+    to: (_c: unknown, ctx: CaseContext, input: { satisfied: boolean }): CaseState =>
+      input.satisfied ? afterClose(ctx.switches) : 'rework',
+  },
+  archive: {
+    label: '归档',
+    // A case waiting for a return visit can be archived by hand once return visits are switched off.
+    from: ['pending_archive', 'handled'],
+    when: (c: { state: string }, ctx: CaseContext) => !(c.state === 'handled' && ctx.switches.returnVisit),
+    to: 'archived',
+  },
+} as const satisfies Record<
+  string,
+  {
+    label: string;
+    from: readonly CaseState[];
+    to: CaseState | ((c: never, ctx: CaseContext, input: never) => CaseState);
+    when?: (c: { state: string }, ctx: CaseContext) => boolean;
+  }
+>;
 
 export type Transition =
   | 'dispatch'
@@ -41,60 +107,31 @@ export function afterClose(switches: Switches): CaseState {
   return switches.autoArchive ? 'archived' : 'pending_archive';
 }
 
-const FROM: Record<Transition, readonly CaseState[]> = {
-  dispatch: ['pending_dispatch', 'rejected'],
-  accept: ['assigned'],
-  reject: ['assigned'],
-  feedback: ['accepted', 'rework'],
-  visit_satisfied: ['handled'],
-  visit_unsatisfied: ['handled'],
-  // A case waiting for a return visit can be archived by hand once return visits are switched off.
-  archive: ['pending_archive', 'handled'],
-  void: ['pending_dispatch', 'rejected'],
-};
-
-/**
- * The next state of `state` under `transition`, or null when the transition is illegal there.
- * Pure: the service adds permission, scope, locking and persistence.
- */
+/** The next state of `state` under `transition`, or null when the transition is illegal there. */
 export function nextState(state: CaseState, transition: Transition, switches: Switches): CaseState | null {
-  if (!FROM[transition].includes(state)) return null;
-  switch (transition) {
-    case 'dispatch':
-      return 'assigned';
-    case 'accept':
-      return 'accepted';
-    case 'reject':
-      return 'rejected';
-    case 'feedback':
-      return afterFeedback(switches);
-    case 'visit_satisfied':
-      return afterClose(switches);
-    case 'visit_unsatisfied':
-      return 'rework';
-    case 'archive':
-      if (state === 'handled' && switches.returnVisit) return null;
-      return 'archived';
-    case 'void':
-      return 'voided';
-  }
+  const key = transition === 'visit_satisfied' || transition === 'visit_unsatisfied' ? 'visit' : transition;
+  const move: {
+    from: readonly CaseState[];
+    to: unknown;
+    when?: (c: { state: string }, ctx: CaseContext) => boolean;
+  } = MOVES[key];
+  const ctx = { switches, departments: [] };
+  if (!move.from.includes(state) || !(move.when?.({ state }, ctx) ?? true)) return null;
+  if (typeof move.to === 'string') return move.to as CaseState;
+  return (move.to as (c: unknown, ctx: CaseContext, input: { satisfied: boolean }) => CaseState)(
+    { state },
+    ctx,
+    {
+      satisfied: transition !== 'visit_unsatisfied',
+    },
+  );
 }
 
 /** The clock a state runs: assigned→accepted, accepted→feedback, feedback→return visit. */
 export function stageOf(state: CaseState): CaseStage | null {
-  switch (state) {
-    case 'assigned':
-      return 'accept';
-    case 'accepted':
-    case 'rework':
-      return 'feedback';
-    case 'handled':
-      return 'visit';
-    default:
-      return null;
-  }
+  return STATES[state].clock ?? null;
 }
 
 export function isClosed(state: CaseState): boolean {
-  return state === 'archived' || state === 'voided';
+  return STATES[state].type === 'closed';
 }

@@ -37,20 +37,21 @@ import {
   VisitBody,
   VoidBody,
   type Permission,
+  type RequestKind,
 } from '@wangge/shared';
 import { Type } from 'typebox';
-import type { CaseDetail as CaseDetailType } from '@wangge/shared';
 import { actorOf, principalOf, type App } from '../../core/http/context.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { toWgs84 } from '../grid/locator.service.ts';
 import { withErrors } from '../../core/http/responses.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import type { CaseService } from './case.service.ts';
+import type { Cases } from './cases.ts';
+import type { BaseInput } from '../../core/workflow/workflow.ts';
 
 const READERS: Permission[] = ['case.read', 'case.handle'];
 const ANY_CASE: Permission[] = ['case.read', 'case.handle', 'case.report', 'case.config'];
 
-export function caseRoutes(cases: CaseService, config: CaseConfigService) {
+export function caseRoutes(cases: Cases, config: CaseConfigService) {
   return async (app: App): Promise<void> => {
     const tags = ['case'];
     const cfgTags = ['case-config'];
@@ -289,7 +290,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         config: { permissions: ['case.report', 'case.handle', 'case.visit'] },
       },
       async (request, reply) =>
-        reply.status(201).send(await cases.uploadPhoto(actorOf(request), request.body.dataUrl)),
+        reply.status(201).send(await cases.photos.upload(actorOf(request).id, request.body.dataUrl)),
     );
 
     app.post(
@@ -306,7 +307,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
       async (request, reply) => {
         const principal = principalOf(request);
         const b = request.body;
-        const detail = await cases.reportDetailed(principal, actorOf(request), {
+        const detail = await cases.intake.reportDetailed(principal, actorOf(request), {
           ...b,
           channel: b.channel ?? 'desk',
           reporterKind: 'staff',
@@ -330,7 +331,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         },
         config: { permissions: READERS },
       },
-      async (request) => cases.list(principalOf(request), request.query),
+      async (request) => cases.read.list(principalOf(request), request.query),
     );
     app.get(
       '/api/cases/export',
@@ -343,7 +344,11 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         config: { permissions: ['case.export'] },
       },
       async (request, reply) => {
-        const { bytes } = await cases.exportLedger(principalOf(request), actorOf(request), request.query);
+        const { bytes } = await cases.ledger.exportLedger(
+          principalOf(request),
+          actorOf(request),
+          request.query,
+        );
         const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
         return reply
           .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -360,7 +365,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         schema: { tags, summary: '各队列和超时清单的数量', response: withErrors({ 200: CaseCounts }) },
         config: { permissions: READERS },
       },
-      async (request) => cases.counts(principalOf(request)),
+      async (request) => cases.read.counts(principalOf(request)),
     );
     app.get(
       '/api/cases/duplicates',
@@ -373,7 +378,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         },
         config: { permissions: ['case.read', 'case.report', 'case.handle'] },
       },
-      async (request) => cases.duplicates(principalOf(request), request.query),
+      async (request) => cases.read.duplicates(principalOf(request), request.query),
     );
     app.get(
       '/api/cases/:id',
@@ -386,7 +391,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         },
         config: { permissions: [...READERS, 'case.report'] },
       },
-      async (request) => cases.get(principalOf(request), request.params.id),
+      async (request) => cases.read.get(principalOf(request), request.params.id),
     );
     app.get(
       '/api/cases/:id/photos/:photoId',
@@ -399,7 +404,7 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         config: { permissions: [...READERS, 'case.report'] },
       },
       async (request, reply) => {
-        const photo = await cases.photo(principalOf(request), request.params.id, request.params.photoId);
+        const photo = await cases.read.photo(principalOf(request), request.params.id, request.params.photoId);
         if (!fs.existsSync(photo.file)) throw new AppError('NOT_FOUND', '照片文件不存在');
         return reply
           .type(photo.type)
@@ -431,67 +436,74 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
         config: { permissions: ['case.party.reveal'] },
       },
       async (request) =>
-        cases.revealContacts(principalOf(request), actorOf(request), request.params.id, request.body?.reason),
+        cases.read.revealContacts(
+          principalOf(request),
+          actorOf(request),
+          request.params.id,
+          request.body?.reason,
+        ),
     );
 
     // -------------------------------------------------------------- transitions
 
+    // Each workflow action at POST /api/cases/:id/<path>; who may take it is the workflow's
+    // declaration (the route admits the permissions any of its grants names).
     const action = <B extends Parameters<typeof Type.Object>[0]>(
       name: string,
       summary: string,
       body: ReturnType<typeof Type.Object<B>>,
-      permissions: Permission[],
-      run: (request: {
-        principal: ReturnType<typeof principalOf>;
-        actor: ReturnType<typeof actorOf>;
-        id: number;
-        body: never;
-      }) => Promise<CaseDetailType>,
+      input: (request: { body: unknown }) => BaseInput,
+      path = name,
     ) =>
       app.post(
-        `/api/cases/:id/${name}`,
+        `/api/cases/:id/${path}`,
         {
           schema: { tags, summary, params: CaseIdParam, body, response: withErrors({ 200: CaseDetail }) },
-          config: { permissions },
+          config: { permissions: cases.workflow.permissionsOf(name) as Permission[] },
         },
         async (request) =>
-          run({
-            principal: principalOf(request),
-            actor: actorOf(request),
-            id: (request.params as { id: number }).id,
-            body: request.body as never,
-          }),
+          cases.act(
+            principalOf(request),
+            actorOf(request),
+            (request.params as { id: number }).id,
+            name,
+            input({ body: request.body }),
+          ),
       );
 
-    action('dispatch', '分派给部门（待分发、被驳回的事件）', DispatchBody, ['case.dispatch'], (r) => {
+    action('dispatch', '分派给部门（待分发、被驳回的事件）', DispatchBody, (r) => {
       const b = r.body as { departmentId: number; note?: string };
-      return cases.dispatch(r.principal, r.actor, r.id, b.departmentId, b.note);
+      return { departmentId: b.departmentId, note: b.note };
     });
-    action('accept', '部门接受', AcceptBody, ['case.handle'], (r) =>
-      cases.accept(r.principal, r.actor, r.id, (r.body as { note?: string }).note),
-    );
-    action('reject', '部门驳回（说明理由，退回重新分发）', RejectBody, ['case.handle'], (r) =>
-      cases.reject(r.principal, r.actor, r.id, (r.body as { reason: string }).reason),
-    );
-    action('feedback', '部门反馈处理结果（可附照片）', FeedbackBody, ['case.handle'], (r) => {
+    action('accept', '部门接受', AcceptBody, (r) => ({ note: (r.body as { note?: string }).note }));
+    action('reject', '部门驳回（说明理由，退回重新分发）', RejectBody, (r) => ({
+      note: (r.body as { reason: string }).reason,
+    }));
+    action('feedback', '部门反馈处理结果（可附照片）', FeedbackBody, (r) => {
       const b = r.body as { note: string; photoTokens?: string[] };
-      return cases.feedback(r.principal, r.actor, r.id, b.note, b.photoTokens);
+      return { note: b.note, attachments: b.photoTokens };
     });
-    action('visit', '回访：满意归档，不满意二次处理', VisitBody, ['case.visit'], (r) =>
-      cases.visit(r.principal, r.actor, r.id, r.body),
-    );
-    action('archive', '归档（待归档的事件）', ArchiveBody, ['case.archive'], (r) =>
-      cases.archive(r.principal, r.actor, r.id, (r.body as { note?: string }).note),
-    );
-    action('void', '作废（重复、无效的上报）', VoidBody, ['case.dispatch'], (r) => {
+    action('visit', '回访：满意归档，不满意二次处理', VisitBody, (r) => {
+      const b = r.body as { satisfied: boolean; note: string; method?: string; photoTokens?: string[] };
+      return { satisfied: b.satisfied, note: b.note, method: b.method, attachments: b.photoTokens };
+    });
+    action('archive', '归档（待归档的事件）', ArchiveBody, (r) => ({
+      note: (r.body as { note?: string }).note,
+    }));
+    action('void', '作废（重复、无效的上报）', VoidBody, (r) => {
       const b = r.body as { reason: string; duplicateOf?: string };
-      return cases.void(r.principal, r.actor, r.id, b.reason, b.duplicateOf);
+      return { note: b.reason, duplicateOf: b.duplicateOf };
     });
-    action('comment', '添加备注', CommentBody, [...READERS, 'case.report'], (r) =>
-      cases.comment(r.principal, r.actor, r.id, (r.body as { note: string }).note),
-    );
-    action('requests', '申请挂账、取消挂账或缓办', CaseRequestBody, ['case.handle', 'case.dispatch'], (r) =>
-      cases.request(r.principal, r.actor, r.id, r.body),
+    action('comment', '添加备注', CommentBody, (r) => ({ note: (r.body as { note: string }).note }));
+    action(
+      'request',
+      '申请挂账、取消挂账或缓办',
+      CaseRequestBody,
+      (r) => {
+        const b = r.body as { kind: RequestKind; reason: string; extraMinutes?: number };
+        return { kind: b.kind, note: b.reason, extraMinutes: b.extraMinutes };
+      },
+      'requests',
     );
 
     app.post(
@@ -504,17 +516,14 @@ export function caseRoutes(cases: CaseService, config: CaseConfigService) {
           body: DecideBody,
           response: withErrors({ 200: CaseDetail }),
         },
-        config: { permissions: ['case.approve'] },
+        config: { permissions: cases.workflow.permissionsOf('decide') as Permission[] },
       },
       async (request) =>
-        cases.decide(
-          principalOf(request),
-          actorOf(request),
-          request.params.id,
-          request.params.requestId,
-          request.body.approve,
-          request.body.note,
-        ),
+        cases.act(principalOf(request), actorOf(request), request.params.id, 'decide', {
+          requestId: request.params.requestId,
+          approve: request.body.approve,
+          note: request.body.note,
+        }),
     );
   };
 }

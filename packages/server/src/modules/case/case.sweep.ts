@@ -7,7 +7,9 @@ import type { CalendarService } from '../../core/calendar/calendar.service.ts';
 import type { NotifyService } from '../../core/notify/notify.service.ts';
 import { nextAlert, passedAlert, thresholds } from './case.clock.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import { CASE, fmtTime, type CaseService } from './case.service.ts';
+import { fmtTime } from './case.format.ts';
+import { CASE } from './case.machine.ts';
+import type { Cases } from './cases.ts';
 import { entryRow, writeEntries } from '../../core/workflow/timeline.ts';
 import { PeriodicTask } from '../../core/schedule/periodic.ts';
 
@@ -35,7 +37,7 @@ export class CaseSweeper {
       calendar: CalendarService;
       notify: NotifyService;
       config: CaseConfigService;
-      cases: CaseService;
+      cases: Cases;
       timeZone: string;
       log?: (msg: string, err?: unknown) => void;
     },
@@ -50,7 +52,7 @@ export class CaseSweeper {
       log: this.deps.log,
       run: async () => {
         await this.runOnce();
-        await this.deps.cases.purgeStalePhotos();
+        await this.deps.cases.photos.purgeStale();
       },
     });
   }
@@ -207,12 +209,12 @@ export class CaseSweeper {
     if (!hit) {
       hit =
         kind === 'escalate'
-          ? this.deps.cases.chiefAbove(trx, row.grid_path)
+          ? this.deps.cases.people.chiefAbove(trx, row.grid_path)
           : row.stage === 'visit'
-            ? this.deps.cases.recipientsWith(trx, 'case.visit', row.grid_path)
+            ? this.deps.cases.people.nearestUsers(trx, 'case.visit', row.grid_path)
             : row.department_id === null
               ? Promise.resolve([])
-              : this.deps.cases.departmentRecipients(trx, row.department_id);
+              : this.deps.cases.people.departmentStaff(trx, row.department_id);
       cache.set(key, hit);
     }
     return hit;

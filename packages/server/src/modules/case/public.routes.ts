@@ -17,7 +17,7 @@ import { AppError } from '../../core/http/errors.ts';
 import { withErrors } from '../../core/http/responses.ts';
 import type { Actor } from '../../core/audit/audit.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import type { CaseService } from './case.service.ts';
+import type { Cases } from './cases.ts';
 
 /** Limits per client address: reports and uploads per hour, status and outline look-ups per minute. */
 export const PUBLIC_LIMITS = {
@@ -31,7 +31,7 @@ export const PUBLIC_LIMITS = {
  * The citizens' side: report from a phone page without an account, follow the report by number
  * and access code. Rate-limited per address; nothing of other people is ever returned.
  */
-export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) {
+export function publicCaseRoutes(cases: Cases, config: CaseConfigService) {
   return async (app: App): Promise<void> => {
     const tags = ['public'];
     const citizen = (ip: string, ua: unknown): Actor => ({
@@ -141,12 +141,7 @@ export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) 
         },
         config: { public: true, rateLimit: { max: PUBLIC_LIMITS.photosPerHour, timeWindow: 3600_000 } },
       },
-      async (request, reply) =>
-        reply
-          .status(201)
-          .send(
-            await cases.uploadPhoto(citizen(request.ip, request.headers['user-agent']), request.body.dataUrl),
-          ),
+      async (request, reply) => reply.status(201).send(await cases.photos.upload(null, request.body.dataUrl)),
     );
 
     app.post(
@@ -162,7 +157,7 @@ export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) 
       },
       async (request, reply) => {
         const b = request.body;
-        const result = await cases.report(null, citizen(request.ip, request.headers['user-agent']), {
+        const result = await cases.intake.report(null, citizen(request.ip, request.headers['user-agent']), {
           categoryId: b.categoryId,
           nature: 'civil',
           handlingType: 'coordination',
@@ -197,7 +192,7 @@ export function publicCaseRoutes(cases: CaseService, config: CaseConfigService) 
         },
         config: { public: true, rateLimit: { max: PUBLIC_LIMITS.lookupsPerMinute, timeWindow: 60_000 } },
       },
-      async (request) => cases.publicStatus(request.params.number, request.query.code),
+      async (request) => cases.public.publicStatus(request.params.number, request.query.code),
     );
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '@wangge/shared';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
-import type { CaseService } from '../case/case.service.ts';
+import type { Cases } from '../case/cases.ts';
 import type { DB } from '../../core/db/types.ts';
 import { writeEntry } from '../../core/workflow/timeline.ts';
 import type { VerifiedKey } from './apikey.service.ts';
@@ -189,12 +189,12 @@ const statusOf = (state: string): Status =>
 /**
  * GeoReport v2 over the case workflow: the categories as services, cases as service requests
  * (public fields only: never reporters, parties, staff, notes or photos), intake through
- * `CaseService.report`, and the timeline as service request updates (mySociety's extension).
+ * `CaseIntake.report`, and the timeline as service request updates (mySociety's extension).
  */
 export class Open311Service {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly cases: CaseService,
+    private readonly cases: Cases,
     private readonly timeZone: string,
   ) {}
 
@@ -494,7 +494,7 @@ export class Open311Service {
   // ---------------------------------------------------------------- POST requests
 
   /**
-   * POST requests: a report through `CaseService.report` (channel open311, reporter kind api,
+   * POST requests: a report through `CaseIntake.report` (channel open311, reporter kind api,
    * the key recorded). Reporter details go where the case keeps them (name, encrypted mobile);
    * e-mail and device ids are not kept. A media URL becomes a note on the timeline.
    */
@@ -564,7 +564,7 @@ export class Open311Service {
       ip: client.ip,
       userAgent: client.userAgent,
     };
-    const result = await this.cases.report(null, actor, {
+    const result = await this.cases.intake.report(null, actor, {
       categoryId: category.id,
       nature: 'civil',
       handlingType: 'coordination',

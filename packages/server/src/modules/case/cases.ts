@@ -1,0 +1,108 @@
+import { CASE_PHOTO_MAX, CASE_PHOTO_MAX_BYTES, type CaseDetail, type CaseState } from '@wangge/shared';
+import type { Kysely } from 'kysely';
+import type { Principal } from '../../core/access/principal.ts';
+import type { Actor } from '../../core/audit/audit.service.ts';
+import type { CalendarService } from '../../core/calendar/calendar.service.ts';
+import type { DB } from '../../core/db/types.ts';
+import { Attachments } from '../../core/files/attachments.ts';
+import type { NotifyService } from '../../core/notify/notify.service.ts';
+import type { PersonalData } from '../../core/pii/personal.ts';
+import { Workflow, type BaseInput } from '../../core/workflow/workflow.ts';
+import type { LocatorService } from '../grid/locator.service.ts';
+import type { CaseConfigService } from './case-config.service.ts';
+import { CaseClocks } from './case.clocks.ts';
+import { CaseIntake } from './case.intake.ts';
+import { CaseLedger } from './case.ledger.ts';
+import type { CaseContext } from './case.machine.ts';
+import { CasePeople } from './case.people.ts';
+import { CasePublic } from './case.public.ts';
+import { CaseReader } from './case.read.ts';
+import { caseWorkflow, type CaseRecord } from './case.workflow.ts';
+
+export interface CaseDeps {
+  db: Kysely<DB>;
+  personal: PersonalData;
+  calendar: CalendarService;
+  notify: NotifyService;
+  locator: LocatorService;
+  config: CaseConfigService;
+  timeZone: string;
+  photoDir: string;
+  /** Intake batches written at the same time (see CaseIntake). */
+  intakeConcurrency?: number;
+}
+
+/**
+ * The case module's parts, built once: intake from every door, the workflow declared on the
+ * kernel's engine, reading with visibility, the clocks, the ledger, the citizen's view, and the
+ * people who hear of cases.
+ */
+export class Cases {
+  readonly people: CasePeople;
+  readonly clocks: CaseClocks;
+  readonly photos: Attachments;
+  readonly workflow: Workflow<CaseState, CaseRecord, CaseContext>;
+  readonly read: CaseReader;
+  readonly intake: CaseIntake;
+  readonly ledger: CaseLedger;
+  readonly public: CasePublic;
+
+  constructor(deps: CaseDeps) {
+    const { db, personal, config, timeZone } = deps;
+    this.people = new CasePeople({ db, config, notify: deps.notify, timeZone });
+    this.clocks = new CaseClocks({ config, calendar: deps.calendar });
+    this.photos = new Attachments(db, deps.photoDir, {
+      maxBytes: CASE_PHOTO_MAX_BYTES,
+      maxCount: CASE_PHOTO_MAX,
+    });
+    this.workflow = new Workflow(
+      db,
+      caseWorkflow({ config, people: this.people, clocks: this.clocks, personal }),
+      this.photos,
+    );
+    this.read = new CaseReader({
+      db,
+      personal,
+      config,
+      people: this.people,
+      workflow: this.workflow,
+      attachments: this.photos,
+      timeZone,
+    });
+    this.intake = new CaseIntake({
+      db,
+      personal,
+      notify: deps.notify,
+      locator: deps.locator,
+      config,
+      people: this.people,
+      clocks: this.clocks,
+      read: this.read,
+      attachments: this.photos,
+      timeZone,
+      intakeConcurrency: deps.intakeConcurrency,
+    });
+    this.ledger = new CaseLedger({ db, read: this.read, timeZone });
+    this.public = new CasePublic({ db, personal });
+  }
+
+  /** How the intake queue has grouped reports into transactions. */
+  get intakeStats(): Readonly<{ batches: number; reports: number; largest: number }> {
+    return this.intake.stats;
+  }
+
+  /**
+   * Runs one action of the case workflow and answers with the case as the actor now sees it
+   * (even where the action took it out of their view: a department rejecting it).
+   */
+  async act<I extends BaseInput>(
+    principal: Principal,
+    actor: Actor,
+    caseId: number,
+    action: string,
+    input: I,
+  ): Promise<CaseDetail> {
+    await this.workflow.run(principal, actor, caseId, action, input);
+    return this.read.get(principal, caseId, { justActed: true });
+  }
+}
