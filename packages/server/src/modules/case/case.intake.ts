@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type {
-  CASE_ACTIONS} from '@wangge/shared';
+import type { CASE_ACTIONS } from '@wangge/shared';
 import {
   CASE_STAGES,
   CASE_STATES,
