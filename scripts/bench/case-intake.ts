@@ -271,18 +271,22 @@ async function sweep(database: Database): Promise<Figure[]> {
     // so their warning threshold (80 %) passed in the last minutes and the pass must really send
     // it (timeline entry, SMS/e-mail/in-app to the department, the once-only claim); the rest
     // started within the last 19 hours and are not due yet, so the index must keep them out.
-    await sql`insert into cases (number, category_id, nature, handling_type, urgency, title, description, grid_id,
-        reporter_kind, channel, state, department_id, stage, stage_seq, stage_started_at, limit_minutes, limit_natural,
-        due_at, next_alert_at, next_alert)
-      select 'SW' || lpad(i::text, 14, '0'), ${setup.categoryId}, 'civil', 'coordination', 'normal', '压测', '压测', ${setup.countyId},
-        'staff', 'desk', 'accepted', ${setup.departmentId}, 'feedback', 1, v.started, 1440, true,
-        v.started + interval '24 hours', v.started + interval '1152 minutes', 'warn'
-      from generate_series(1, ${total}) i,
-        lateral (select case when i <= ${due} then now() - interval '20 hours' + (i % 60) * interval '1 second'
-                      else now() - (i % 1140) * interval '1 minute' end as started) v`.execute(database.db);
+    await sql`with c as (insert into cases (number, category_id, nature, handling_type, urgency, title, description,
+        grid_id, reporter_kind, channel, state, department_id)
+      select 'SW' || lpad(i::text, 14, '0'), ${setup.categoryId}, 'civil', 'coordination', 'normal', '压测', '压测',
+        ${setup.countyId}, 'staff', 'desk', 'accepted', ${setup.departmentId}
+      from generate_series(1, ${total}) i returning id, number)
+      insert into clock (subject_kind, subject_id, stage, round, started_at, limit_minutes, natural_time, due_at,
+        next_alert_at, next_alert)
+      select 'case', c.id, 'feedback', 1, v.started, 1440, true, v.started + interval '24 hours',
+        v.started + interval '1152 minutes', 'warn'
+      from c, lateral (select substr(c.number, 3)::int as i) n,
+        lateral (select case when n.i <= ${due} then now() - interval '20 hours' + (n.i % 60) * interval '1 second'
+                      else now() - (n.i % 1140) * interval '1 minute' end as started) v`.execute(database.db);
     await sql`analyze cases`.execute(database.db);
+    await sql`analyze clock`.execute(database.db);
     const started = performance.now();
-    const result = await app.ctx.caseSweeper.runOnce();
+    const result = await app.ctx.clockSweeper.runOnce();
     const ms = performance.now() - started;
     console.error(
       `case.sweep: ${result.examined} examined, ${result.reminders} reminders in ${ms.toFixed(0)} ms`,

@@ -24,8 +24,9 @@ import { gridRoutes } from './modules/grid/grid.routes.ts';
 import { CaseConfigService } from './modules/case/case-config.service.ts';
 import { caseRoutes } from './modules/case/case.routes.ts';
 import { Cases } from './modules/case/cases.ts';
-import { ClockRetimer } from './modules/case/case.retime.ts';
-import { CaseSweeper } from './modules/case/case.sweep.ts';
+import { Clocks } from './core/clock/clocks.ts';
+import { ClockRetimer } from './core/clock/retimer.ts';
+import { ClockSweeper } from './core/clock/sweep.ts';
 import { calendarRoutes } from './core/calendar/calendar.routes.ts';
 import { CalendarService } from './core/calendar/calendar.service.ts';
 import { publicCaseRoutes } from './modules/case/public.routes.ts';
@@ -125,10 +126,11 @@ export async function buildApp(config: Config, database: Database, options: Buil
     version: VERSION,
   };
   const caseConfig = new CaseConfigService(database.db);
+  const clocks = new Clocks(database.db, services.calendar);
   const cases = new Cases({
     db: database.db,
     personal: services.personal,
-    calendar: services.calendar,
+    clocks,
     notify: services.notify,
     locator: services.locator,
     config: caseConfig,
@@ -139,7 +141,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   // Every calendar change re-times the running working-time clocks, in the background.
   const clockRetimer = new ClockRetimer(database.db, {
     calendar: services.calendar,
-    cases,
+    clocks,
     jobs: services.jobs,
     log: (msg, err) => app.log.error({ err }, msg),
   });
@@ -148,13 +150,13 @@ export async function buildApp(config: Config, database: Database, options: Buil
     ...services,
     caseConfig,
     cases,
+    clocks,
     clockRetimer,
-    caseSweeper: new CaseSweeper(database.db, {
-      calendar: services.calendar,
-      notify: services.notify,
-      config: caseConfig,
-      cases,
-      timeZone: config.timeZone,
+    clockSweeper: new ClockSweeper(database.db, {
+      clocks,
+      // The interval is a case setting, read before every wait.
+      every: async () => (await caseConfig.settings()).sweepSeconds * 1000,
+      after: () => cases.photos.purgeStale(),
       log: (msg, err) => app.log.error({ err }, msg),
     }),
   };
@@ -258,8 +260,8 @@ export async function buildApp(config: Config, database: Database, options: Buil
     app.addHook('onClose', async () => outbox.stop());
     // Reminders, escalations and auto-archiving, every `sweepSeconds` (case settings); safe with
     // several instances (each reminder is claimed once).
-    app.addHook('onReady', async () => ctx.caseSweeper.start());
-    app.addHook('onClose', async () => ctx.caseSweeper.stop());
+    app.addHook('onReady', async () => ctx.clockSweeper.start());
+    app.addHook('onClose', async () => ctx.clockSweeper.stop());
   }
   // A re-timing a restart cut short runs again; the calendar's last change is honoured at start.
   app.addHook('onReady', async () => {

@@ -5,8 +5,6 @@ import type { SettingsService } from './modules/identity/settings.service.ts';
 import type { LocatorService } from './modules/grid/locator.service.ts';
 import type { CaseConfigService } from './modules/case/case-config.service.ts';
 import type { Cases } from './modules/case/cases.ts';
-import type { ClockRetimer } from './modules/case/case.retime.ts';
-import type { CaseSweeper } from './modules/case/case.sweep.ts';
 
 export { actorOf, principalOf, type App, type AppContext } from './core/http/context.ts';
 
@@ -22,9 +20,6 @@ declare module './core/http/context.ts' {
     caseConfig: CaseConfigService;
     /** The case workflow (intake from every door, transitions, reading). */
     cases: Cases;
-    /** The overdue sweep (reminders, escalation). */
-    caseSweeper: CaseSweeper;
-    clockRetimer: ClockRetimer;
   }
 }
 

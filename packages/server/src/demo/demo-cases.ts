@@ -6,6 +6,7 @@ import { loadPrincipal } from '../modules/identity/principal.repository.ts';
 import { CalendarService } from '../core/calendar/calendar.service.ts';
 import { CaseConfigService } from '../modules/case/case-config.service.ts';
 import { Cases } from '../modules/case/cases.ts';
+import { Clocks } from '../core/clock/clocks.ts';
 import type { Config } from '../config.ts';
 import type { FieldCipher } from '../core/pii/crypto.ts';
 import type { DB } from '../core/db/types.ts';
@@ -63,10 +64,11 @@ export async function loadDemoCases(
   const rng = createRandom(deps.seed + 4);
   const caseConfig = new CaseConfigService(db);
   const calendar = new CalendarService(db, deps.config.timeZone);
+  const clocks = new Clocks(db, calendar);
   const cases = new Cases({
     db,
     personal: new PersonalData(deps.cipher),
-    calendar,
+    clocks,
     // Nothing else changes contacts while the demo loads: nothing to listen to.
     notify: new NotifyService(db, deps.cipher, deps.config, new EventEmitter()),
     locator: new LocatorService(db),
@@ -199,7 +201,7 @@ export async function loadDemoCases(
   }
   // The clocks were started at the real time of each step: recompute them from the backdated
   // starts, on the work calendar (natural-time clocks too).
-  await cases.clocks.retimeClocks(db, await calendar.get(db), { natural: true });
+  await clocks.retime(db, await calendar.get(db), { natural: true });
   return { cases: made, departments: DEPARTMENTS.length };
 }
 
@@ -307,7 +309,7 @@ async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<vo
   for (let i = 0; i < events.length; i++) if (events[i]!.to_state) transitioned = times[i]!;
   const row = await db
     .selectFrom('cases')
-    .select(['closed_at', 'stage'])
+    .select(['closed_at'])
     .where('id', '=', caseId)
     .executeTakeFirstOrThrow();
   await db
@@ -317,9 +319,16 @@ async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<vo
       accepted_at: last(['accept']),
       handled_at: last(['feedback', 'on_spot']),
       closed_at: row.closed_at ? transitioned : null,
-      stage_started_at: row.stage ? transitioned : null,
       updated_at: times[times.length - 1]!,
     })
     .where('id', '=', caseId)
+    .execute();
+  // The running clock started with the last transition.
+  await db
+    .updateTable('clock')
+    .set({ started_at: transitioned })
+    .where('subject_kind', '=', 'case')
+    .where('subject_id', '=', caseId)
+    .where('stopped_at', 'is', null)
     .execute();
 }

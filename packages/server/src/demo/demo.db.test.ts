@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../test/engines.ts';
+import { casesWithClocks } from '../../test/clocks.ts';
 import { testConfig } from '../../test/factories.ts';
 import { PasswordHasher } from '../modules/identity/password-hasher.ts';
 import { ensureBuiltinRoles, ensureCaseDefaults, ensureSchemes } from '../bootstrap.ts';
@@ -154,7 +155,7 @@ describe.each(testEngines())('demo dataset on $name', (engine) => {
       seed: 20261122,
     });
     expect(loaded.cases).toBe(150);
-    const rows = await database.db.selectFrom('cases').selectAll().execute();
+    const rows = await casesWithClocks(database.db).selectAll().execute();
     expect(rows).toHaveLength(150);
     const states = new Set(rows.map((r) => r.state));
     for (const s of [

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../app.ts';
-import { ClockRetimer } from '../../modules/case/case.retime.ts';
+import { ClockRetimer } from '../clock/retimer.ts';
+import { casesWithClocks, setCaseClock } from '../../../test/clocks.ts';
 import { testEngines } from '../../../test/engines.ts';
 import {
   buildGrid,
@@ -146,10 +147,9 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
     const c = await report('小区门口垃圾堆积三天无人清运');
     expect(c.state).toBe('assigned');
     const clock = () =>
-      t.db
-        .selectFrom('cases')
+      casesWithClocks(t.db)
         .select(['stage_started_at', 'limit_minutes', 'limit_natural', 'due_at', 'next_alert_at'])
-        .where('id', '=', c.id)
+        .where('c.id', '=', c.id)
         .executeTakeFirstOrThrow();
     const before = await clock();
     expect(before.limit_natural).toBe(false);
@@ -185,7 +185,7 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   it('re-times what a restart left undone: a change committed, its re-timing never ran', async () => {
     const c = await report('楼道堆放杂物影响通行');
     const dueAt = async () =>
-      (await t.db.selectFrom('cases').select('due_at').where('id', '=', c.id).executeTakeFirstOrThrow())
+      (await casesWithClocks(t.db).select('due_at').where('c.id', '=', c.id).executeTakeFirstOrThrow())
         .due_at!;
     const before = await dueAt();
     const dueDay = (await t.app.ctx.calendar.get()).localDate(before);
@@ -220,12 +220,12 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   it('tries a failed re-timing again', async () => {
     const retimer = new ClockRetimer(t.db, {
       calendar: t.app.ctx.calendar,
-      cases: t.app.ctx.cases,
+      clocks: t.app.ctx.clocks,
       jobs: t.app.ctx.jobs,
       retryMs: 50,
     });
     const count = vi
-      .spyOn(t.app.ctx.cases.clocks, 'countRunningClocks')
+      .spyOn(t.app.ctx.clocks, 'countRunning')
       .mockRejectedValueOnce(new Error('connection refused'));
     const jobs = () =>
       t.db
@@ -255,13 +255,14 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
   it('leaves a clock that changed meanwhile as its change left it, and counts its progress', async () => {
     // Many running clocks: several batches.
     const stamp = new Date(Date.now() - 3_600_000);
-    await sql`insert into cases (number, category_id, nature, handling_type, urgency, title, description,
-        grid_id, reporter_kind, channel, state, stage, stage_seq, stage_started_at, limit_minutes,
-        limit_natural, due_at)
+    await sql`with c as (insert into cases (number, category_id, nature, handling_type, urgency, title,
+        description, grid_id, reporter_kind, channel, state)
       select 'RT' || lpad(i::text, 12, '0'), ${categoryId}, 'civil', 'coordination', 'normal', '批量', '批量',
-        ${gridId}, 'staff', 'desk', 'accepted', 'feedback', 1, ${stamp}, 2400, false, ${stamp}
-      from generate_series(1, 4500) i`.execute(t.db);
-    const total = await t.app.ctx.cases.clocks.countRunningClocks(t.db);
+        ${gridId}, 'staff', 'desk', 'accepted'
+      from generate_series(1, 4500) i returning id)
+      insert into clock (subject_kind, subject_id, stage, round, started_at, limit_minutes, natural_time, due_at)
+      select 'case', id, 'feedback', 1, ${stamp}, 2400, false, ${stamp} from c`.execute(t.db);
+    const total = await t.app.ctx.clocks.countRunning(t.db);
     const seen: number[] = [];
     const calendar = await t.app.ctx.calendar.get();
     const first = await t.db
@@ -272,32 +273,29 @@ describe.each(testEngines())('work calendar API on $name', (engine) => {
       .executeTakeFirstOrThrow();
     // A clock restarted by a transition while the pass runs: after the pass has read it, before
     // the pass writes it.
-    const retimedCount = await t.app.ctx.cases.clocks.retimeClocks(t.db, calendar, {
+    const retimedCount = await t.app.ctx.clocks.retime(t.db, calendar, {
       batchSize: 2000,
       afterRead: async (ids) => {
         if (!ids.includes(first.id)) return;
-        await t.db
-          .updateTable('cases')
-          .set({ stage_seq: 2, due_at: new Date('2030-01-01T00:00:00Z') })
-          .where('id', '=', first.id)
-          .execute();
+        await setCaseClock(t.db, first.id, { stage_seq: 2, due_at: new Date('2030-01-01T00:00:00Z') });
       },
       onBatch: (n) => void seen.push(n),
     });
     expect(seen.reduce((a, b) => a + b, 0)).toBe(total);
     expect(seen.length).toBe(Math.ceil(total / 2000));
     expect(retimedCount).toBe(total - 1);
-    const rows = await t.db
-      .selectFrom('cases')
-      .select(['id', 'due_at'])
+    const rows = await casesWithClocks(t.db)
+      .select(['c.id', 'due_at'])
       .where('number', 'like', 'RT%')
-      .orderBy('id')
+      .orderBy('c.id')
       .execute();
     // The changed clock as its change left it; the others re-timed: 40 working hours from an
     // hour ago.
     expect(rows[0]!.due_at!.toISOString()).toBe('2030-01-01T00:00:00.000Z');
     const due = calendar.addWorkingMinutes(stamp, 2400).toISOString();
     expect(rows.slice(1).every((r) => r.due_at!.toISOString() === due)).toBe(true);
+    await sql`delete from clock where subject_kind = 'case'
+      and subject_id in (select id from cases where number like 'RT%')`.execute(t.db);
     await t.db.deleteFrom('cases').where('number', 'like', 'RT%').execute();
   });
 });

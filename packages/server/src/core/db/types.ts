@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditHeadTable, AuditLogTable } from '../audit/audit.table.ts';
 import type { CalendarDayTable } from '../calendar/calendar.table.ts';
+import type { ClockReminderTable, ClockTable } from '../clock/clock.table.ts';
 import type { AttachmentTable } from '../files/attachment.table.ts';
 import type { JobTable } from '../jobs/job.table.ts';
 import type { InboxMessageTable, NotifyTemplateTable, OutboxTable } from '../notify/notify.table.ts';
@@ -25,6 +26,8 @@ export interface DB {
   schedule_claim: ScheduleClaimTable;
   timeline_entry: TimelineEntryTable;
   attachment: AttachmentTable;
+  clock: ClockTable;
+  clock_reminder: ClockReminderTable;
 }
 
 /** The database or an open transaction: repository functions accept either. */

@@ -11,6 +11,9 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../access/principal.ts';
 import type { Actor } from '../audit/audit.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
+import type { Clocks } from '../clock/clocks.ts';
+import type { ClockRetimer } from '../clock/retimer.ts';
+import type { ClockSweeper } from '../clock/sweep.ts';
 import type { Engine } from '../db/database.ts';
 import type { DB } from '../db/types.ts';
 import type { JobService } from '../jobs/job.service.ts';
@@ -34,6 +37,12 @@ export interface AppContext {
   notify: NotifyService;
   /** The working-time calendar (holidays, make-up days, work hours). */
   calendar: CalendarService;
+  /** Stage clocks of every kind of subject (modules register their kinds). */
+  clocks: Clocks;
+  /** The overdue sweep of every clock (reminders, escalation). */
+  clockSweeper: ClockSweeper;
+  /** Re-times running clocks after a calendar change. */
+  clockRetimer: ClockRetimer;
   version: string;
 }
 

@@ -11,7 +11,10 @@ import type { Database } from '../db/database.ts';
 import type { Executor } from '../db/types.ts';
 import { Attachments } from '../files/attachments.ts';
 import { AppError } from '../http/errors.ts';
-import { SCOPE, Workflow, type ClockEffect, type WorkflowSpec } from './workflow.ts';
+import { CalendarService } from '../calendar/calendar.service.ts';
+import { Clocks, type DueReminder } from '../clock/clocks.ts';
+import { ClockSweeper } from '../clock/sweep.ts';
+import { SCOPE, Workflow, type WorkflowSpec } from './workflow.ts';
 
 /** A small workflow of the tests' own: a fault is taken, fixed, and verified by someone else. */
 type S = 'reported' | 'fixing' | 'fixed' | 'closed';
@@ -20,7 +23,6 @@ interface Ticket {
   state: S;
   path: string;
   fixer_id: number | null;
-  stage: string | null;
   closed: boolean;
 }
 
@@ -30,7 +32,8 @@ const PNG =
 describe.each(testEngines())('workflow engine on $name', (engine) => {
   let database: Database;
   let workflow: Workflow<S, Ticket, { strict: boolean }>;
-  const clocks: { id: number; effect: ClockEffect }[] = [];
+  let clocks: Clocks;
+  const reminded: DueReminder[] = [];
   const sent: { template: string; id: number; to: number[] }[] = [];
   const users: Record<'alice' | 'bob' | 'carol' | 'dave', { principal: Principal; actor: Actor }> =
     {} as never;
@@ -119,13 +122,9 @@ describe.each(testEngines())('workflow engine on $name', (engine) => {
     write: async (step, update, closing) => {
       await sql`update test_ticket set state = ${update.state ?? step.record.state},
           fixer_id = ${update.fixer_id === undefined ? step.record.fixer_id : update.fixer_id},
-          stage = ${update.stage === undefined ? step.record.stage : update.stage},
           closed = ${closing} where id = ${step.record.id}`.execute(step.trx);
     },
-    clock: async (step, effect) => {
-      clocks.push({ id: step.record.id, effect });
-      return { stage: effect.kind === 'stop' ? null : effect.stage };
-    },
+    clockLimit: async (_step, stage) => ({ minutes: stage === 'fix' ? 60 : 30, natural: true }),
     send: async (_trx, template, t, to) => {
       sent.push({ template, id: t.id, to: to.map((r) => ('userId' in r ? r.userId! : 0)) });
     },
@@ -157,7 +156,7 @@ describe.each(testEngines())('workflow engine on $name', (engine) => {
     database = await engine.open();
     await migrateToLatest(database.db);
     await sql`create table test_ticket (id serial primary key, state text not null, path text not null,
-      fixer_id integer, stage text, closed boolean not null default false)`.execute(database.db);
+      fixer_id integer, closed boolean not null default false)`.execute(database.db);
     const make = async (name: keyof typeof users, permissions: string[], scope: string) => {
       const row = await database.db
         .insertInto('app_user')
@@ -182,11 +181,16 @@ describe.each(testEngines())('workflow engine on $name', (engine) => {
     await make('bob', ['ticket.work'], '/1/');
     await make('carol', ['ticket.verify'], '/1/');
     await make('dave', ['ticket.verify'], '/1/');
-    workflow = new Workflow(
-      database.db,
-      spec,
-      new Attachments(database.db, dir, { maxBytes: 1e6, maxCount: 3 }),
-    );
+    clocks = new Clocks(database.db, new CalendarService(database.db, 'Asia/Shanghai'));
+    clocks.register({
+      kind: 'test_ticket',
+      alerts: async () => ({ warnFraction: 0.5, escalateFraction: 2 }),
+      remind: async (_trx, due) => void reminded.push(...due),
+    });
+    workflow = new Workflow(database.db, spec, {
+      attachments: new Attachments(database.db, dir, { maxBytes: 1e6, maxCount: 3 }),
+      clocks,
+    });
   });
   afterAll(async () => {
     await database.close();
@@ -199,7 +203,7 @@ describe.each(testEngines())('workflow engine on $name', (engine) => {
   it('runs legal transitions and refuses illegal ones with the workflow conflict', async () => {
     const id = await ticket();
     const taken = await run('bob', id, 'take');
-    expect(taken).toMatchObject({ state: 'fixing', fixer_id: users.bob.principal.userId, stage: 'fix' });
+    expect(taken).toMatchObject({ state: 'fixing', fixer_id: users.bob.principal.userId });
     expect(await error(run('alice', id, 'take'))).toEqual({
       code: 'CONFLICT',
       message: '当前状态为fixing，不能接单',
@@ -243,7 +247,7 @@ describe.each(testEngines())('workflow engine on $name', (engine) => {
       message: '验收人不能是整改人',
     });
     const closed = await run('carol', id, 'pass');
-    expect(closed).toMatchObject({ state: 'closed', stage: null });
+    expect(closed).toMatchObject({ state: 'closed' });
     const row = await sql<{ closed: boolean }>`select closed from test_ticket where id = ${id}`.execute(
       database.db,
     );
@@ -261,22 +265,32 @@ describe.each(testEngines())('workflow engine on $name', (engine) => {
 
   it('starts, restarts and stops the clock of the states it moves through', async () => {
     const id = await ticket();
-    clocks.length = 0;
     await run('bob', id, 'take');
+    const first = await clocks.running(database.db, { kind: 'test_ticket', id });
+    expect(first).toMatchObject({ stage: 'fix', round: 1, limit_minutes: 60, natural_time: true });
+    expect(first!.due_at.getTime() - first!.started_at.getTime()).toBe(60 * 60_000);
     await run('bob', id, 'redo');
     await run('bob', id, 'fix', { note: '好了' });
     await run('carol', id, 'fail');
     await run('bob', id, 'fix', { note: '真好了' });
     await run('carol', id, 'pass');
     await run('carol', id, 'note', { note: '已归档' });
-    expect(clocks.map((c) => `${c.effect.kind}:${c.effect.stage}`)).toEqual([
-      'start:fix',
-      'restart:fix',
-      'start:verify',
-      'start:fix',
-      'start:verify',
-      'stop:verify',
+    // Every round kept, each stopped by the next; none running once closed.
+    const rounds = await database.db
+      .selectFrom('clock')
+      .select(['stage', 'round', 'stopped_at'])
+      .where('subject_kind', '=', 'test_ticket')
+      .where('subject_id', '=', id)
+      .orderBy('round')
+      .execute();
+    expect(rounds.map((r) => `${r.round}:${r.stage}:${r.stopped_at ? 'stopped' : 'running'}`)).toEqual([
+      '1:fix:stopped',
+      '2:fix:stopped',
+      '3:verify:stopped',
+      '4:fix:stopped',
+      '5:verify:stopped',
     ]);
+    expect(await clocks.running(database.db, { kind: 'test_ticket', id })).toBeNull();
     expect((await entries(id)).map((e) => [e.action, e.from_state, e.to_state])).toEqual([
       ['take', 'reported', 'fixing'],
       ['redo', 'fixing', 'fixing'],
@@ -338,5 +352,69 @@ describe.each(testEngines())('workflow engine on $name', (engine) => {
       expect(acted.slice(0, 2)).toEqual(['take', 'fix']);
       expect(acted).toHaveLength(3);
     }
+  });
+
+  it('sends each reminder once, across a restart and with two servers sweeping at once', async () => {
+    const id = await ticket();
+    await run('bob', id, 'take');
+    const clock = (await clocks.running(database.db, { kind: 'test_ticket', id }))!;
+    const at = (minutes: number) => new Date(clock.started_at.getTime() + minutes * 60_000);
+    const mine = () => reminded.filter((r) => r.subjectId === id).map((r) => `${r.round}:${r.threshold}`);
+    const sweeper = new ClockSweeper(database.db, { clocks });
+    await sweeper.runOnce(at(20));
+    expect(mine()).toEqual([]);
+    await sweeper.runOnce(at(31));
+    await sweeper.runOnce(at(32));
+    expect(mine()).toEqual(['1:warn']);
+    // A new process: nothing is sent again.
+    const restarted = new ClockSweeper(database.db, { clocks });
+    await restarted.runOnce(at(33));
+    expect(mine()).toEqual(['1:warn']);
+    // Two servers (their own connections where the engine allows) at the same moment.
+    const other = engine.openAgain ? await engine.openAgain(database) : null;
+    try {
+      const second = new ClockSweeper(other?.db ?? database.db, { clocks });
+      await Promise.all([sweeper.runOnce(at(61)), second.runOnce(at(61))]);
+      expect(mine()).toEqual(['1:warn', '1:overdue']);
+      // After a pause past several thresholds only the most severe is sent.
+      await run('bob', id, 'redo');
+      const again = (await clocks.running(database.db, { kind: 'test_ticket', id }))!;
+      const later = new Date(again.started_at.getTime() + 200 * 60_000);
+      await Promise.all([sweeper.runOnce(later), second.runOnce(later)]);
+      expect(mine()).toEqual(['1:warn', '1:overdue', '2:escalate']);
+    } finally {
+      await other?.close();
+    }
+  });
+
+  it('parks a clock (no reminders), resumes it with the time parked added, and extends it', async () => {
+    const id = await ticket();
+    await run('bob', id, 'take');
+    const subject = { kind: 'test_ticket', id };
+    const start = (await clocks.running(database.db, subject))!;
+    const t0 = start.started_at.getTime();
+    await database.db.transaction().execute((trx) => clocks.park(trx, subject, new Date(t0 + 10 * 60_000)));
+    const parked = (await clocks.running(database.db, subject))!;
+    expect(parked).toMatchObject({ round: 1, next_alert_at: null });
+    expect(parked.parked_at).not.toBeNull();
+    const resumed = await database.db
+      .transaction()
+      .execute((trx) => clocks.extend(trx, subject, { resume: true }, new Date(t0 + 40 * 60_000)));
+    // 30 natural minutes parked: the limit grows by them, in a new round with the same start.
+    expect(resumed).toMatchObject({ round: 2, limit_minutes: 90, parked_at: null, next_alert: 'warn' });
+    expect(resumed!.started_at.getTime()).toBe(t0);
+    expect(resumed!.due_at.getTime()).toBe(t0 + 90 * 60_000);
+    const extended = await database.db
+      .transaction()
+      .execute((trx) => clocks.extend(trx, subject, { addMinutes: 30 }, new Date(t0 + 41 * 60_000)));
+    expect(extended).toMatchObject({ round: 3, limit_minutes: 120 });
+    const history = await database.db
+      .selectFrom('clock')
+      .select(['round', 'stopped_at'])
+      .where('subject_kind', '=', 'test_ticket')
+      .where('subject_id', '=', id)
+      .orderBy('round')
+      .execute();
+    expect(history.map((h) => h.stopped_at === null)).toEqual([false, false, true]);
   });
 });

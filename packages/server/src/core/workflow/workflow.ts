@@ -3,6 +3,7 @@ import type { Principal } from '../access/principal.ts';
 import { pathInScope } from '../access/scope.ts';
 import { appendAudit, type Actor } from '../audit/audit.service.ts';
 import type { DB, Executor } from '../db/types.ts';
+import type { ClockLimit, ClockRow, Clocks } from '../clock/clocks.ts';
 import type { Attachments } from '../files/attachments.ts';
 import { AppError } from '../http/errors.ts';
 import type { NotifyRecipient } from '../notify/notify.service.ts';
@@ -69,6 +70,8 @@ export interface Step<S extends string, R, C, I> {
   input: I;
   ctx: C;
   now: Date;
+  /** The subject's running clock after the clock step (before it: as locked). */
+  clock: ClockRow | null;
   /** What `apply` hands on to the later steps (a request's id …). */
   data: { [key: string]: unknown };
 }
@@ -137,8 +140,8 @@ export interface WorkflowSpec<S extends string, R extends Subject<S>, C> {
   lock(trx: Executor, id: number): Promise<R>;
   /** Writes the update of a transition; `closing` when it enters a closed state. */
   write(step: Step<S, R, C, BaseInput>, update: Partial<R>, closing: boolean): Promise<void>;
-  /** The clock columns of an effect (until clocks are a table of their own). */
-  clock?(step: Step<S, R, C, BaseInput>, effect: ClockEffect, update: Partial<R>): Promise<Partial<R>>;
+  /** The time limit of a stage the record enters (states with a `clock`). */
+  clockLimit?(step: Step<S, R, C, BaseInput>, stage: string): Promise<ClockLimit>;
   /** Sends one notice about the record (the workflow fills the template's values). */
   send(
     trx: Executor,
@@ -146,6 +149,7 @@ export interface WorkflowSpec<S extends string, R extends Subject<S>, C> {
     record: R,
     to: NotifyRecipient[],
     extra: { [key: string]: string | number | null },
+    clock: ClockRow | null,
   ): Promise<void>;
   /** The grid path a record's scope is checked on. */
   scopePath(record: R): string;
@@ -160,7 +164,7 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
   constructor(
     private readonly db: Kysely<DB>,
     readonly spec: WorkflowSpec<S, R, C>,
-    private readonly attachments?: Attachments,
+    private readonly parts: { attachments?: Attachments; clocks?: Clocks } = {},
   ) {}
 
   get kind(): string {
@@ -180,7 +184,10 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
     if (!act) throw new Error(`unknown action ${spec.kind}.${action}`);
     return this.db.transaction().execute(async (trx) => {
       const record = await spec.lock(trx, id);
-      const ctx = await spec.context(trx, principal);
+      const [ctx, clock] = await Promise.all([
+        spec.context(trx, principal),
+        this.parts.clocks ? this.parts.clocks.running(trx, { kind: spec.kind, id }) : Promise.resolve(null),
+      ]);
       if (!this.legal(act, record, ctx)) throw spec.illegal(record, act);
       this.authorise(act, principal, record, ctx);
       for (const g of act.guards ?? []) if (!g.holds(record, ctx, principal)) throw g.error(record);
@@ -196,6 +203,7 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
         input,
         ctx,
         now: new Date(),
+        clock,
         data: {},
       };
       step.to =
@@ -205,11 +213,11 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
       let update = { ...(await act.set?.(step)) } as Partial<R>;
       const moved = step.to !== from;
       if (moved) update = { ...update, state: step.to } as Partial<R>;
-      const effect = this.clockEffect(from, step.to, act.clock === 'restart');
-      if (effect && spec.clock) update = { ...update, ...(await spec.clock(step, effect, update)) };
       step.updated = { ...record, ...update };
       if (Object.keys(update).length)
         await spec.write(step, update, moved && spec.states[step.to].type === 'closed');
+      const effect = this.clockEffect(from, step.to, act.clock === 'restart');
+      if (effect) step.clock = await this.runClock(step, effect);
 
       const who = shown(principal, actor);
       const entry = act.entry?.(step) ?? {};
@@ -222,8 +230,8 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
         ...entry,
       });
       if (input.attachments?.length) {
-        if (!this.attachments) throw new Error(`${spec.kind} takes no attachments`);
-        await this.attachments.claim(trx, input.attachments, {
+        if (!this.parts.attachments) throw new Error(`${spec.kind} takes no attachments`);
+        await this.parts.attachments.claim(trx, input.attachments, {
           kind: spec.kind,
           id,
           entryId,
@@ -235,7 +243,7 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
       const notices = [...(moved ? (spec.states[step.to].notify ?? []) : []), ...(act.notify ?? [])];
       for (const n of notices) {
         const to = await n.to(step);
-        if (to.length) await spec.send(trx, n.template, step.updated, to, n.extra?.(step) ?? {});
+        if (to.length) await spec.send(trx, n.template, step.updated, to, n.extra?.(step) ?? {}, step.clock);
       }
       const audit = act.audit?.(step) ?? {};
       await appendAudit(trx, actor, {
@@ -281,6 +289,19 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
     if (after === before) return null;
     if (after) return { kind: 'start', stage: after };
     return { kind: 'stop', stage: before! };
+  }
+
+  /** Starts, restarts or stops the subject's clock; returns the running clock after it. */
+  private async runClock(step: Step<S, R, C, BaseInput>, effect: ClockEffect): Promise<ClockRow | null> {
+    const clocks = this.parts.clocks;
+    if (!clocks || !this.spec.clockLimit) throw new Error(`${this.spec.kind} declares clocks but has none`);
+    const subject = { kind: this.spec.kind, id: step.record.id };
+    if (effect.kind === 'stop') {
+      await clocks.stop(step.trx, subject, step.now);
+      return null;
+    }
+    const limit = await this.spec.clockLimit(step, effect.stage);
+    return clocks.start(step.trx, subject, effect.stage, limit, step.now);
   }
 
   private grant(act: ActionSpec<S, R, C>, principal: Principal, record: R, ctx: C): Grant | null {

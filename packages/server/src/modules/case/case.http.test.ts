@@ -13,7 +13,8 @@ import {
   type TestApp,
 } from '../../../test/factories.ts';
 import { insertGridNode } from '../grid/grid.repository.ts';
-import { CaseSweeper } from './case.sweep.ts';
+import { ClockSweeper } from '../../core/clock/sweep.ts';
+import { caseReminders, casesWithClocks, setCaseClock } from '../../../test/clocks.ts';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -472,10 +473,9 @@ describe.each(testEngines())('cases on $name', (engine) => {
       approve: true,
     });
     expect(c.parked).toBe(true);
-    const parked = await t.db
-      .selectFrom('cases')
+    const parked = await casesWithClocks(t.db)
       .select(['next_alert_at'])
-      .where('id', '=', c.id)
+      .where('c.id', '=', c.id)
       .executeTakeFirstOrThrow();
     expect(parked.next_alert_at).toBeNull();
     c = await ok('cg1', 'POST', `/api/cases/${c.id}/requests`, { kind: 'unpark', reason: '已批复' });
@@ -551,40 +551,32 @@ describe.each(testEngines())('cases on $name', (engine) => {
       urgency: 'urgent',
       description: '紧急：有人聚集滋事',
     });
-    const row = await t.db
-      .selectFrom('cases')
+    const row = await casesWithClocks(t.db)
       .select(['stage_started_at', 'due_at', 'limit_minutes', 'limit_natural', 'next_alert', 'next_alert_at'])
-      .where('id', '=', c.id)
+      .where('c.id', '=', c.id)
       .executeTakeFirstOrThrow();
     // Urgent acceptance: 30 natural minutes.
     expect(row.limit_natural).toBe(true);
     expect(row.due_at!.getTime() - row.stage_started_at!.getTime()).toBe(30 * 60_000);
     expect(row.next_alert).toBe('warn');
     const start = row.stage_started_at!.getTime();
-    const deps = {
-      calendar: t.app.ctx.calendar,
-      notify: t.app.ctx.notify,
-      config: t.app.ctx.caseConfig,
-      cases: t.app.ctx.cases,
-      timeZone: 'Asia/Shanghai',
-    };
+    const deps = { clocks: t.app.ctx.clocks };
     const reminders = async () =>
       (
-        await t.db
-          .selectFrom('case_reminder')
+        await caseReminders(t.db)
           .select('threshold')
-          .where('case_id', '=', c.id)
+          .where('subject_id', '=', c.id)
           .orderBy('sent_at')
           .execute()
       ).map((r) => r.threshold);
-    const sweeper = new CaseSweeper(t.db, deps);
+    const sweeper = new ClockSweeper(t.db, deps);
     await sweeper.runOnce(new Date(start + 10 * 60_000));
     expect(await reminders()).toEqual([]);
     await sweeper.runOnce(new Date(start + 16 * 60_000));
     await sweeper.runOnce(new Date(start + 17 * 60_000));
     expect(await reminders()).toEqual(['warn']);
     // A new process: nothing is sent again.
-    const restarted = new CaseSweeper(t.db, deps);
+    const restarted = new ClockSweeper(t.db, deps);
     await restarted.runOnce(new Date(start + 18 * 60_000));
     expect(await reminders()).toEqual(['warn']);
     await Promise.all([
@@ -596,11 +588,7 @@ describe.each(testEngines())('cases on $name', (engine) => {
     const overdueIds = async (stage: string) =>
       (await ok('police', 'GET', `/api/cases?overdue=${stage}`)).items.map((i: { id: number }) => i.id);
     expect(await overdueIds('accept')).not.toContain(c.id);
-    await t.db
-      .updateTable('cases')
-      .set({ due_at: new Date(Date.now() - 60_000) })
-      .where('id', '=', c.id)
-      .execute();
+    await setCaseClock(t.db, c.id, { due_at: new Date(Date.now() - 60_000) });
     expect(await overdueIds('accept')).toContain(c.id);
     expect(await overdueIds('feedback')).not.toContain(c.id);
     await restarted.runOnce(new Date(start + 61 * 60_000));

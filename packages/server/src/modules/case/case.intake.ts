@@ -1,13 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { CASE_ACTIONS } from '@wangge/shared';
-import {
-  CASE_STAGES,
-  CASE_STATES,
-  type CaseDetail,
-  type CaseStage,
-  type CaseState,
-  type Urgency,
-} from '@wangge/shared';
+import { CASE_STAGES, CASE_STATES, type CaseDetail, type CaseState, type Urgency } from '@wangge/shared';
 import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import type { Principal } from '../../core/access/principal.ts';
 import { pathInScope } from '../../core/access/scope.ts';
@@ -15,6 +8,8 @@ import { auditRows, type Actor } from '../../core/audit/audit.service.ts';
 import { insertJsonRows } from '../../core/db/json-rows.ts';
 import type { DB, Executor } from '../../core/db/types.ts';
 import type { Attachments } from '../../core/files/attachments.ts';
+import type { Clocks } from '../../core/clock/clocks.ts';
+import type { ClockTable } from '../../core/clock/clock.table.ts';
 import { AppError } from '../../core/http/errors.ts';
 import type { NotifyRecipient, NotifyService } from '../../core/notify/notify.service.ts';
 import { MOBILE } from '../../core/pii/kinds.ts';
@@ -23,9 +18,8 @@ import { entryRow, type EntryActor } from '../../core/workflow/timeline.ts';
 import { shown } from '../../core/workflow/workflow.ts';
 import { toWgs84, type Crs, type LocatorService } from '../grid/locator.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import type { CaseClocks } from './case.clocks.ts';
 import { fmtTime, ymdCompact } from './case.format.ts';
-import { CASE, initialState, isClosed, switchesOf } from './case.machine.ts';
+import { CASE, initialState, isClosed, stageOf, switchesOf } from './case.machine.ts';
 import type { CasePeople } from './case.people.ts';
 import type { CaseReader, DetailRow, PhotoJson, EventJson } from './case.read.ts';
 import type { CasesTable } from './case.table.ts';
@@ -40,7 +34,7 @@ export interface CaseIntakeDeps {
   locator: LocatorService;
   config: CaseConfigService;
   people: CasePeople;
-  clocks: CaseClocks;
+  clocks: Clocks;
   read: CaseReader;
   attachments: Attachments;
   timeZone: string;
@@ -95,6 +89,8 @@ interface PlannedEvent {
 /** A report decided and ready to write: everything but its id and number. */
 export interface PlannedIntake {
   row: Omit<Insertable<CasesTable>, 'number'>;
+  /** The clock the new case's state runs (its subject id filled in at writing). */
+  clock: Insertable<ClockTable> | null;
   now: Date;
   /** For the audit entry (the account name). */
   actor: Actor;
@@ -279,12 +275,17 @@ export class CaseIntake {
       : ((await this.deps.config.matchRules(input.categoryId, grid.path, db))[0] ?? null);
     const state = initialState(switches, { onSpot, ruleDepartment: rule?.departmentId ?? null });
     const departmentId = state === 'assigned' ? rule!.departmentId : null;
-    const clock = await this.deps.clocks.columns(
-      db,
-      { category_id: input.categoryId, urgency, stage: null, stage_seq: 0 },
-      state,
-      now,
-    );
+    const stage = stageOf(state);
+    const clock = stage
+      ? await this.deps.clocks.plan(
+          db,
+          { kind: CASE, id: 0 },
+          stage,
+          await this.deps.config.limitFor(input.categoryId, urgency, stage, db),
+          now,
+          1,
+        )
+      : null;
     const closed = isClosed(state);
     const who = shown(principal, actor);
     const events: PlannedEvent[] = [
@@ -331,8 +332,8 @@ export class CaseIntake {
       grid: grid.name,
       department: departmentId ? await this.deps.people.departmentName(db, departmentId) : '',
       state: CASE_STATES[state]?.zh ?? state,
-      dueAt: fmtTime(clock.due_at ?? null, this.deps.timeZone),
-      stage: clock.stage ? CASE_STAGES[clock.stage as CaseStage].zh : '',
+      dueAt: fmtTime((clock?.due_at as Date | undefined) ?? null, this.deps.timeZone),
+      stage: stage ? CASE_STAGES[stage].zh : '',
     };
     const row: Omit<Insertable<CasesTable>, 'number'> = {
       access_hash: accessCode ? this.deps.personal.index(`case-access:${accessCode}`) : null,
@@ -362,10 +363,10 @@ export class CaseIntake {
       handled_at: onSpot ? now : null,
       closed_at: closed ? now : null,
       updated_at: now,
-      ...clock,
     };
     return this.queue.submit({
       row,
+      clock,
       now,
       actor,
       who,
@@ -432,6 +433,10 @@ export class CaseIntake {
       numbered.map(({ plan, id, number }) => ({ ...plan.row, id, number })),
     );
     const events = await insertJsonRows(db, 'timeline_entry', eventRows);
+    const clockRows = numbered.flatMap(({ plan, id }) =>
+      plan.clock ? [{ ...plan.clock, subject_id: id }] : [],
+    );
+    const clocks = clockRows.length ? await insertJsonRows(db, 'clock', clockRows) : [];
     const audits = await insertJsonRows(db, 'audit_log', audit);
     const outboxes = await insertJsonRows(db, 'outbox', outbox);
     const inboxes = await insertJsonRows(db, 'inbox_message', inbox);
@@ -441,6 +446,7 @@ export class CaseIntake {
         'e',
         events.map((q) => sql`${q} returning id, subject_id as case_id, action, at`),
       ),
+      ...named('k', clocks),
       ...named('a', audits),
       ...named('o', outboxes),
       ...named('i', inboxes),
@@ -471,7 +477,8 @@ export class CaseIntake {
     // What a read back would return, from what was just written.
     return numbered.map(({ plan, id, number }) => {
       const r = plan.row;
-      const dueAt = (r.due_at as Date | null | undefined) ?? null;
+      const k = plan.clock;
+      const dueAt = (k?.due_at as Date | undefined) ?? null;
       const events: EventJson[] = plan.events.map((e) => {
         // Each action appears at most once in an intake's timeline.
         const written = inserted.find((w) => w.case_id === id && w.action === e.action)!;
@@ -509,7 +516,7 @@ export class CaseIntake {
         channel: r.channel,
         reported_at: plan.now,
         updated_at: plan.now,
-        stage: r.stage ?? null,
+        stage: k?.stage ?? null,
         due_at: dueAt,
         parked_at: null,
         deferred: false,
@@ -519,7 +526,7 @@ export class CaseIntake {
         parties_enc: r.parties_enc ?? null,
         reporter_name: r.reporter_name ?? null,
         reporter_phone_enc: r.reporter_phone_enc ?? null,
-        stage_started_at: (r.stage_started_at as Date | null | undefined) ?? null,
+        stage_started_at: (k?.started_at as Date | undefined) ?? null,
         visit_satisfied: null,
         rework_count: 0,
         duplicate_of: null,

@@ -133,12 +133,10 @@ export class CasePeople {
   async notice(
     trx: Executor,
     template: string,
-    row: Pick<
-      CaseRow,
-      'id' | 'number' | 'title' | 'category_id' | 'grid_id' | 'department_id' | 'state' | 'due_at' | 'stage'
-    >,
+    row: Pick<CaseRow, 'id' | 'number' | 'title' | 'category_id' | 'grid_id' | 'department_id' | 'state'>,
     to: NotifyRecipient[],
-    extra: Record<string, string | number | null> = {},
+    extra: Record<string, string | number | null>,
+    clock: { stage: string; due_at: Date } | null,
   ): Promise<void> {
     if (!to.length) return;
     const [category, grid, department] = await Promise.all([
@@ -158,8 +156,8 @@ export class CasePeople {
         grid: grid?.name ?? '',
         department: department ?? '',
         state: CASE_STATES[row.state as CaseState]?.zh ?? row.state,
-        dueAt: fmtTime(row.due_at, this.deps.timeZone),
-        stage: row.stage ? CASE_STAGES[row.stage as CaseStage].zh : '',
+        dueAt: fmtTime(clock?.due_at ?? null, this.deps.timeZone),
+        stage: clock ? CASE_STAGES[clock.stage as CaseStage].zh : '',
         link: `/cases/${row.id}`,
         ...extra,
       },

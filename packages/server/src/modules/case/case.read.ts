@@ -126,11 +126,17 @@ export class CaseReader {
   }
 
   summaryQuery(db: Executor) {
-    return db
-      .selectFrom('cases as c')
-      .innerJoin('grid_node as g', 'g.id', 'c.grid_id')
-      .innerJoin('case_category as cc', 'cc.id', 'c.category_id')
-      .leftJoin('department as d', 'd.id', 'c.department_id');
+    return (
+      db
+        .selectFrom('cases as c')
+        .innerJoin('grid_node as g', 'g.id', 'c.grid_id')
+        .innerJoin('case_category as cc', 'cc.id', 'c.category_id')
+        .leftJoin('department as d', 'd.id', 'c.department_id')
+        // The running clock, if any (at most one per case).
+        .leftJoin('clock as k', (j) =>
+          j.on('k.subject_kind', '=', CASE).onRef('k.subject_id', '=', 'c.id').on('k.stopped_at', 'is', null),
+        )
+    );
   }
 
   static readonly summaryColumns = [
@@ -155,9 +161,9 @@ export class CaseReader {
     'c.channel',
     'c.reported_at',
     'c.updated_at',
-    'c.stage',
-    'c.due_at',
-    'c.parked_at',
+    'k.stage',
+    'k.due_at',
+    'k.parked_at',
     'c.deferred',
     'c.round',
     'c.on_spot',
@@ -202,13 +208,13 @@ export class CaseReader {
         q.where('c.department_id', 'in', departments.length ? departments : [0]),
       )
       .$if(query.urgency !== undefined, (q) => q.where('c.urgency', '=', query.urgency!))
-      .$if(query.parked !== undefined, (q) => q.where('c.parked_at', query.parked ? 'is not' : 'is', null))
+      .$if(query.parked !== undefined, (q) => q.where('k.parked_at', query.parked ? 'is not' : 'is', null))
       .$if(query.overdue !== undefined, (q) =>
         q
-          .$if(query.overdue !== 'any', (q2) => q2.where('c.stage', '=', query.overdue!))
-          .where('c.stage', 'is not', null)
-          .where('c.due_at', '<', now)
-          .where('c.parked_at', 'is', null),
+          .$if(query.overdue !== 'any', (q2) => q2.where('k.stage', '=', query.overdue!))
+          .where('k.stage', 'is not', null)
+          .where('k.due_at', '<', now)
+          .where('k.parked_at', 'is', null),
       )
       .$if(Boolean(query.q?.trim()), (q) => {
         const term = query.q!.trim();
@@ -234,7 +240,7 @@ export class CaseReader {
         .select([...CaseReader.summaryColumns])
         .$if(sort === 'reported', (q) => q.orderBy('c.reported_at', 'desc'))
         .$if(sort === 'updated', (q) => q.orderBy('c.updated_at', 'desc'))
-        .$if(sort === 'due', (q) => q.orderBy(sql`c.due_at asc nulls last`))
+        .$if(sort === 'due', (q) => q.orderBy(sql`k.due_at asc nulls last`))
         .orderBy('c.id', 'desc'),
       { page: query.page, pageSize: limit ?? query.pageSize },
       (rows) => rows.map((r) => toSummary(r)),
@@ -256,11 +262,13 @@ export class CaseReader {
         .groupBy('c.state')
         .execute(),
       base
-        .select(['c.stage', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('c.stage', 'is not', null)
-        .where('c.due_at', '<', now)
-        .where('c.parked_at', 'is', null)
-        .groupBy('c.stage')
+        .innerJoin('clock as k', (j) =>
+          j.on('k.subject_kind', '=', CASE).onRef('k.subject_id', '=', 'c.id').on('k.stopped_at', 'is', null),
+        )
+        .select(['k.stage', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('k.due_at', '<', now)
+        .where('k.parked_at', 'is', null)
+        .groupBy('k.stage')
         .execute(),
       base
         .innerJoin('case_request as r', 'r.case_id', 'c.id')
@@ -298,7 +306,7 @@ export class CaseReader {
         'c.parties_enc',
         'c.reporter_name',
         'c.reporter_phone_enc',
-        'c.stage_started_at',
+        'k.started_at as stage_started_at',
         'c.visit_satisfied',
         'c.rework_count',
         'c.duplicate_of',
@@ -360,6 +368,7 @@ export class CaseReader {
     const record = {
       ...row,
       pending: pending ? { id: pending.id, requestedBy: pending.requested_by } : null,
+      clock: row.stage ? { stage: row.stage, parked_at: row.parked_at } : null,
     } as unknown as CaseRecord;
     const allowed = this.deps.workflow.allowed(principal, record, ctx);
     const photoIdsByEvent = new Map<number, number[]>();

@@ -80,16 +80,7 @@ export interface CasesTable {
   visit_satisfied: boolean | null;
   on_spot: ColumnType<boolean, boolean | undefined, boolean>;
   duplicate_of: number | null;
-  parked_at: Date | null;
   deferred: ColumnType<boolean, boolean | undefined, boolean>;
-  stage: string | null;
-  stage_seq: ColumnType<number, number | undefined, number>;
-  stage_started_at: Date | null;
-  limit_minutes: number | null;
-  limit_natural: ColumnType<boolean, boolean | undefined, boolean>;
-  due_at: Date | null;
-  next_alert_at: Date | null;
-  next_alert: string | null;
   reported_at: ColumnType<Date, Date | undefined, Date>;
   accepted_at: Date | null;
   handled_at: Date | null;
@@ -113,13 +104,6 @@ export interface CaseRequestTable {
   decision_note: string | null;
 }
 
-export interface CaseReminderTable {
-  case_id: number;
-  stage_seq: number;
-  threshold: string;
-  sent_at: Created;
-}
-
 declare module '../../core/db/types.ts' {
   interface DB {
     case_category: CaseCategoryTable;
@@ -128,6 +112,5 @@ declare module '../../core/db/types.ts' {
     case_time_limit: CaseTimeLimitTable;
     cases: CasesTable;
     case_request: CaseRequestTable;
-    case_reminder: CaseReminderTable;
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseReminders, setCaseClock } from '../../../test/clocks.ts';
 import { testEngines } from '../../../test/engines.ts';
 import {
   buildDepartment,
@@ -50,13 +51,14 @@ describe.each(testEngines())('background workers on $name', (engine) => {
     expect(c.state).toBe('assigned');
     // Its acceptance clock started a month ago (every threshold long past) and is due.
     const started = new Date(Date.now() - 30 * 86_400_000);
-    await t.db
-      .updateTable('cases')
-      .set({ stage_started_at: started, due_at: started, next_alert_at: started, next_alert: 'warn' })
-      .where('id', '=', c.id)
-      .execute();
+    await setCaseClock(t.db, c.id, {
+      stage_started_at: started,
+      due_at: started,
+      next_alert_at: started,
+      next_alert: 'warn',
+    });
     const reminders = async () =>
-      (await t.db.selectFrom('case_reminder').select('threshold').where('case_id', '=', c.id).execute()).map(
+      (await caseReminders(t.db).select('threshold').where('subject_id', '=', c.id).execute()).map(
         (r) => r.threshold,
       );
     // The most severe threshold passed is sent (the lesser ones are not sent late).

@@ -1,7 +1,15 @@
-import { CASE_STATES, type CaseState, type Permission, type RequestKind } from '@wangge/shared';
+import {
+  CASE_STATES,
+  type CaseStage,
+  type CaseState,
+  type Permission,
+  type RequestKind,
+  type Urgency,
+} from '@wangge/shared';
 import type { Selectable, Updateable } from 'kysely';
 import type { Principal } from '../../core/access/principal.ts';
 import { pathInScope } from '../../core/access/scope.ts';
+import type { ClockRow, Clocks } from '../../core/clock/clocks.ts';
 import type { Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import type { PersonalData } from '../../core/pii/personal.ts';
@@ -13,8 +21,7 @@ import {
   type WorkflowSpec,
 } from '../../core/workflow/workflow.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import type { CaseClocks } from './case.clocks.ts';
-import { CASE, MOVES, STATES, stageOf, switchesOf, type CaseContext } from './case.machine.ts';
+import { CASE, MOVES, STATES, switchesOf, type CaseContext } from './case.machine.ts';
 import type { CasePeople } from './case.people.ts';
 import type { CasesTable } from './case.table.ts';
 
@@ -23,6 +30,8 @@ export type CaseRecord = Omit<Selectable<CasesTable>, 'state'> & {
   state: CaseState;
   grid_path: string;
   pending: { id: number; requestedBy: number | null } | null;
+  /** The running clock: its stage and whether it is parked. */
+  clock: Pick<ClockRow, 'stage' | 'parked_at'> | null;
 };
 
 type CaseStep<I = BaseInput> = Step<CaseState, CaseRecord, CaseContext, I>;
@@ -34,7 +43,7 @@ export const COMMENTERS: Permission[] = ['case.read', 'case.handle', 'case.repor
 export interface CaseWorkflowDeps {
   config: CaseConfigService;
   people: CasePeople;
-  clocks: CaseClocks;
+  clocks: Clocks;
   personal: PersonalData;
 }
 
@@ -126,14 +135,14 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
     denied: () => new AppError('FORBIDDEN', '只有承办部门或分发人员可以申请'),
     guards: [
       {
-        holds: (c) => c.stage !== null,
+        holds: (c) => c.clock !== null,
         error: () => new AppError('CASE_STATE', '只有在办（计时中）的事件可以申请挂账或缓办'),
       },
       { holds: (c) => c.pending === null, error: () => new AppError('CONFLICT', '该事件已有待审批的申请') },
     ],
     validate: ({ record, input }) => {
-      if (input.kind === 'park' && record.parked_at) throw new AppError('CASE_STATE', '事件已挂账');
-      if (input.kind === 'unpark' && !record.parked_at) throw new AppError('CASE_STATE', '事件未挂账');
+      if (input.kind === 'park' && record.clock?.parked_at) throw new AppError('CASE_STATE', '事件已挂账');
+      if (input.kind === 'unpark' && !record.clock?.parked_at) throw new AppError('CASE_STATE', '事件未挂账');
       if (input.kind === 'defer' && !input.extraMinutes) {
         throw new AppError('VALIDATION_FAILED', undefined, { extraMinutes: '请填写延长的工作时间（分钟）' });
       }
@@ -199,7 +208,8 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
       if (req.requested_by === step.actor.id) throw new AppError('FORBIDDEN', '不能审批自己提出的申请');
       step.data.request = req;
     },
-    apply: async ({ trx, input, actor, now }) => {
+    apply: async (step) => {
+      const { trx, input, actor, now } = step;
       await trx
         .updateTable('case_request')
         .set({
@@ -211,11 +221,17 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
         })
         .where('id', '=', input.requestId)
         .execute();
+      const req = decided(step);
+      if (!input.approve || !step.record.clock) return;
+      const subject = { kind: CASE, id: step.record.id };
+      // Parking stops the reminders; unparking adds the time parked; a deferral adds its minutes.
+      if (req.kind === 'park') await clocks.park(trx, subject, now);
+      else if (req.kind === 'unpark') step.clock = await clocks.extend(trx, subject, { resume: true }, now);
+      else step.clock = await clocks.extend(trx, subject, { addMinutes: req.extra_minutes ?? 0 }, now);
     },
     set: (step) => {
-      const req = decided(step);
-      if (!step.input.approve || !step.record.stage) return {};
-      return clocks.applyRequest(step.trx, step.record, req.kind, req.extra_minutes, step.now);
+      if (!step.input.approve || !step.record.clock) return {};
+      return { updated_at: step.now, ...(decided(step).kind === 'defer' ? { deferred: true } : {}) };
     },
     entry: (step) => {
       const req = decided(step);
@@ -322,18 +338,17 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
         : [],
     }),
     lock: (trx, id) => lockCase(trx, id),
-    write: async ({ trx, record, to, now }, update, closing) => {
+    write: async ({ trx, record, now }, update, closing) => {
       const values: Partial<Updateable<CasesTable>> = {
         ...(update as Partial<Updateable<CasesTable>>),
         updated_at: now,
-        ...(closing ? { closed_at: now, parked_at: null } : {}),
-        ...(stageOf(to) === null ? { parked_at: null } : {}),
+        ...(closing ? { closed_at: now } : {}),
       };
       await trx.updateTable('cases').set(values).where('id', '=', record.id).execute();
     },
-    clock: async ({ trx, record, to, now }, effect) =>
-      (await clocks.columns(trx, record, to, now, effect.kind === 'restart')) as Partial<CaseRecord>,
-    send: (trx, template, c, to, extra) => people.notice(trx, template, c, to, extra),
+    clockLimit: ({ trx, record }, stage) =>
+      deps.config.limitFor(record.category_id, record.urgency as Urgency, stage as CaseStage, trx),
+    send: (trx, template, c, to, extra, clock) => people.notice(trx, template, c, to, extra, clock),
     scopePath: (c) => c.grid_path,
     unit: ({ updated, record }) => updated.department_id ?? record.department_id,
   };
@@ -358,7 +373,7 @@ export function visibleTo(
 async function lockCase(trx: Executor, id: number): Promise<CaseRecord> {
   const row = await trx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', '事件不存在');
-  const [grid, pending] = await Promise.all([
+  const [grid, pending, clock] = await Promise.all([
     trx.selectFrom('grid_node').select('path').where('id', '=', row.grid_id).executeTakeFirstOrThrow(),
     trx
       .selectFrom('case_request')
@@ -366,11 +381,19 @@ async function lockCase(trx: Executor, id: number): Promise<CaseRecord> {
       .where('case_id', '=', id)
       .where('state', '=', 'pending')
       .executeTakeFirst(),
+    trx
+      .selectFrom('clock')
+      .select(['stage', 'parked_at'])
+      .where('subject_kind', '=', CASE)
+      .where('subject_id', '=', id)
+      .where('stopped_at', 'is', null)
+      .executeTakeFirst(),
   ]);
   return {
     ...row,
     state: row.state as CaseState,
     grid_path: grid.path,
     pending: pending ? { id: pending.id, requestedBy: pending.requested_by } : null,
+    clock: clock ?? null,
   };
 }

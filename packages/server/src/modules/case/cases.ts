@@ -2,7 +2,7 @@ import { CASE_PHOTO_MAX, CASE_PHOTO_MAX_BYTES, type CaseDetail, type CaseState }
 import type { Kysely } from 'kysely';
 import type { Principal } from '../../core/access/principal.ts';
 import type { Actor } from '../../core/audit/audit.service.ts';
-import type { CalendarService } from '../../core/calendar/calendar.service.ts';
+import type { Clocks } from '../../core/clock/clocks.ts';
 import type { DB } from '../../core/db/types.ts';
 import { Attachments } from '../../core/files/attachments.ts';
 import type { NotifyService } from '../../core/notify/notify.service.ts';
@@ -10,19 +10,20 @@ import type { PersonalData } from '../../core/pii/personal.ts';
 import { Workflow, type BaseInput } from '../../core/workflow/workflow.ts';
 import type { LocatorService } from '../grid/locator.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import { CaseClocks } from './case.clocks.ts';
 import { CaseIntake } from './case.intake.ts';
 import { CaseLedger } from './case.ledger.ts';
 import type { CaseContext } from './case.machine.ts';
 import { CasePeople } from './case.people.ts';
 import { CasePublic } from './case.public.ts';
+import { caseClockKind } from './case.reminders.ts';
 import { CaseReader } from './case.read.ts';
 import { caseWorkflow, type CaseRecord } from './case.workflow.ts';
 
 export interface CaseDeps {
   db: Kysely<DB>;
   personal: PersonalData;
-  calendar: CalendarService;
+  /** The kernel's clocks: the case module registers its kind with them. */
+  clocks: Clocks;
   notify: NotifyService;
   locator: LocatorService;
   config: CaseConfigService;
@@ -39,7 +40,6 @@ export interface CaseDeps {
  */
 export class Cases {
   readonly people: CasePeople;
-  readonly clocks: CaseClocks;
   readonly photos: Attachments;
   readonly workflow: Workflow<CaseState, CaseRecord, CaseContext>;
   readonly read: CaseReader;
@@ -50,15 +50,15 @@ export class Cases {
   constructor(deps: CaseDeps) {
     const { db, personal, config, timeZone } = deps;
     this.people = new CasePeople({ db, config, notify: deps.notify, timeZone });
-    this.clocks = new CaseClocks({ config, calendar: deps.calendar });
+    deps.clocks.register(caseClockKind({ config, people: this.people, notify: deps.notify, timeZone }));
     this.photos = new Attachments(db, deps.photoDir, {
       maxBytes: CASE_PHOTO_MAX_BYTES,
       maxCount: CASE_PHOTO_MAX,
     });
     this.workflow = new Workflow(
       db,
-      caseWorkflow({ config, people: this.people, clocks: this.clocks, personal }),
-      this.photos,
+      caseWorkflow({ config, people: this.people, clocks: deps.clocks, personal }),
+      { attachments: this.photos, clocks: deps.clocks },
     );
     this.read = new CaseReader({
       db,
@@ -76,7 +76,7 @@ export class Cases {
       locator: deps.locator,
       config,
       people: this.people,
-      clocks: this.clocks,
+      clocks: deps.clocks,
       read: this.read,
       attachments: this.photos,
       timeZone,

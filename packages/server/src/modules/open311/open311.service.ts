@@ -271,6 +271,9 @@ export class Open311Service {
       .selectFrom('cases as c')
       .innerJoin('case_category as cc', 'cc.id', 'c.category_id')
       .leftJoin('department as d', 'd.id', 'c.department_id')
+      .leftJoin('clock as k', (j) =>
+        j.on('k.subject_kind', '=', 'case').onRef('k.subject_id', '=', 'c.id').on('k.stopped_at', 'is', null),
+      )
       .select([
         'c.id',
         'c.number',
@@ -282,9 +285,9 @@ export class Open311Service {
         'c.reported_at',
         'c.updated_at',
         'c.closed_at',
-        'c.stage',
-        'c.due_at',
-        'c.parked_at',
+        'k.stage',
+        'k.due_at',
+        'k.parked_at',
         'cc.code as category_code',
         'cc.name as category_name',
         'd.name as department_name',

@@ -4,7 +4,7 @@ import type { Actor } from '../../core/audit/audit.service.ts';
 import type { CalendarService } from '../../core/calendar/calendar.service.ts';
 import type { DB } from '../../core/db/types.ts';
 import type { JobService } from '../../core/jobs/job.service.ts';
-import type { Cases } from './cases.ts';
+import type { Clocks } from './clocks.ts';
 import { PeriodicTask } from '../../core/schedule/periodic.ts';
 
 /** The calendar generation whose re-timing last went through every running clock. */
@@ -31,7 +31,7 @@ export class ClockRetimer {
     private readonly db: Kysely<DB>,
     private readonly deps: {
       calendar: CalendarService;
-      cases: Cases;
+      clocks: Clocks;
       jobs: JobService;
       log?: (msg: string, err?: unknown) => void;
       /** After a failed pass (the database unreachable, say), the next try; default 30 s. */
@@ -66,7 +66,7 @@ export class ClockRetimer {
     const [generation, retimed] = await Promise.all([this.deps.calendar.generation(), this.retimed()]);
     if (generation <= retimed) return;
     // Nothing to re-time (a new database, say): no job for it.
-    if ((await this.deps.cases.clocks.countRunningClocks(this.db)) === 0) await this.markRetimed(generation);
+    if ((await this.deps.clocks.countRunning(this.db)) === 0) await this.markRetimed(generation);
     else this.request();
   }
 
@@ -126,14 +126,14 @@ export class ClockRetimer {
       const generation = await this.deps.calendar.generation();
       this.deps.calendar.invalidate();
       const calendar = await this.deps.calendar.get();
-      const total = await this.deps.cases.clocks.countRunningClocks(this.db);
+      const total = await this.deps.clocks.countRunning(this.db);
       let done = 0;
-      progress(0, total, '按新日历重新计算在办事件的期限');
-      retimed = await this.deps.cases.clocks.retimeClocks(this.db, calendar, {
+      progress(0, total, '按新日历重新计算在办期限');
+      retimed = await this.deps.clocks.retime(this.db, calendar, {
         stop: () => this.again || this.stopped,
         onBatch: (n) => {
           done += n;
-          progress(done, total, `已重新计算 ${done} / ${total} 个在办事件的期限`);
+          progress(done, total, `已重新计算 ${done} / ${total} 个在办期限`);
         },
       });
       if (this.again || this.stopped) continue;
