@@ -11,43 +11,32 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from 'helmet';
 import { auditRoutes } from './core/audit/audit.routes.ts';
 import { AuditSealer, dailyAuditPurge } from './core/audit/audit.service.ts';
-import { installAuthHooks } from './modules/identity/auth.hooks.ts';
-import { authRoutes } from './modules/identity/auth.routes.ts';
-import { AuthService } from './modules/identity/auth.service.ts';
-import { PasswordHasher } from './modules/identity/password-hasher.ts';
 import type { Config } from './config.ts';
 import type { App, AppContext } from './context.ts';
 import { FieldCipher, loadDataKey } from './core/pii/crypto.ts';
 import type { Database } from './core/db/database.ts';
 import { AppError, installErrorHandler } from './core/http/errors.ts';
-import { gridRoutes } from './modules/grid/grid.routes.ts';
-import { CaseConfigService } from './modules/case/case-config.service.ts';
-import { caseRoutes } from './modules/case/case.routes.ts';
-import { Cases } from './modules/case/cases.ts';
 import { Clocks } from './core/clock/clocks.ts';
 import { ClockRetimer } from './core/clock/retimer.ts';
 import { ClockSweeper } from './core/clock/sweep.ts';
 import { calendarRoutes } from './core/calendar/calendar.routes.ts';
 import { CalendarService } from './core/calendar/calendar.service.ts';
-import { publicCaseRoutes } from './modules/case/public.routes.ts';
-import { open311Routes } from './modules/open311/open311.routes.ts';
 import { healthRoutes } from './health.routes.ts';
-import { LocatorService } from './modules/grid/locator.service.ts';
 import { JobService } from './core/jobs/job.service.ts';
 import { notifyRoutes } from './core/notify/notify.routes.ts';
 import { NotifyService } from './core/notify/notify.service.ts';
 import { OutboxWorker } from './core/notify/outbox.worker.ts';
 import { transportsFrom } from './core/notify/transports.ts';
 import { jobRoutes } from './core/jobs/job.routes.ts';
-import { dutyRoutes } from './modules/org/duty.routes.ts';
-import { printRoutes } from './modules/grid/print.routes.ts';
-import { roleRoutes } from './modules/identity/role.routes.ts';
-import { settingsRoutes } from './modules/identity/settings.routes.ts';
-import { SettingsService } from './modules/identity/settings.service.ts';
-import { userRoutes } from './modules/identity/user.routes.ts';
 import { VERSION } from './version.ts';
 import { dashboardRoutes } from './dashboard.routes.ts';
 import { PersonalData } from './core/pii/personal.ts';
+import type { Loop, ModuleDef } from './core/module.ts';
+import { caseModule } from './modules/case/case.module.ts';
+import { gridModule } from './modules/grid/grid.module.ts';
+import { identityModule } from './modules/identity/identity.module.ts';
+import { open311Module } from './modules/open311/open311.module.ts';
+import { orgModule } from './modules/org/org.module.ts';
 
 /**
  * Query values may carry personal data (a phone or ID number typed into a search box), so logs
@@ -59,6 +48,21 @@ export function redactQuery(url: string): string {
   const names = [...new URLSearchParams(url.slice(q + 1)).keys()];
   return `${url.slice(0, q)}?${names.map((n) => `${n}=…`).join('&')}`;
 }
+
+/**
+ * The modules, in the order their services are built (a module may use those before it).
+ * Adding a module is adding it here.
+ */
+export const MODULES: readonly ModuleDef[] = [
+  identityModule,
+  gridModule,
+  orgModule,
+  caseModule,
+  open311Module,
+];
+
+/** Permissions the kernel and the composition root own (the rest belong to the modules). */
+export const KERNEL_PERMISSIONS = ['audit.read', 'audit.verify', 'notify.read', 'dashboard.read'] as const;
 
 export interface BuildOptions {
   /** Logger on/off; tests keep it off. */
@@ -108,58 +112,38 @@ export async function buildApp(config: Config, database: Database, options: Buil
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const cipher = new FieldCipher(loadDataKey(config.dataKey, config.dataDir));
-  const hasher = new PasswordHasher(config.argon2);
-  const settings = new SettingsService(database.db, config);
-  const services = {
+  const calendar = new CalendarService(database.db, config.timeZone);
+  const kernel = {
     config,
     db: database.db,
     engine: database.engine,
+    notifications: database.notifications,
     cipher,
     personal: new PersonalData(cipher),
-    hasher,
-    settings,
-    auth: new AuthService(database.db, config, settings, hasher, database.notifications),
-    locator: new LocatorService(database.db),
     jobs: new JobService(database.db),
     notify: new NotifyService(database.db, cipher, config, database.notifications),
-    calendar: new CalendarService(database.db, config.timeZone),
+    calendar,
+    clocks: new Clocks(database.db, calendar),
     version: VERSION,
   };
-  const caseConfig = new CaseConfigService(database.db);
-  const clocks = new Clocks(database.db, services.calendar);
-  const cases = new Cases({
-    db: database.db,
-    personal: services.personal,
-    clocks,
-    notify: services.notify,
-    locator: services.locator,
-    config: caseConfig,
-    timeZone: config.timeZone,
-    photoDir: path.join(config.uploadDir, 'cases'),
-    intakeConcurrency: database.engine === 'pglite' ? 1 : 2,
-  });
+  // The modules' services, each built on the kernel's and those of the modules before it.
+  const ctx = kernel as AppContext;
+  for (const m of MODULES) Object.assign(ctx, m.build?.(ctx));
   // Every calendar change re-times the running working-time clocks, in the background.
-  const clockRetimer = new ClockRetimer(database.db, {
-    calendar: services.calendar,
-    clocks,
-    jobs: services.jobs,
+  ctx.clockRetimer = new ClockRetimer(database.db, {
+    calendar,
+    clocks: ctx.clocks,
+    jobs: ctx.jobs,
     log: (msg, err) => app.log.error({ err }, msg),
   });
-  services.calendar.onChange(() => clockRetimer.request());
-  const ctx: AppContext = {
-    ...services,
-    caseConfig,
-    cases,
-    clocks,
-    clockRetimer,
-    clockSweeper: new ClockSweeper(database.db, {
-      clocks,
-      // The interval is a case setting, read before every wait.
-      every: async () => (await caseConfig.settings()).sweepSeconds * 1000,
-      after: () => cases.photos.purgeStale(),
-      log: (msg, err) => app.log.error({ err }, msg),
-    }),
-  };
+  calendar.onChange(() => ctx.clockRetimer.request());
+  ctx.clockSweeper = new ClockSweeper(database.db, {
+    clocks: ctx.clocks,
+    // The interval is a case setting, read before every wait.
+    every: async () => (await ctx.caseConfig.settings()).sweepSeconds * 1000,
+    after: () => ctx.cases.photos.purgeStale(),
+    log: (msg, err) => app.log.error({ err }, msg),
+  });
   app.decorate('ctx', ctx);
 
   installErrorHandler(app);
@@ -219,59 +203,52 @@ export async function buildApp(config: Config, database: Database, options: Buil
   );
 
   await ctx.jobs.recover();
-  installAuthHooks(app);
+  for (const m of MODULES) m.hooks?.(app);
   await app.register(healthRoutes);
-  await app.register(authRoutes);
-  await app.register(userRoutes);
-  await app.register(roleRoutes);
   await app.register(auditRoutes);
-  // Seals the audit chain (appends are unsealed inserts). Always on, whatever `workers` says: an
-  // instance without it would leave its entries to the others, or, alone, unsealed. Cheap when idle.
-  const sealer = new AuditSealer(database.db, { log: (msg, err) => app.log.error({ err }, msg) });
-  app.addHook('onReady', async () => sealer.start());
-  app.addHook('onClose', async () => sealer.stop());
-  if (config.workers) {
-    const purge = dailyAuditPurge(database.db, {
-      retentionDays: config.auditRetentionDays,
-      timeZone: config.timeZone,
-      log: (msg, err) => app.log.error({ err }, msg),
-    });
-    app.addHook('onReady', async () => purge.start());
-    app.addHook('onClose', async () => purge.stop());
-  }
-  app.addHook('onClose', async () => {
-    services.auth.stopListening();
-    services.notify.stopListening();
-  });
-  await app.register(settingsRoutes);
-  await app.register(gridRoutes);
   await app.register(dashboardRoutes);
   await app.register(jobRoutes);
-  await app.register(dutyRoutes);
-  await app.register(printRoutes);
   await app.register(notifyRoutes);
-  if (config.workers) {
-    // Outbox delivery (e-mail, SMS): from ready to close; safe with several instances.
-    const outbox = new OutboxWorker(database.db, cipher, transportsFrom(config), {
-      intervalSeconds: config.notifyIntervalSeconds,
-      log: (msg, err) => app.log.error({ err }, msg),
-    });
-    app.addHook('onReady', async () => outbox.start());
-    app.addHook('onClose', async () => outbox.stop());
-    // Reminders, escalations and auto-archiving, every `sweepSeconds` (case settings); safe with
-    // several instances (each reminder is claimed once).
-    app.addHook('onReady', async () => ctx.clockSweeper.start());
-    app.addHook('onClose', async () => ctx.clockSweeper.stop());
-  }
-  // A re-timing a restart cut short runs again; the calendar's last change is honoured at start.
-  app.addHook('onReady', async () => {
-    await clockRetimer.resume().catch((err: unknown) => app.log.error({ err }, 're-timing clocks failed'));
-  });
-  app.addHook('onClose', async () => clockRetimer.stop());
-  await app.register(caseRoutes(ctx.cases, ctx.caseConfig));
-  await app.register(publicCaseRoutes(ctx.cases, ctx.caseConfig));
-  await app.register(open311Routes);
   await app.register(calendarRoutes);
+  for (const m of MODULES) await m.routes?.(app);
+
+  const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
+  const loops: Loop[] = [
+    // Seals the audit chain (appends are unsealed inserts). Always on, whatever `workers` says: an
+    // instance without it would leave its entries to the others, or, alone, unsealed.
+    new AuditSealer(database.db, { log }),
+    ...MODULES.flatMap((m) => m.loops?.(ctx, log) ?? []),
+  ];
+  if (config.workers) {
+    loops.push(
+      dailyAuditPurge(database.db, {
+        retentionDays: config.auditRetentionDays,
+        timeZone: config.timeZone,
+        log,
+      }),
+      // Outbox delivery (e-mail, SMS); safe with several instances.
+      new OutboxWorker(database.db, cipher, transportsFrom(config), {
+        intervalSeconds: config.notifyIntervalSeconds,
+        log,
+      }),
+      // Reminders and escalations of every clock, every `sweepSeconds` (case settings); safe
+      // with several instances (each reminder is claimed once).
+      ctx.clockSweeper,
+      ...MODULES.flatMap((m) => m.workers?.(ctx, log) ?? []),
+    );
+  }
+  app.addHook('onReady', async () => {
+    for (const loop of loops) loop.start();
+    // A re-timing a restart cut short runs again; the calendar's last change is honoured at start.
+    await ctx.clockRetimer.resume().catch((err: unknown) => log('re-timing clocks failed', err));
+    for (const m of MODULES) await m.ready?.(ctx, log);
+  });
+  app.addHook('onClose', async () => {
+    for (const loop of loops) await loop.stop();
+    await ctx.clockRetimer.stop();
+    ctx.notify.stopListening();
+    for (const m of MODULES) await m.close?.(ctx);
+  });
 
   const webDist =
     config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;

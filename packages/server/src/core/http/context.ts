@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Permission } from '@wangge/shared';
 import type {
   FastifyBaseLogger,
@@ -28,6 +29,8 @@ import type { PersonalData } from '../pii/personal.ts';
 export interface AppContext {
   db: Kysely<DB>;
   engine: Engine;
+  /** The database's announcements (LISTEN/NOTIFY channels; `reset` after a reconnect). */
+  notifications: EventEmitter;
   cipher: FieldCipher;
   /** Personal data: encrypted, indexed, masked, revealed under audit. */
   personal: PersonalData;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CASE_TEMPLATES } from '../../modules/case/case.templates.ts';
 import { testEngines } from '../../../test/engines.ts';
 import { testConfig } from '../../../test/factories.ts';
 import { SYSTEM_ACTOR } from '../audit/audit.service.ts';
@@ -11,7 +12,7 @@ import { migrateToLatest } from '../../migrations/index.ts';
 import type { DB } from '../db/types.ts';
 import type { Kysely } from 'kysely';
 import { NotifyService, type NotifyMessage } from './notify.service.ts';
-import { DEFAULT_TEMPLATES, placeholders, render, syntaxProblems } from './notify.templates.ts';
+import { placeholders, render, syntaxProblems } from './notify.templates.ts';
 import { maskEmail, normalizeEmail } from '@wangge/shared';
 
 describe('e-mail addresses', () => {
@@ -67,7 +68,7 @@ describe('template rendering', () => {
       'case.request.decided',
       'case.reporter.update',
     ]) {
-      const t = DEFAULT_TEMPLATES[key]!;
+      const t = CASE_TEMPLATES[key]!;
       expect(t.channels.length, key).toBeGreaterThan(0);
       for (const text of [t.emailSubject, t.emailBody, t.smsText, t.inappTitle, t.inappBody]) {
         expect(syntaxProblems(text), key).toEqual([]);
@@ -154,6 +155,7 @@ describe.each(testEngines())('notification queue on $name', (engine) => {
     });
     cipher = new FieldCipher(randomBytes(32));
     notify = new NotifyService(db, cipher, config, database.notifications);
+    notify.register(CASE_TEMPLATES);
     ids.full = await user('full', { email: 'Zhang.San@Example.COM', phone: '13912345678' });
     ids.bare = await user('bare');
     ids.off = await user('off', { email: 'off@example.com', phone: '13700000000', status: 'disabled' });
@@ -278,6 +280,7 @@ describe.each(testEngines())('notification queue on $name', (engine) => {
 
   it('leaves channels without a transport unsent, visibly', async () => {
     const bare = new NotifyService(db, cipher, testConfig(), database.notifications);
+    bare.register(CASE_TEMPLATES);
     const caseId = ++caseSeq;
     await send({ template: 'case.assigned', to: [{ userId: ids.full! }], caseId }, bare);
     const [outbox] = await rowsOf(caseId);
@@ -300,6 +303,7 @@ describe.each(testEngines())('notification queue on $name', (engine) => {
     };
     const counted = db.withPlugin(counter);
     const service = new NotifyService(counted, cipher, config, database.notifications);
+    service.register(CASE_TEMPLATES);
     const message = (caseId: number) => ({
       template: 'case.assigned',
       data: data(caseId),
@@ -399,6 +403,7 @@ describe.each(testEngines())('notification queue on $name', (engine) => {
 
   it('uses an edited template at once here and within seconds on other instances', async () => {
     const other = new NotifyService(db, cipher, config, database.notifications);
+    other.register(CASE_TEMPLATES);
     const warm = ++caseSeq;
     await send({ template: 'case.archived', to: [{ userId: ids.full! }], caseId: warm }, other);
     const saved = await notify.updateTemplate(SYSTEM_ACTOR, 'case.archived', {

@@ -18,11 +18,11 @@ import { AppError } from '../http/errors.ts';
 import { iso } from '../http/responses.ts';
 import type { InboxMessageTable, NotifyTemplateTable, OutboxTable } from './notify.table.ts';
 import {
-  DEFAULT_TEMPLATES,
   placeholders,
   render,
   syntaxProblems,
   type TemplateData,
+  type TemplateDefinition,
   type TemplateText,
 } from './notify.templates.ts';
 import { channelConfigured, NO_MAIL_TRANSPORT, NO_SMS_GATEWAY, type NotifyConfig } from './transports.ts';
@@ -99,6 +99,8 @@ function unique(values: (number | undefined)[]): number[] {
  */
 export class NotifyService {
   private templateCache: { at: number; rows: Map<string, TemplateRow> } | null = null;
+  /** The shipped templates, by key: each module registers the ones it sends. */
+  private readonly defaults: Record<string, TemplateDefinition> = {};
 
   /**
    * Contacts (name, phones, e-mail, account status) by 'u:<user id>' / 'p:<person id>', phones
@@ -175,7 +177,7 @@ export class NotifyService {
     messages: readonly NotifyMessage[],
   ): Promise<{ outbox: Insertable<OutboxTable>[]; inbox: Insertable<InboxMessageTable>[] }> {
     for (const m of messages) {
-      if (!DEFAULT_TEMPLATES[m.template]) throw new Error(`unknown notification template "${m.template}"`);
+      if (!this.defaults[m.template]) throw new Error(`unknown notification template "${m.template}"`);
     }
     const wanted = messages.filter((m) => m.to.length);
     if (!wanted.length) return { outbox: [], inbox: [] };
@@ -349,6 +351,17 @@ export class NotifyService {
 
   // ---- templates ----------------------------------------------------------------------------
 
+  /**
+   * Adds the templates a module sends. An administrator may override any of them (stored in
+   * `notify_template`); keys come only from code, because only code sends them.
+   */
+  register(templates: Record<string, TemplateDefinition>): void {
+    for (const [key, def] of Object.entries(templates)) {
+      if (this.defaults[key]) throw new Error(`notification template ${key} registered twice`);
+      this.defaults[key] = def;
+    }
+  }
+
   private async templateOverrides(db: Executor): Promise<Map<string, TemplateRow>> {
     if (this.templateCache && Date.now() - this.templateCache.at < TEMPLATE_TTL_MS) {
       return this.templateCache.rows;
@@ -360,7 +373,7 @@ export class NotifyService {
   }
 
   private textOf(key: string, row: TemplateRow | null): TemplateText {
-    const d = DEFAULT_TEMPLATES[key]!;
+    const d = this.defaults[key]!;
     if (!row) return d;
     return {
       channels: row.channels,
@@ -373,7 +386,7 @@ export class NotifyService {
   }
 
   private view(key: string, row: TemplateRow | null): NotifyTemplate {
-    const d = DEFAULT_TEMPLATES[key]!;
+    const d = this.defaults[key]!;
     const t = this.textOf(key, row);
     return {
       key,
@@ -393,11 +406,11 @@ export class NotifyService {
   async templates(): Promise<NotifyTemplate[]> {
     const rows = await this.db.selectFrom('notify_template').selectAll().execute();
     const byKey = new Map(rows.map((r) => [r.key, r]));
-    return Object.keys(DEFAULT_TEMPLATES).map((key) => this.view(key, byKey.get(key) ?? null));
+    return Object.keys(this.defaults).map((key) => this.view(key, byKey.get(key) ?? null));
   }
 
   private assertKnown(key: string): void {
-    if (!DEFAULT_TEMPLATES[key]) throw new AppError('NOT_FOUND', '通知模板不存在');
+    if (!this.defaults[key]) throw new AppError('NOT_FOUND', '通知模板不存在');
   }
 
   /** Checks a template edit: enabled channels need their texts, placeholders must be well formed. */
@@ -417,7 +430,7 @@ export class NotifyService {
       if (problems.length) fields[field] = problems.join('；');
     }
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', undefined, fields);
-    const known = new Set(DEFAULT_TEMPLATES[key]!.vars);
+    const known = new Set(this.defaults[key]!.vars);
     const unknown = new Set<string>();
     for (const [field] of required) {
       for (const name of placeholders(body[field] as string)) if (!known.has(name)) unknown.add(name);
@@ -495,7 +508,7 @@ export class NotifyService {
       id: r.id,
       channel: r.channel,
       template: r.template,
-      templateName: DEFAULT_TEMPLATES[r.template]?.name ?? r.template,
+      templateName: this.defaults[r.template]?.name ?? r.template,
       caseId: r.case_id,
       recipientName: r.recipient_name,
       toMasked: r.to_masked,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CASE_TEMPLATES } from '../../modules/case/case.templates.ts';
 import { testEngines, type TestEngine } from '../../../test/engines.ts';
 import { testConfig } from '../../../test/factories.ts';
 import {
@@ -54,6 +55,7 @@ describe.each(testEngines())('outbox delivery on $name', (engine: TestEngine) =>
     });
     const cipher = new FieldCipher(randomBytes(32));
     const notify = new NotifyService(database.db, cipher, config, database.notifications);
+    notify.register(CASE_TEMPLATES);
     const db: Kysely<DB> = database.db;
     const enqueue = (template: string, to: NotifyRecipient[], caseId = 1) =>
       db.transaction().execute((trx) =>

@@ -16,6 +16,7 @@ import type { CaseContext } from './case.machine.ts';
 import { CasePeople } from './case.people.ts';
 import { CasePublic } from './case.public.ts';
 import { caseClockKind } from './case.reminders.ts';
+import { CASE_TEMPLATES } from './case.templates.ts';
 import { CaseReader } from './case.read.ts';
 import { caseWorkflow, type CaseRecord } from './case.workflow.ts';
 
@@ -50,7 +51,9 @@ export class Cases {
   constructor(deps: CaseDeps) {
     const { db, personal, config, timeZone } = deps;
     this.people = new CasePeople({ db, config, notify: deps.notify, timeZone });
+    // What the case module brings to the kernel: its clock kind and its notices.
     deps.clocks.register(caseClockKind({ config, people: this.people, notify: deps.notify, timeZone }));
+    deps.notify.register(CASE_TEMPLATES);
     this.photos = new Attachments(db, deps.photoDir, {
       maxBytes: CASE_PHOTO_MAX_BYTES,
       maxCount: CASE_PHOTO_MAX,
