@@ -1,6 +1,6 @@
 import { Health } from '@wangge/shared';
-import { sql } from 'kysely';
 import type { App } from './context.ts';
+import { ping } from './core/db/database.ts';
 import { withErrors } from './core/http/responses.ts';
 
 export async function healthRoutes(app: App): Promise<void> {
@@ -11,7 +11,7 @@ export async function healthRoutes(app: App): Promise<void> {
       config: { public: true },
     },
     async () => {
-      await sql`select 1`.execute(app.ctx.db);
+      await ping(app.ctx.db);
       return {
         status: 'ok' as const,
         database: app.ctx.engine,

@@ -100,4 +100,30 @@ describe('server layering', () => {
       );
     expect(misnamed).toEqual([]);
   });
+
+  it('keeps SQL out of routes: route files call services and repositories', () => {
+    const withSql = sourceFiles(src)
+      .filter((f) => f.endsWith('.routes.ts'))
+      .filter((f) =>
+        /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`/.test(fs.readFileSync(f, 'utf8')),
+      )
+      .map((f) => path.relative(src, f));
+    expect(withSql).toEqual([]);
+  });
+
+  it('keeps every source file under 600 lines (message catalogues aside)', () => {
+    const packages = path.resolve(src, '../..');
+    const long = fs
+      .readdirSync(packages, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'))
+      .map((f) => path.join(packages, f))
+      .filter((f) => !f.includes('node_modules') && !f.includes('/dist/') && /\/src\//.test(f))
+      .filter((f) => !/messages\.ts$/.test(f))
+      .map((f) => ({
+        file: path.relative(path.resolve(src, '../..'), f),
+        lines: fs.readFileSync(f, 'utf8').trimEnd().split('\n').length,
+      }))
+      .filter((f) => f.lines > 600);
+    expect(long).toEqual([]);
+  });
 });

@@ -125,7 +125,7 @@ export async function loadDemoCases(
   };
   for (const d of DEPARTMENTS) {
     for (const code of d.categories) {
-      await caseConfig.createRule(system, {
+      await caseConfig.rules.create(system, {
         categoryId: categories.get(code)!,
         departmentId: departmentIds.get(d.code)!,
         note: `${d.name}负责`,

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './types.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -101,4 +101,9 @@ export function openDatabase(config: { databaseUrl: string | null; dataDir: stri
   return config.databaseUrl
     ? openPostgres(config.databaseUrl)
     : openPglite(path.join(config.dataDir, 'pgdata'));
+}
+
+/** Answers once the database answers a query (health checks). */
+export async function ping(db: Kysely<DB>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

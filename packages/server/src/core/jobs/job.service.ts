@@ -1,8 +1,11 @@
 import type { Job } from '@wangge/shared';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Principal } from '../access/principal.ts';
+import { coversARoot } from '../access/scope.ts';
 import type { Actor } from '../audit/audit.service.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../http/errors.ts';
+import type { JobTable } from './job.table.ts';
 
 export type JobProgress = (done: number, total: number, message: string) => void;
 
@@ -112,18 +115,33 @@ export class JobService {
   async get(id: number): Promise<Job> {
     const row = await this.db.selectFrom('job').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', '任务不存在');
-    return {
-      id: row.id,
-      kind: row.kind,
-      status: row.status,
-      done: row.done,
-      total: row.total,
-      message: row.message,
-      params: row.params ?? null,
-      result: row.result ?? null,
-      error: row.error,
-      startedAt: row.started_at.toISOString(),
-      finishedAt: row.finished_at?.toISOString() ?? null,
-    };
+    return toJob(row);
   }
+
+  /**
+   * A job as `principal` may see it. Jobs are deployment-wide work: their starter sees them, and
+   * anyone whose scope covers a whole tree.
+   */
+  async getFor(principal: Principal, id: number): Promise<Job> {
+    const row = await this.db.selectFrom('job').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', '任务不存在');
+    if (row.created_by !== principal.userId && !coversARoot(principal)) throw new AppError('OUT_OF_SCOPE');
+    return toJob(row);
+  }
+}
+
+function toJob(row: Selectable<JobTable>): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    done: row.done,
+    total: row.total,
+    message: row.message,
+    params: row.params ?? null,
+    result: row.result ?? null,
+    error: row.error,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+  };
 }

@@ -272,7 +272,7 @@ export class CaseIntake {
     const switches = switchesOf(await this.deps.config.settings(db));
     const rule = onSpot
       ? null
-      : ((await this.deps.config.matchRules(input.categoryId, grid.path, db))[0] ?? null);
+      : ((await this.deps.config.rules.match(input.categoryId, grid.path, db))[0] ?? null);
     const state = initialState(switches, { onSpot, ruleDepartment: rule?.departmentId ?? null });
     const departmentId = state === 'assigned' ? rule!.departmentId : null;
     const stage = stageOf(state);

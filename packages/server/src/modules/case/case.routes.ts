@@ -46,6 +46,7 @@ import { toWgs84 } from '../grid/locator.service.ts';
 import { withErrors } from '../../core/http/responses.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import type { Cases } from './cases.ts';
+import { nodeById } from '../grid/grid.repository.ts';
 import type { BaseInput } from '../../core/workflow/workflow.ts';
 
 const READERS: Permission[] = ['case.read', 'case.handle'];
@@ -172,7 +173,7 @@ export function caseRoutes(cases: Cases, config: CaseConfigService) {
         },
         config: { permissions: ['case.config', 'case.dispatch'] },
       },
-      async () => config.listRules(),
+      async () => config.rules.list(),
     );
     app.post(
       '/api/dispatch-rules',
@@ -186,7 +187,7 @@ export function caseRoutes(cases: Cases, config: CaseConfigService) {
         config: { permissions: ['case.config'] },
       },
       async (request, reply) =>
-        reply.status(201).send(await config.createRule(actorOf(request), request.body)),
+        reply.status(201).send(await config.rules.create(actorOf(request), request.body)),
     );
     app.put(
       '/api/dispatch-rules/:id',
@@ -200,7 +201,7 @@ export function caseRoutes(cases: Cases, config: CaseConfigService) {
         },
         config: { permissions: ['case.config'] },
       },
-      async (request) => config.updateRule(actorOf(request), request.params.id, request.body),
+      async (request) => config.rules.update(actorOf(request), request.params.id, request.body),
     );
     app.delete(
       '/api/dispatch-rules/:id',
@@ -209,7 +210,7 @@ export function caseRoutes(cases: Cases, config: CaseConfigService) {
         config: { permissions: ['case.config'] },
       },
       async (request, reply) => {
-        await config.deleteRule(actorOf(request), request.params.id);
+        await config.rules.delete(actorOf(request), request.params.id);
         return reply.status(204).send();
       },
     );
@@ -227,7 +228,7 @@ export function caseRoutes(cases: Cases, config: CaseConfigService) {
         },
         config: { permissions: ['case.config'] },
       },
-      async (request) => config.ruleHistoryList(request.query.ruleId ?? null, request.query),
+      async (request) => config.rules.history(request.query.ruleId ?? null, request.query),
     );
     app.get(
       '/api/dispatch-rules/dry-run',
@@ -248,19 +249,13 @@ export function caseRoutes(cases: Cases, config: CaseConfigService) {
           const [lng, lat] = toWgs84(q.lng, q.lat, q.crs ?? 'wgs84');
           gridId = rootId === null ? null : await app.ctx.locator.locate(rootId, lng, lat);
         }
-        const grid = gridId
-          ? await app.ctx.db
-              .selectFrom('grid_node')
-              .select(['id', 'name', 'path'])
-              .where('id', '=', gridId)
-              .executeTakeFirst()
-          : undefined;
+        const grid = gridId ? await nodeById(app.ctx.db, gridId) : undefined;
         if (gridId && !grid) throw new AppError('NOT_FOUND', '网格不存在');
         const settings = await config.settings();
         const matched = grid
-          ? await config.matchRules(q.categoryId, grid.path)
-          : await config.matchRules(q.categoryId, '/');
-        const rules = await config.listRules();
+          ? await config.rules.match(q.categoryId, grid.path)
+          : await config.rules.match(q.categoryId, '/');
+        const rules = await config.rules.list();
         const matches = matched.map((m) => rules.find((r) => r.id === m.id)!).filter(Boolean);
         const winner = matches[0] ?? null;
         return {

@@ -18,6 +18,7 @@ import { withErrors } from '../../core/http/responses.ts';
 import type { Actor } from '../../core/audit/audit.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import type { Cases } from './cases.ts';
+import { outlineWithChildren } from '../grid/grid.repository.ts';
 
 /** Limits per client address: reports and uploads per hour, status and outline look-ups per minute. */
 export const PUBLIC_LIMITS = {
@@ -62,38 +63,10 @@ export function publicCaseRoutes(cases: Cases, config: CaseConfigService) {
         const rootId = await config.caseRootId(db);
         if (rootId === null) throw new AppError('NOT_FOUND', '尚未设置事件所用的网格');
         const id = request.query.parentId ?? rootId;
-        const node = await db
-          .selectFrom('grid_node')
-          .select(['id', 'name', 'path', 'geometry'])
-          .where('id', '=', id)
-          .where('valid_to', 'is', null)
-          .executeTakeFirst();
-        if (!node || !node.path.startsWith(`/${rootId}/`)) throw new AppError('NOT_FOUND', '网格不存在');
-        const children = await db
-          .selectFrom('grid_node as g')
-          .select([
-            'g.id',
-            'g.name',
-            'g.geometry',
-            (eb) =>
-              eb
-                .not(
-                  eb.exists(
-                    eb
-                      .selectFrom('grid_node as k')
-                      .select('k.id')
-                      .whereRef('k.parent_id', '=', 'g.id')
-                      .where('k.valid_to', 'is', null),
-                  ),
-                )
-                .as('leaf'),
-          ])
-          .where('g.parent_id', '=', id)
-          .where('g.valid_to', 'is', null)
-          .where('g.geometry', 'is not', null)
-          .orderBy('g.code')
-          .orderBy('g.id')
-          .execute();
+        const found = await outlineWithChildren(db, id);
+        if (!found || !found.node.path.startsWith(`/${rootId}/`))
+          throw new AppError('NOT_FOUND', '网格不存在');
+        const { node, children } = found;
         void reply.header('cache-control', 'public, max-age=300');
         return {
           id: node.id,

@@ -216,3 +216,85 @@ export async function countNodesByKind(
     .execute();
   return rows.map((r) => ({ kind: r.kind, count: Number(r.n) }));
 }
+
+/** The ancestors of a node (by its path), root first: id, name, kind. */
+export async function ancestorsOf(
+  db: Executor,
+  path: string,
+): Promise<{ id: number; name: string; kind: string; depth: number }[]> {
+  const ids = path.split('/').filter(Boolean).map(Number).slice(0, -1);
+  if (!ids.length) return [];
+  return db
+    .selectFrom('grid_node')
+    .select(['id', 'name', 'kind', 'depth'])
+    .where('id', 'in', ids)
+    .orderBy('depth')
+    .execute();
+}
+
+/** The roots of the trees the given nodes belong to. */
+export async function rootsOf(db: Executor, nodeIds: readonly number[]): Promise<number[]> {
+  if (!nodeIds.length) return [];
+  const rows = await db
+    .selectFrom('grid_node')
+    .select('root_id')
+    .where('id', 'in', [...nodeIds])
+    .execute();
+  return [...new Set(rows.map((r) => r.root_id))];
+}
+
+/** A live node with its outline, and its live children with theirs (a leaf has no live child). */
+export async function outlineWithChildren(db: Executor, id: number) {
+  const node = await db
+    .selectFrom('grid_node')
+    .select(['id', 'name', 'path', 'geometry'])
+    .where('id', '=', id)
+    .where('valid_to', 'is', null)
+    .executeTakeFirst();
+  if (!node) return null;
+  const children = await db
+    .selectFrom('grid_node as g')
+    .select([
+      'g.id',
+      'g.name',
+      'g.geometry',
+      (eb) =>
+        eb
+          .not(
+            eb.exists(
+              eb
+                .selectFrom('grid_node as k')
+                .select('k.id')
+                .whereRef('k.parent_id', '=', 'g.id')
+                .where('k.valid_to', 'is', null),
+            ),
+          )
+          .as('leaf'),
+    ])
+    .where('g.parent_id', '=', id)
+    .where('g.valid_to', 'is', null)
+    .where('g.geometry', 'is not', null)
+    .orderBy('g.code')
+    .orderBy('g.id')
+    .execute();
+  return { node, children };
+}
+
+/** One node's id, name and path (null when there is none). */
+export function nodeById(db: Executor, id: number) {
+  return db.selectFrom('grid_node').select(['id', 'name', 'path']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Puts a tree a user has just created into the user's data scope (once). */
+export async function grantCreatorScope(db: Executor, userId: number, rootId: number): Promise<void> {
+  await db
+    .insertInto('user_scope')
+    .values({ user_id: userId, grid_id: rootId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** The grid schemes shipped and stored, by code. */
+export function listSchemes(db: Executor) {
+  return db.selectFrom('scheme').selectAll().orderBy('code').execute();
+}

@@ -27,7 +27,14 @@ import { escapeLike } from '../../core/db/like.ts';
 import { coversARoot, requireInScope, scoped } from '../../core/access/scope.ts';
 import { actorOf, principalOf, type App } from '../../core/http/context.ts';
 import { withErrors } from '../../core/http/responses.ts';
-import { gridNodeColumns, toGridNode } from './grid.repository.ts';
+import {
+  ancestorsOf,
+  grantCreatorScope,
+  gridNodeColumns,
+  listSchemes,
+  rootsOf,
+  toGridNode,
+} from './grid.repository.ts';
 import { GridService } from './grid.service.ts';
 import { GeoJsonService } from './geojson.service.ts';
 import { toWgs84 } from './locator.service.ts';
@@ -98,15 +105,7 @@ export async function gridRoutes(app: App): Promise<void> {
         .select('g.geometry')
         .where('g.id', '=', request.params.id)
         .executeTakeFirstOrThrow();
-      const ancestorIds = row.path.split('/').filter(Boolean).map(Number).slice(0, -1);
-      const ancestors = ancestorIds.length
-        ? await db
-            .selectFrom('grid_node')
-            .select(['id', 'name', 'kind', 'depth'])
-            .where('id', 'in', ancestorIds)
-            .orderBy('depth')
-            .execute()
-        : [];
+      const ancestors = await ancestorsOf(db, row.path);
       return {
         ...toGridNode(row),
         ancestors: ancestors.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
@@ -131,17 +130,10 @@ export async function gridRoutes(app: App): Promise<void> {
       const [lng, lat] = toWgs84(request.query.lng, request.query.lat, request.query.crs ?? 'wgs84');
       const roots = request.query.rootId
         ? [request.query.rootId]
-        : [
-            ...new Set(
-              (
-                await db
-                  .selectFrom('grid_node')
-                  .select('root_id')
-                  .where('id', 'in', principal.scopes.length ? principal.scopes.map((s) => s.id) : [0])
-                  .execute()
-              ).map((r) => r.root_id),
-            ),
-          ];
+        : await rootsOf(
+            db,
+            principal.scopes.map((s) => s.id),
+          );
       const found = (await Promise.all(roots.map((root) => app.ctx.locator.locate(root, lng, lat)))).filter(
         (id): id is number => id !== null,
       );
@@ -153,15 +145,7 @@ export async function gridRoutes(app: App): Promise<void> {
         : [];
       const hits = await Promise.all(
         rows.map(async (row) => {
-          const ids = row.path.split('/').filter(Boolean).map(Number).slice(0, -1);
-          const ancestors = ids.length
-            ? await db
-                .selectFrom('grid_node')
-                .select(['id', 'name', 'kind', 'depth'])
-                .where('id', 'in', ids)
-                .orderBy('depth')
-                .execute()
-            : [];
+          const ancestors = await ancestorsOf(db, row.path);
           return {
             ...toGridNode(row),
             ancestors: ancestors.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
@@ -203,11 +187,7 @@ export async function gridRoutes(app: App): Promise<void> {
         app.ctx.locator.invalidate();
         // Whoever creates the divisions tree gets it in scope; later imports change no scope.
         if (result.createdRoot) {
-          await db
-            .insertInto('user_scope')
-            .values({ user_id: principal.userId, grid_id: result.rootId })
-            .onConflict((oc) => oc.doNothing())
-            .execute();
+          await grantCreatorScope(db, principal.userId, result.rootId);
         }
         return result;
       });
@@ -397,7 +377,7 @@ export async function gridRoutes(app: App): Promise<void> {
       config: { permissions: ['grid.read'] },
     },
     async () =>
-      (await db.selectFrom('scheme').selectAll().orderBy('code').execute()).map((s) => ({
+      (await listSchemes(db)).map((s) => ({
         key: s.key,
         code: s.code,
         name: s.name,

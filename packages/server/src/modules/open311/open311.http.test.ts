@@ -14,7 +14,7 @@ import {
 } from '../../../test/factories.ts';
 import { insertGridNode } from '../grid/grid.repository.ts';
 import { OPEN311_LIMITS } from './open311.routes.ts';
-import type { ServiceRequestOut as RequestOut, UpdateOut } from './open311.service.ts';
+import type { ServiceRequestOut as RequestOut, UpdateOut } from './open311.format.ts';
 import { parseW3cDateTime, w3cDateTime } from './w3c.ts';
 
 const square = (x: number, y: number, d: number) => ({

@@ -5,7 +5,8 @@ import type { App } from '../../core/http/context.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { apiKeyRoutes } from './apikey.routes.ts';
 import { ApiKeyService } from './apikey.service.ts';
-import { GEOREPORT_V2, Open311Error, Open311Service, param, type Params } from './open311.service.ts';
+import { GEOREPORT_V2, Open311Error, param, type Params } from './open311.format.ts';
+import { Open311Service } from './open311.service.ts';
 import { xmlDocument } from './xml.ts';
 
 /** Calls per client address and minute: reads, and reports. */

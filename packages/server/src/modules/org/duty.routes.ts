@@ -26,9 +26,11 @@ import { actorOf, principalOf, type App } from '../../core/http/context.ts';
 import { withErrors } from '../../core/http/responses.ts';
 import { DepartmentService } from './department.service.ts';
 import { DutyService } from './duty.service.ts';
+import { PersonService } from './person.service.ts';
 
 export async function dutyRoutes(app: App): Promise<void> {
   const duties = new DutyService(app.ctx.db, app.ctx.personal, app.ctx.config.timeZone);
+  const people = new PersonService(app.ctx.db, app.ctx.personal);
   const departments = new DepartmentService(app.ctx.db);
   const tags = ['duty'];
 
@@ -43,7 +45,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       },
       config: { permissions: ['duty.read'] },
     },
-    async (request) => duties.listPeople(principalOf(request), request.query),
+    async (request) => people.listPeople(principalOf(request), request.query),
   );
 
   app.post(
@@ -58,7 +60,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       config: { permissions: ['duty.write'] },
     },
     async (request, reply) =>
-      reply.status(201).send(await duties.createPerson(actorOf(request), request.body)),
+      reply.status(201).send(await people.createPerson(actorOf(request), request.body)),
   );
 
   app.post(
@@ -74,7 +76,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       config: { permissions: ['person.phone.reveal'] },
     },
     async (request) => ({
-      phone: await duties.revealPhone(
+      phone: await people.revealPhone(
         principalOf(request),
         actorOf(request),
         request.params.id,
@@ -99,7 +101,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       config: { permissions: ['duty.write'] },
     },
     async (request) =>
-      duties.setPhoto(
+      people.setPhoto(
         principalOf(request),
         actorOf(request),
         request.params.id,
@@ -115,7 +117,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       config: { permissions: ['duty.read'] },
     },
     async (request, reply) => {
-      const photo = await duties.photo(principalOf(request), request.params.id, photos);
+      const photo = await people.photo(principalOf(request), request.params.id, photos);
       return reply.type(photo.type).header('cache-control', 'private, max-age=300').send(photo.bytes);
     },
   );

@@ -518,7 +518,6 @@ function DeadlinePreview({ hours }: { hours: CalendarWorkHours[] }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const natural = Form.useWatch('natural', form);
-
   const run = async (v: { from: Dayjs; amount: number; unit: number; natural: boolean }) => {
     setBusy(true);
     setError(null);

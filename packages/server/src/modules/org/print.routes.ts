@@ -6,7 +6,8 @@ import { actorOf, principalOf, type App } from '../../core/http/context.ts';
 import { AppError } from '../../core/http/errors.ts';
 import { findPdfFont, noticeBoardPdf, responsibilityChartPdf } from './pdf.ts';
 import { requireInScope } from '../../core/access/scope.ts';
-import { gridScope } from './grid.scope.ts';
+import { gridScope } from '../grid/grid.scope.ts';
+import { noticeBoardData, responsibilityChartData } from './print.repository.ts';
 import { MOBILE } from '../../core/pii/kinds.ts';
 
 const CHART_LIMIT = 3000;
@@ -28,38 +29,7 @@ export async function printRoutes(app: App): Promise<void> {
       const principal = principalOf(request);
       await requireInScope(db, principal, gridScope, [request.params.id]);
       const font = findPdfFont(config.pdfFont);
-      const node = await db
-        .selectFrom('grid_node')
-        .selectAll()
-        .where('id', '=', request.params.id)
-        .executeTakeFirstOrThrow();
-      const ancestorIds = node.path.split('/').filter(Boolean).map(Number).slice(0, -1);
-      const [ancestors, children, people] = await Promise.all([
-        ancestorIds.length
-          ? db
-              .selectFrom('grid_node')
-              .select(['name', 'depth'])
-              .where('id', 'in', ancestorIds)
-              .orderBy('depth')
-              .execute()
-          : [],
-        db
-          .selectFrom('grid_node')
-          .select('geometry')
-          .where('parent_id', '=', node.id)
-          .where('valid_to', 'is', null)
-          .where('geometry', 'is not', null)
-          .execute(),
-        db
-          .selectFrom('duty as d')
-          .innerJoin('person as p', 'p.id', 'd.person_id')
-          .select(['d.role', 'p.name', 'p.phone_enc', 'p.organisation'])
-          .where('d.node_id', '=', node.id)
-          .where('d.valid_to', 'is', null)
-          .orderBy('d.role')
-          .orderBy('p.name')
-          .execute(),
-      ]);
+      const { node, ancestors, children, people } = await noticeBoardData(db, request.params.id);
       // A notice board is posted in public so residents can call their grid member: full numbers
       // need the reveal permission, and printing them is an audited export of personal data.
       const full = principal.permissions.has('person.phone.reveal');
@@ -110,31 +80,10 @@ export async function printRoutes(app: App): Promise<void> {
       const principal = principalOf(request);
       await requireInScope(db, principal, gridScope, [request.params.id]);
       const font = findPdfFont(config.pdfFont);
-      const node = await db
-        .selectFrom('grid_node')
-        .select(['id', 'name', 'code', 'path'])
-        .where('id', '=', request.params.id)
-        .executeTakeFirstOrThrow();
-      const nodes = await db
-        .selectFrom('grid_node')
-        .select(['id', 'name', 'code', 'kind', 'depth'])
-        .where('path', 'like', `${node.path}%`)
-        .where('valid_to', 'is', null)
-        .orderBy('path')
-        .limit(CHART_LIMIT + 1)
-        .execute();
+      const { node, nodes, duties } = await responsibilityChartData(db, request.params.id, CHART_LIMIT);
       if (nodes.length > CHART_LIMIT) {
         throw new AppError('VALIDATION_FAILED', `子树超过 ${CHART_LIMIT} 个网格，请选择更小的范围打印`);
       }
-      const duties = await db
-        .selectFrom('duty as d')
-        .innerJoin('person as p', 'p.id', 'd.person_id')
-        .innerJoin('grid_node as g', 'g.id', 'd.node_id')
-        .select(['d.node_id', 'd.role', 'p.name'])
-        .where('g.path', 'like', `${node.path}%`)
-        .where('d.valid_to', 'is', null)
-        .orderBy('d.role')
-        .execute();
       const byNode = new Map<number, string[]>();
       for (const d of duties)
         byNode.set(d.node_id, [...(byNode.get(d.node_id) ?? []), `${roleName(d.role)} ${d.name}`]);
