@@ -9,6 +9,7 @@ import { appStart } from './bench/app-start.ts';
 import { caseIntake, caseSweep } from './bench/case-intake.ts';
 import { gridImport } from './bench/grid-import.ts';
 import { gridLookup } from './bench/grid-lookup.ts';
+import { ledgerImport } from './bench/ledger-import.ts';
 
 export interface Figure {
   bench: string;
@@ -23,7 +24,7 @@ export interface Benchmark {
   run(): Promise<Figure[]>;
 }
 
-const benchmarks: Benchmark[] = [appStart, gridLookup, gridImport, caseIntake, caseSweep];
+const benchmarks: Benchmark[] = [appStart, gridLookup, gridImport, caseIntake, caseSweep, ledgerImport];
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 

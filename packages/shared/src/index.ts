@@ -19,3 +19,4 @@ export * from './schemas/case.ts';
 export * from './schemas/apikey.ts';
 export * from './schemas/calendar.ts';
 export * from './holidays.ts';
+export * from './schemas/ledger.ts';

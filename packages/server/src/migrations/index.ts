@@ -12,6 +12,7 @@ import * as m20261201T1000 from './2026-12-01T1000_change_notify.ts';
 import * as m20261202T1000 from './2026-12-02T1000_quiet_session_touch.ts';
 import * as m20261207T1000 from './2026-12-07T1000_timeline.ts';
 import * as m20261207T1100 from './2026-12-07T1100_clocks.ts';
+import * as m20261207T1200 from './2026-12-07T1200_person_id_number.ts';
 
 /** Every migration, keyed by its timestamped name; Kysely applies them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T1000_schedule_claim': scheduleClaim,
   '2026-12-07T1000_timeline': m20261207T1000,
   '2026-12-07T1100_clocks': m20261207T1100,
+  '2026-12-07T1200_person_id_number': m20261207T1200,
 };
 
 /** Brings the schema to the latest version (every migration above). */

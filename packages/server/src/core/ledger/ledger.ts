@@ -1,5 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
+import type { PersonalKind } from '../pii/personal.ts';
 
 /** What a cell holds, as written or as read. */
 export type CellValue = string | number | boolean | Date | null;
@@ -116,16 +118,13 @@ export async function* readLedger<R>(
   def: LedgerDef<R>,
   input: Buffer | Readable,
 ): AsyncGenerator<ReadRow | { header: CellValue[]; line: number }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(
-    Buffer.isBuffer(input) ? Readable.from(input) : input,
-    {
-      sharedStrings: 'cache',
-      styles: 'cache',
-      hyperlinks: 'ignore',
-      worksheets: 'emit',
-      entries: 'emit',
-    },
-  );
+  const reader = new Utf8WorkbookReader(Buffer.isBuffer(input) ? Readable.from(input) : input, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
   const names = new Map<string, LedgerColumn<R>>();
   for (const c of def.columns) {
     names.set(normalise(c.zh), c);
@@ -183,6 +182,41 @@ export async function* readLedger<R>(
     // The first sheet only.
     break;
   }
+}
+
+/**
+ * ExcelJS's streaming reader decodes each compressed chunk to text on its own, so a Chinese
+ * character split across two chunks comes out as "��" (exceljs issues #2063, #2084; 4.4.0).
+ * This reader hands its parser text decoded across chunk boundaries instead.
+ */
+class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  constructor(...args: ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>) {
+    super(...args);
+    const self = this as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const proto = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
+    self._parseWorksheet = (iterator: unknown, sheetNo: unknown) =>
+      proto._parseWorksheet!.call(this, utf8(iterator as AsyncIterable<Buffer | string>), sheetNo);
+    for (const name of ['_parseSharedStrings', '_parseWorkbook', '_parseStyles', '_parseRels']) {
+      const original = proto[name]!;
+      self[name] = (entry: unknown, ...rest: unknown[]) => {
+        (entry as { setEncoding(e: string): void }).setEncoding('utf8');
+        return original.call(this, entry, ...rest);
+      };
+    }
+  }
+}
+
+async function* utf8(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
 }
 
 /** Full-width characters to their ordinary forms, spaces of every kind collapsed, trimmed. */
@@ -267,4 +301,13 @@ function valuesOf(values: unknown[]): CellValue[] {
     out.push(v === undefined ? null : (v as CellValue));
   }
   return out;
+}
+
+/** A personal-data cell (phone, ID number …) normalised by its kind, or refused with the kind's reason. */
+export function parsePersonal(kind: PersonalKind) {
+  return (text: string): string => {
+    const plain = kind.normalise(text);
+    if (plain === null) throw new CellError(kind.invalid);
+    return plain;
+  };
 }

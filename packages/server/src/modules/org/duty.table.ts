@@ -5,6 +5,8 @@ export interface PersonTable {
   name: string;
   phone_enc: string | null;
   phone_hash: string | null;
+  id_number_enc: ColumnType<string | null, string | null | undefined, string | null>;
+  id_number_hash: ColumnType<string | null, string | null | undefined, string | null>;
   organisation: string | null;
   photo_path: string | null;
   user_id: number | null;

@@ -1,6 +1,7 @@
 import { defineModule } from '../../core/module.ts';
 import { dutyRoutes } from './duty.routes.ts';
 import { printRoutes } from './print.routes.ts';
+import { rosterRoutes } from './roster.routes.ts';
 
 /**
  * People on duty on the grids (with handover and reports), the sector departments, and the
@@ -12,5 +13,6 @@ export const orgModule = defineModule({
   routes: async (app) => {
     await app.register(dutyRoutes);
     await app.register(printRoutes);
+    await app.register(rosterRoutes);
   },
 });
