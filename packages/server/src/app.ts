@@ -208,8 +208,15 @@ export async function buildApp(config: Config, database: Database, options: Buil
   await app.register(auditRoutes);
   await app.register(dashboardRoutes);
   await app.register(jobRoutes);
-  await app.register(notifyRoutes);
-  await app.register(calendarRoutes);
+  // The case configurators edit the notification templates (the cases' notices are most of them).
+  await app.register(notifyRoutes({ templates: 'case.config' }));
+  // Everyone working cases reads the calendar (deadlines are shown to them); case.config edits it.
+  await app.register(
+    calendarRoutes({
+      read: ['case.read', 'case.handle', 'case.report', 'case.config'],
+      write: 'case.config',
+    }),
+  );
   for (const m of MODULES) await m.routes?.(app);
 
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PERMISSIONS } from '@wangge/shared';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_PERMISSIONS, MODULES } from './app.ts';
@@ -17,5 +20,18 @@ describe('module declarations', () => {
   it('have unique names', () => {
     const names = MODULES.map((m) => m.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('keep their permissions out of the kernel: core/ names none of them', () => {
+    const core = path.join(path.dirname(fileURLToPath(import.meta.url)), 'core');
+    const owned = MODULES.flatMap((m) => m.permissions);
+    const named = fs
+      .readdirSync(core, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .flatMap((f) => {
+        const text = fs.readFileSync(path.join(core, f), 'utf8');
+        return owned.filter((p) => text.includes(`'${p}'`)).map((p) => `${f}: ${p}`);
+      });
+    expect(named).toEqual([]);
   });
 });

@@ -15,10 +15,15 @@ import { actorOf, type App } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { withErrors } from '../http/responses.ts';
 
-/** Everyone working cases reads the calendar (deadlines are shown to them); case.config edits it. */
-const READERS: Permission[] = ['case.read', 'case.handle', 'case.report', 'case.config'];
+/**
+ * The work calendar's routes. Who reads it (everyone shown deadlines) and who edits it are the
+ * composition root's to say: the kernel names no module's permissions.
+ */
+export function calendarRoutes(access: { read: Permission[]; write: Permission }) {
+  return (app: App) => routes(app, access.read, [access.write]);
+}
 
-export async function calendarRoutes(app: App): Promise<void> {
+async function routes(app: App, READERS: Permission[], EDITORS: Permission[]): Promise<void> {
   const { calendar } = app.ctx;
   const tags = ['calendar'];
 
@@ -49,7 +54,7 @@ export async function calendarRoutes(app: App): Promise<void> {
         body: CalendarHoursBody,
         response: withErrors({ 200: CalendarHoursBody }),
       },
-      config: { permissions: ['case.config'] },
+      config: { permissions: EDITORS },
     },
     async (request) => ({ hours: await calendar.setHours(actorOf(request), request.body.hours) }),
   );
@@ -64,7 +69,7 @@ export async function calendarRoutes(app: App): Promise<void> {
         body: CalendarDayBody,
         response: withErrors({ 200: CalendarDay }),
       },
-      config: { permissions: ['case.config'] },
+      config: { permissions: EDITORS },
     },
     async (request) =>
       calendar.setDay(actorOf(request), request.params.date, request.body.kind, request.body.name),
@@ -79,7 +84,7 @@ export async function calendarRoutes(app: App): Promise<void> {
         params: CalendarDateParam,
         response: withErrors({ 204: Type.Null() }),
       },
-      config: { permissions: ['case.config'] },
+      config: { permissions: EDITORS },
     },
     async (request, reply) => {
       await calendar.deleteDay(actorOf(request), request.params.date);

@@ -11,14 +11,22 @@ import {
   Page,
   ReadAllResult,
   UnreadCount,
+  type Permission,
 } from '@wangge/shared';
 import { Type } from 'typebox';
 import { actorOf, principalOf, type App } from '../http/context.ts';
 import { withErrors } from '../http/responses.ts';
 import { InboxService } from './inbox.service.ts';
 
-/** 邮件查看, 短信查看, re-queueing, templates, and every user's own in-app inbox. */
-export async function notifyRoutes(app: App): Promise<void> {
+/**
+ * 邮件查看, 短信查看, re-queueing, templates, and every user's own in-app inbox. Who edits the
+ * templates is the composition root's to say (the kernel names no module's permissions).
+ */
+export function notifyRoutes(access: { templates: Permission }) {
+  return (app: App) => routes(app, access.templates);
+}
+
+async function routes(app: App, editor: Permission): Promise<void> {
   const { notify } = app.ctx;
   const inbox = new InboxService(app.ctx.db);
   const tags = ['notify'];
@@ -60,7 +68,7 @@ export async function notifyRoutes(app: App): Promise<void> {
         params: BigIdParam,
         response: withErrors({ 200: OutboxItem }),
       },
-      config: { permissions: ['notify.read', 'case.config'] },
+      config: { permissions: ['notify.read', editor] },
     },
     async (request) => notify.retry(actorOf(request), request.params.id),
   );
@@ -73,7 +81,7 @@ export async function notifyRoutes(app: App): Promise<void> {
         summary: '通知模板（邮件、短信、站内消息）',
         response: withErrors({ 200: Type.Array(NotifyTemplate) }),
       },
-      config: { permissions: ['case.config'] },
+      config: { permissions: [editor] },
     },
     async () => notify.templates(),
   );
@@ -88,7 +96,7 @@ export async function notifyRoutes(app: App): Promise<void> {
         body: NotifyTemplateBody,
         response: withErrors({ 200: NotifyTemplateSaved }),
       },
-      config: { permissions: ['case.config'] },
+      config: { permissions: [editor] },
     },
     async (request) => notify.updateTemplate(actorOf(request), request.params.key, request.body),
   );
@@ -102,7 +110,7 @@ export async function notifyRoutes(app: App): Promise<void> {
         params: NotifyTemplateKeyParam,
         response: withErrors({ 200: NotifyTemplate }),
       },
-      config: { permissions: ['case.config'] },
+      config: { permissions: [editor] },
     },
     async (request) => notify.resetTemplate(actorOf(request), request.params.key),
   );
