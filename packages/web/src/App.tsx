@@ -21,6 +21,7 @@ import { DeptInboxPage } from './pages/DeptInboxPage.tsx';
 import { DispatchConsolePage } from './pages/DispatchConsolePage.tsx';
 import { GridsPage } from './pages/GridsPage.tsx';
 import { DivisionsImportPage } from './pages/DivisionsImportPage.tsx';
+import { RosterImportPage } from './pages/RosterImportPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { LoginLogPage } from './pages/LoginLogPage.tsx';
@@ -92,6 +93,14 @@ function Routed() {
           element={
             <Guard permissions={['grid.read']}>
               <GridsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/duties/roster"
+          element={
+            <Guard permissions={['duty.write']}>
+              <RosterImportPage />
             </Guard>
           }
         />

@@ -42,6 +42,53 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
 
 export const get = <T>(url: string) => api<T>('GET', url);
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Sends a file as the request body (ledger uploads); errors as `api` gives them. */
+export async function upload<T>(url: string, file: Blob): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': XLSX },
+    body: file,
+  });
+  const data = (await response.json().catch(() => null)) as unknown;
+  if (!response.ok) {
+    const err = (data as ErrorBody | null)?.error;
+    throw new ApiError(
+      response.status,
+      err?.code ?? 'INTERNAL',
+      err?.message ?? response.statusText,
+      err?.fields,
+    );
+  }
+  return data as T;
+}
+
+/** Fetches a file (GET, or POST of an uploaded file) and saves it under `name`. */
+export async function download(url: string, name: string, file?: Blob): Promise<void> {
+  const response = await fetch(url, {
+    method: file ? 'POST' : 'GET',
+    credentials: 'same-origin',
+    ...(file ? { headers: { 'content-type': XLSX }, body: file } : {}),
+  });
+  if (!response.ok) {
+    const err = ((await response.json().catch(() => null)) as ErrorBody | null)?.error;
+    throw new ApiError(
+      response.status,
+      err?.code ?? 'INTERNAL',
+      err?.message ?? response.statusText,
+      err?.fields,
+    );
+  }
+  const href = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
 /** Every item of a paginated list, fetched page by page (for tree levels, which must be complete). */
 export async function getAllPages<T>(url: string, pageSize = 200): Promise<T[]> {
   const items: T[] = [];

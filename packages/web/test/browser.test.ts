@@ -539,6 +539,84 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     expect(job.done).toBe(job.total);
   });
 
+  it('imports a roster: template, a file with bad rows, the error list, a fixed file, the job to its end', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const villages = await app.ctx.db
+      .selectFrom('grid_node')
+      .select(['code'])
+      .where('code', 'like', '330523001%')
+      .where('kind', 'in', ['community', 'village'])
+      .orderBy('code')
+      .limit(2)
+      .execute();
+    const roster = async (rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const sheet = wb.addWorksheet('花名册');
+      sheet.addRow(['递铺街道网格员花名册（2026年）']);
+      sheet.addRow(['姓名', '手机号', '身份证号', '网格编码', '职责', '起始日期']);
+      for (const r of rows) sheet.addRow(r);
+      const file = path.join(shots, `roster-${rows.length}.xlsx`);
+      fs.mkdirSync(shots, { recursive: true });
+      await wb.xlsx.writeFile(file);
+      return file;
+    };
+    const good = [
+      ['花名甲', '13812340001', '11010519491231002X', villages[0]!.code, '网格员', '2026.3.1'],
+      ['花名乙', '13812340002', null, villages[1]!.code, '网格员', '2026年3月2日'],
+    ];
+    const bad = await roster([...good, ['花名丙', '1381234', null, '330523999999', '扫地僧', null]]);
+
+    for (const [width, height] of [
+      [1440, 900],
+      [360, 780],
+    ] as const) {
+      const page = await newPage(width, height);
+      await logIn(page, 'townchief');
+      await page.goto(`${base}/duties/roster`);
+      await page.waitForSelector('[data-testid=ledger-wizard]');
+      const [template] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid=ledger-template]'),
+      ]);
+      expect(template.suggestedFilename()).toContain('网格员花名册');
+      await page.setInputFiles('[data-testid=ledger-file]', bad);
+      await page.waitForSelector('[data-testid=ledger-errors-table]');
+      const check = await page.locator('[data-testid=ledger-check]').innerText();
+      expect(check).toContain('1 行有问题');
+      expect(check).toContain('手机号');
+      expect(check).toContain('330523999999');
+      expect(await page.locator('[data-testid=ledger-import]').isDisabled()).toBe(true);
+      const [marked] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid=ledger-errors]'),
+      ]);
+      expect(marked.suggestedFilename()).toContain('错误');
+      const noSideways = await page.evaluate(
+        () => document.documentElement.scrollWidth <= window.innerWidth + 1,
+      );
+      expect(noSideways, `no sideways scrolling at ${width}px`).toBe(true);
+      await page.screenshot({ path: path.join(shots, `roster-errors-${width}.png`), fullPage: true });
+      await page.close();
+    }
+
+    const page = await newPage();
+    await logIn(page, 'townchief');
+    await page.goto(`${base}/duties/roster`);
+    await page.setInputFiles('[data-testid=ledger-file]', await roster(good));
+    await page.waitForSelector('[data-testid=ledger-check] >> text=全部可以导入');
+    await page.click('[data-testid=ledger-import]');
+    await page.waitForSelector('[data-testid=ledger-done]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid=ledger-done]').innerText()).toContain('新增 2');
+    await page.waitForTimeout(600); // the bar's animation to its end
+    await page.screenshot({ path: path.join(shots, 'roster-done-1440.png'), fullPage: true });
+    const people = await app.ctx.db
+      .selectFrom('person')
+      .select('name')
+      .where('name', 'in', ['花名甲', '花名乙'])
+      .execute();
+    expect(people).toHaveLength(2);
+  });
+
   it('shows unread messages in the header and marks them read', async () => {
     const page = await newPage();
     await logIn(page, 'dept');

@@ -16,7 +16,11 @@ export interface LedgerImport {
   def: LedgerDef<unknown>;
   /** The natural key of a row: a re-import updates the same record; a file may hold a key once. */
   key(fields: Record<string, unknown>): string;
-  /** Checks a batch of rows against the database (references by code, scope …): adds to `row.errors`. */
+  /**
+   * Checks a batch of rows against the database (references by code, scope …): adds to
+   * `row.errors`. Rows with bad cells come too (every problem of a row is reported at once):
+   * a field whose cell was bad is absent from `fields`.
+   */
   check?(db: Executor, rows: ReadRow[]): Promise<void>;
   /** Writes a batch of good rows in its transaction, idempotently on the natural key. */
   write(trx: Executor, rows: ReadRow[]): Promise<WriteCounts>;
@@ -62,8 +66,7 @@ async function checkAll(
     if (!batch.length) return;
     const rows = batch;
     batch = [];
-    const good = rows.filter((r) => !r.errors.length);
-    if (good.length) await spec.check?.(db, good);
+    await spec.check?.(db, rows);
     await onBatch(rows);
   };
   const reading = readLedger(spec.def, input);

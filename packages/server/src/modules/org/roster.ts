@@ -110,7 +110,10 @@ export function rosterImport(principal: Principal, personal: PersonalData, timeZ
     def: ROSTER as LedgerDef<unknown>,
     key: (f) => `${f.idNumber ?? `m:${String(f.phone)}`}|${String(f.gridCode)}|${String(f.role)}`,
     check: async (db, rows) => {
-      const codes = [...new Set(rows.map((r) => String(r.fields.gridCode)))];
+      const codes = [
+        ...new Set(rows.flatMap((r) => (typeof r.fields.gridCode === 'string' ? [r.fields.gridCode] : []))),
+      ];
+      if (!codes.length) return;
       const found = new Map<string, Target>();
       const nodes = await db
         .selectFrom('grid_node as g')
@@ -133,14 +136,15 @@ export function rosterImport(principal: Principal, personal: PersonalData, timeZ
         if (!prev || (!prev.live && target.live)) found.set(n.code!, target);
       }
       for (const r of rows) {
-        const code = String(r.fields.gridCode);
+        if (typeof r.fields.gridCode !== 'string') continue;
+        const code = r.fields.gridCode;
         const t = found.get(code);
         const role = String(r.fields.role);
         if (!t) r.errors.push({ key: 'gridCode', message: `“网格编码”${code} 不存在` });
         else if (!t.live) r.errors.push({ key: 'gridCode', message: `“网格编码”${code} 的网格已撤销` });
         else if (!pathInScope(t.path, principal.scopePaths))
           r.errors.push({ key: 'gridCode', message: `“网格编码”${code} 不在您的管辖范围内` });
-        else if (t.duties && !t.duties.includes(role) && isDutyRole(role))
+        else if (t.duties && isDutyRole(role) && !t.duties.includes(role))
           r.errors.push({
             key: 'role',
             message: `“职责”${DUTY_ROLES[role].zh}不能设在“${t.levelName}”一级`,
