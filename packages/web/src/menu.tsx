@@ -54,12 +54,6 @@ export const MENU: (MenuEntry | MenuGroup)[] = [
     permissions: ['grid.write'],
   },
   {
-    path: '/duties/roster',
-    label: 'menu.roster',
-    icon: <TeamOutlined />,
-    permissions: ['duty.write'],
-  },
-  {
     key: 'cases',
     label: 'menu.cases',
     icon: <ProfileOutlined />,

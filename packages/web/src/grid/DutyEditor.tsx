@@ -2,6 +2,7 @@ import { DUTY_ROLES, type Duty, type PageResult, type Person } from '@wangge/sha
 import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import type dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { api, ApiError, errorText, get, query } from '../api.ts';
 import { useAuth } from '../auth/AuthContext.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -96,15 +97,20 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
   return (
     <>
       {writable && (
-        <Button
-          type="primary"
-          size="small"
-          style={{ marginBottom: 8 }}
-          onClick={() => open({ kind: 'assign' })}
-          data-testid="duty-assign"
-        >
-          {t('duty.assign')}
-        </Button>
+        <Space style={{ marginBottom: 8 }} wrap>
+          <Button
+            type="primary"
+            size="small"
+            onClick={() => open({ kind: 'assign' })}
+            data-testid="duty-assign"
+          >
+            {t('duty.assign')}
+          </Button>
+          {/* Many people at once: the roster every township keeps. */}
+          <Link to="/duties/roster" data-testid="duty-roster">
+            <Button size="small">{t('menu.roster')}</Button>
+          </Link>
+        </Space>
       )}
       <Table
         rowKey="id"
