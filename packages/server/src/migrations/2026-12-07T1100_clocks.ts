@@ -23,7 +23,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       stopped_at timestamptz,
       primary key (subject_kind, subject_id, stage, round)
     )`,
-    `create unique index clock_running_idx on clock (subject_kind, subject_id) where stopped_at is null`,
+    // A subject's running clock is found through the primary key's prefix; at most one runs at a
+    // time because every start stops the running one under the subject's row lock.
     `create index clock_alert_idx on clock (next_alert_at) where stopped_at is null and next_alert_at is not null`,
     `create index clock_due_idx on clock (subject_kind, stage, due_at) where stopped_at is null`,
     `create table clock_reminder (
