@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { ensureSchemes } from '../../packages/server/src/bootstrap.ts';
-import { openPostgres, type Database } from '../../packages/server/src/core/db/database.ts';
+import type { Database } from '../../packages/server/src/core/db/database.ts';
 import { commitLedger } from '../../packages/server/src/core/ledger/import.ts';
 import { writeLedger } from '../../packages/server/src/core/ledger/ledger.ts';
 import { FieldCipher } from '../../packages/server/src/core/pii/crypto.ts';
@@ -12,6 +11,7 @@ import { migrateToLatest } from '../../packages/server/src/migrations/index.ts';
 import { insertGridNode } from '../../packages/server/src/modules/grid/grid.repository.ts';
 import { ROSTER, rosterImport, type RosterLine } from '../../packages/server/src/modules/org/roster.ts';
 import type { Benchmark, Figure } from '../bench.ts';
+import { onServer } from './case-intake.ts';
 
 const ROWS = 100_000;
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -95,24 +95,5 @@ async function measure(database: Database): Promise<Figure[]> {
 
 export const ledgerImport: Benchmark = {
   names: ['ledger.import.roster', 'ledger.import.roster_rss'],
-  async run(): Promise<Figure[]> {
-    const serverUrl =
-      process.env.BENCH_DATABASE_URL ??
-      process.env.TEST_DATABASE_URL ??
-      'postgres://postgres@127.0.0.1:5432/postgres';
-    const name = `wangge_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const database = await openPostgres(url.toString(), 4);
-    try {
-      return await measure(database);
-    } finally {
-      await database.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-  },
+  run: () => onServer(measure),
 };

@@ -1,4 +1,4 @@
-import { ERRORS, type ErrorBody, type ErrorCode, type ErrorFields } from '@wangge/shared';
+import { ERRORS, XLSX, type ErrorBody, type ErrorCode, type ErrorFields } from '@wangge/shared';
 import type { Lang } from './i18n/index.tsx';
 
 export class ApiError extends Error {
@@ -22,27 +22,32 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  return answer<T>(response, url);
+}
+
+/** The answer's JSON, or the server's error as ApiError (a lost session announced to the app). */
+async function answer<T>(response: Response, url: string): Promise<T> {
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => null)) as unknown;
-  if (!response.ok) {
-    const err = (data as ErrorBody | null)?.error;
-    const apiError = new ApiError(
-      response.status,
-      err?.code ?? 'INTERNAL',
-      err?.message ?? response.statusText,
-      err?.fields,
-    );
-    if (response.status === 401 && !url.endsWith('/auth/login')) {
-      window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT, { detail: apiError.code }));
-    }
-    throw apiError;
-  }
+  if (!response.ok) throw failure(response, data, url);
   return data as T;
 }
 
-export const get = <T>(url: string) => api<T>('GET', url);
+function failure(response: Response, data: unknown, url: string): ApiError {
+  const err = (data as ErrorBody | null)?.error;
+  const apiError = new ApiError(
+    response.status,
+    err?.code ?? 'INTERNAL',
+    err?.message ?? response.statusText,
+    err?.fields,
+  );
+  if (response.status === 401 && !url.endsWith('/auth/login')) {
+    window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT, { detail: apiError.code }));
+  }
+  return apiError;
+}
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const get = <T>(url: string) => api<T>('GET', url);
 
 /** Sends a file as the request body (ledger uploads); errors as `api` gives them. */
 export async function upload<T>(url: string, file: Blob): Promise<T> {
@@ -52,17 +57,7 @@ export async function upload<T>(url: string, file: Blob): Promise<T> {
     headers: { 'content-type': XLSX },
     body: file,
   });
-  const data = (await response.json().catch(() => null)) as unknown;
-  if (!response.ok) {
-    const err = (data as ErrorBody | null)?.error;
-    throw new ApiError(
-      response.status,
-      err?.code ?? 'INTERNAL',
-      err?.message ?? response.statusText,
-      err?.fields,
-    );
-  }
-  return data as T;
+  return answer<T>(response, url);
 }
 
 /** Fetches a file (GET, or POST of an uploaded file) and saves it under `name`. */
@@ -72,15 +67,7 @@ export async function download(url: string, name: string, file?: Blob): Promise<
     credentials: 'same-origin',
     ...(file ? { headers: { 'content-type': XLSX }, body: file } : {}),
   });
-  if (!response.ok) {
-    const err = ((await response.json().catch(() => null)) as ErrorBody | null)?.error;
-    throw new ApiError(
-      response.status,
-      err?.code ?? 'INTERNAL',
-      err?.message ?? response.statusText,
-      err?.fields,
-    );
-  }
+  if (!response.ok) throw failure(response, await response.json().catch(() => null), url);
   const href = URL.createObjectURL(await response.blob());
   const a = document.createElement('a');
   a.href = href;

@@ -6,6 +6,7 @@ import { loadPrincipal } from '../modules/identity/principal.repository.ts';
 import { CalendarService } from '../core/calendar/calendar.service.ts';
 import { CaseConfigService } from '../modules/case/case-config.service.ts';
 import { Cases } from '../modules/case/cases.ts';
+import { CASE } from '../modules/case/case.machine.ts';
 import { Clocks } from '../core/clock/clocks.ts';
 import type { Config } from '../config.ts';
 import type { FieldCipher } from '../core/pii/crypto.ts';
@@ -285,7 +286,7 @@ async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<vo
   const events = await db
     .selectFrom('timeline_entry')
     .select(['id', 'action', 'to_state'])
-    .where('subject_kind', '=', 'case')
+    .where('subject_kind', '=', CASE)
     .where('subject_id', '=', caseId)
     .orderBy('id')
     .execute();
@@ -327,7 +328,7 @@ async function backdate(db: Kysely<DB>, caseId: number, rng: Random): Promise<vo
   await db
     .updateTable('clock')
     .set({ started_at: transitioned })
-    .where('subject_kind', '=', 'case')
+    .where('subject_kind', '=', CASE)
     .where('subject_id', '=', caseId)
     .where('stopped_at', 'is', null)
     .execute();

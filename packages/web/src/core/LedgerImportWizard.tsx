@@ -1,16 +1,15 @@
-import type { Job, LedgerDryRun } from '@wangge/shared';
+import type { LedgerDryRun } from '@wangge/shared';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Progress, Space, Steps, Table, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
-import { download, errorText, get, upload } from '../api.ts';
+import { useRef, useState } from 'react';
+import { download, errorText, upload } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { useJob } from './useJob.ts';
 
 interface Props {
   /** The ledger's routes: `<base>/template.xlsx`, `/dry-run`, `/errors.xlsx`, `/import`. */
   base: string;
   title: string;
-  /** The job's result in words (created, updated, unchanged). */
-  describe?: (result: Record<string, number>) => string;
 }
 
 /**
@@ -18,7 +17,7 @@ interface Props {
  * every bad row with its reason, and the file back with an error column), import it as a job
  * with its progress.
  */
-export function LedgerImportWizard({ base, title, describe }: Props) {
+export function LedgerImportWizard({ base, title }: Props) {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const input = useRef<HTMLInputElement>(null);
@@ -26,32 +25,12 @@ export function LedgerImportWizard({ base, title, describe }: Props) {
   const [dry, setDry] = useState<LedgerDryRun | null>(null);
   const [checking, setChecking] = useState(false);
   const [jobId, setJobId] = useState<number | null>(null);
-  const [job, setJob] = useState<Job | null>(null);
-
-  useEffect(() => {
-    if (!jobId) return;
-    let stop = false;
-    const poll = async () => {
-      try {
-        const j = await get<Job>(`/api/jobs/${jobId}`);
-        if (stop) return;
-        setJob(j);
-        if (j.status === 'running') setTimeout(() => void poll(), 800);
-      } catch (err) {
-        message.error(errorText(err, lang));
-      }
-    };
-    void poll();
-    return () => {
-      stop = true;
-    };
-  }, [jobId, lang, message]);
+  const job = useJob(jobId, 800);
 
   const choose = async (f: File | undefined) => {
     if (!f) return;
     setFile(f);
     setDry(null);
-    setJob(null);
     setJobId(null);
     setChecking(true);
     try {
@@ -196,7 +175,7 @@ export function LedgerImportWizard({ base, title, describe }: Props) {
             <Alert
               type="success"
               showIcon
-              message={describe ? describe(result) : t('ledger.done', { ...result })}
+              message={t('ledger.done', { ...result })}
               data-testid="ledger-done"
             />
           )}

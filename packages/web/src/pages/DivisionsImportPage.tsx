@@ -1,39 +1,20 @@
-import type { Job } from '@wangge/shared';
 import { Alert, App, Button, Card, Form, Input, Progress, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { api, errorText, get } from '../api.ts';
+import { useState } from 'react';
+import { api, errorText } from '../api.ts';
+import { useJob } from '../core/useJob.ts';
 import { useI18n } from '../i18n/index.tsx';
 
 /** Imports the national administrative divisions, following the background job's progress. */
 export function DivisionsImportPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
-  const [job, setJob] = useState<Job | null>(null);
   const [jobId, setJobId] = useState<number | null>(null);
-
-  useEffect(() => {
-    if (!jobId) return;
-    let stop = false;
-    const poll = async () => {
-      try {
-        const j = await get<Job>(`/api/jobs/${jobId}`);
-        setJob(j);
-        if (j.status === 'running' && !stop) setTimeout(() => void poll(), 1000);
-      } catch (err) {
-        message.error(errorText(err, lang));
-      }
-    };
-    void poll();
-    return () => {
-      stop = true;
-    };
-  }, [jobId, lang, message]);
+  const job = useJob(jobId);
 
   const start = async (values: { province?: string; city?: string; county?: string }) => {
     const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v && String(v).trim()));
     try {
       const { jobId: id } = await api<{ jobId: number }>('POST', '/api/grids/import/divisions', body);
-      setJob(null);
       setJobId(id);
     } catch (err) {
       message.error(errorText(err, lang));

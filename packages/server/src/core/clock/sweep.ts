@@ -71,6 +71,10 @@ export class ClockSweeper {
   }
 
   private async batch(trx: Executor, now: Date): Promise<SweepResult> {
+    const { clocks } = this.deps;
+    // Only kinds a module has registered (a clock of a kind no longer served is left alone).
+    const kinds = clocks.registered.map((k) => k.kind);
+    if (!kinds.length) return { examined: 0, reminders: 0, escalations: 0 };
     const rows = await trx
       .selectFrom('clock')
       .select([
@@ -85,13 +89,13 @@ export class ClockSweeper {
       ])
       .where('stopped_at', 'is', null)
       .where('next_alert_at', '<=', now)
+      .where('subject_kind', 'in', kinds)
       .orderBy('next_alert_at')
       .limit(BATCH)
       .forUpdate()
       .skipLocked()
       .execute();
     if (!rows.length) return { examined: 0, reminders: 0, escalations: 0 };
-    const { clocks } = this.deps;
     const calendar = await clocks.workCalendar(trx);
     const settings = new Map(
       await Promise.all(

@@ -50,25 +50,17 @@ export interface DryRunResult {
 const SHOWN = 200;
 
 /**
- * Reads the whole file and checks every row (cells, duplicates within the file, the database
- * checks), batch by batch; `onRow` hears each row with its problems. Writes nothing.
+ * Reads the file and checks every row (cells, duplicates within the file, the database checks):
+ * first the header's cells, then the rows batch by batch with their problems. Writes nothing;
+ * holds one batch at a time.
  */
-async function checkAll(
+async function* checkedBatches(
   db: Executor,
   spec: LedgerImport,
   input: Buffer,
-  onBatch: (rows: ReadRow[]) => Promise<void>,
-  onHeader: (cells: CellValue[]) => void = () => undefined,
-): Promise<void> {
+): AsyncGenerator<{ header: CellValue[] } | ReadRow[]> {
   const seen = new Map<string, number>();
   let batch: ReadRow[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
-    const rows = batch;
-    batch = [];
-    await spec.check?.(db, rows);
-    await onBatch(rows);
-  };
   const reading = readLedger(spec.def, input);
   for (;;) {
     let next: IteratorResult<Awaited<ReturnType<typeof reading.next>>['value']>;
@@ -80,7 +72,7 @@ async function checkAll(
     if (next.done) break;
     const item = next.value;
     if ('header' in item) {
-      onHeader(item.header);
+      yield { header: item.header };
       continue;
     }
     if (!item.errors.length) {
@@ -90,9 +82,16 @@ async function checkAll(
       else seen.set(key, item.line);
     }
     batch.push(item);
-    if (batch.length >= (spec.batchSize ?? 1000)) await flush();
+    if (batch.length >= (spec.batchSize ?? 1000)) {
+      await spec.check?.(db, batch);
+      yield batch;
+      batch = [];
+    }
   }
-  await flush();
+  if (batch.length) {
+    await spec.check?.(db, batch);
+    yield batch;
+  }
 }
 
 /** What the reader found wrong with the file itself, as the user should hear it. */
@@ -115,7 +114,8 @@ function problemsOf(spec: LedgerImport, row: ReadRow): RowProblem[] {
 /** A dry run: every bad row with its reasons, nothing written. */
 export async function dryRunLedger(db: Executor, spec: LedgerImport, input: Buffer): Promise<DryRunResult> {
   const result: DryRunResult = { total: 0, valid: 0, errors: [], errorCount: 0 };
-  await checkAll(db, spec, input, async (rows) => {
+  for await (const rows of checkedBatches(db, spec, input)) {
+    if (!Array.isArray(rows)) continue;
     for (const row of rows) {
       result.total += 1;
       if (!row.errors.length) result.valid += 1;
@@ -123,32 +123,31 @@ export async function dryRunLedger(db: Executor, spec: LedgerImport, input: Buff
       result.errorCount += problems.length;
       for (const p of problems) if (result.errors.length < SHOWN) result.errors.push(p);
     }
-  });
+  }
   return result;
 }
 
-/** The uploaded rows as they were, with an error column added (empty for good rows). */
+/** The uploaded rows as they were, with an error column added (empty for good rows); streamed. */
 export async function errorWorkbook(db: Executor, spec: LedgerImport, input: Buffer): Promise<Buffer> {
-  let header: CellValue[] = [];
-  const rows: { cells: CellValue[]; errors: string }[] = [];
-  await checkAll(
-    db,
-    spec,
-    input,
-    async (batch) => {
-      for (const row of batch)
-        rows.push({ cells: row.cells, errors: row.errors.map((e) => e.message).join('；') });
-    },
-    (cells) => (header = cells),
-  );
+  const batches = checkedBatches(db, spec, input);
+  // The header comes first (a file without one is refused by the reader).
+  const first = await batches.next();
+  const header = first.done || Array.isArray(first.value) ? [] : first.value.header;
+  type Marked = { cells: CellValue[]; errors: string };
+  async function* marked(): AsyncGenerator<Marked> {
+    for await (const rows of batches) {
+      if (!Array.isArray(rows)) continue;
+      for (const row of rows) yield { cells: row.cells, errors: row.errors.map((e) => e.message).join('；') };
+    }
+  }
   const columns = header.map((h, i) => ({
     key: `c${i}`,
     zh: String(h ?? ''),
     en: String(h ?? ''),
     format: 'text' as const,
-    value: (r: { cells: CellValue[]; errors: string }) => r.cells[i] ?? null,
+    value: (r: Marked) => r.cells[i] ?? null,
   }));
-  return writeLedger({ sheet: spec.def.sheet, columns }, rows, {
+  return writeLedger({ sheet: spec.def.sheet, columns }, marked(), {
     extra: { header: '错误原因', width: 40, value: (r) => r.errors || null },
   });
 }
@@ -175,7 +174,8 @@ export async function commitLedger(
   const counts = { total: dry.total, created: 0, updated: 0, unchanged: 0 };
   let done = 0;
   progress(0, dry.total, '开始导入');
-  await checkAll(db, spec, input, async (rows) => {
+  for await (const rows of checkedBatches(db, spec, input)) {
+    if (!Array.isArray(rows)) continue;
     // A row that changed meanwhile (a code closed since the check) stops the import here: the
     // batches written stay, this one is not written.
     const bad = rows.find((r) => r.errors.length);
@@ -186,6 +186,6 @@ export async function commitLedger(
     counts.unchanged += written.unchanged;
     done += rows.length;
     progress(done, dry.total, `已导入 ${done} / ${dry.total} 行`);
-  });
+  }
   return counts;
 }

@@ -51,9 +51,12 @@ export interface Grant {
   relation: string;
 }
 
-/** A condition on the record (and context) alone: checked at run and for `allowed`. */
+/** The running clock as guards see it (a page knows these two columns of it). */
+export type RunningClock = Pick<ClockRow, 'stage' | 'parked_at'>;
+
+/** A condition on the record, context and running clock alone: checked at run and for `allowed`. */
 export interface Guard<R, C> {
-  holds(record: R, ctx: C, principal: Principal): boolean;
+  holds(record: R, ctx: C, principal: Principal, clock: RunningClock | null): boolean;
   error(record: R): AppError;
 }
 
@@ -190,7 +193,7 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
       ]);
       if (!this.legal(act, record, ctx)) throw spec.illegal(record, act);
       this.authorise(act, principal, record, ctx);
-      for (const g of act.guards ?? []) if (!g.holds(record, ctx, principal)) throw g.error(record);
+      for (const g of act.guards ?? []) if (!g.holds(record, ctx, principal, clock)) throw g.error(record);
       const from = record.state;
       const step: Step<S, R, C, I> = {
         trx,
@@ -223,9 +226,9 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
       const entry = act.entry?.(step) ?? {};
       const entryId = await writeEntry(trx, spec.kind, id, who, {
         action,
-        from: moved || act.to !== undefined ? from : null,
-        to: moved || act.to !== undefined ? step.to : null,
-        unitId: spec.unit?.(step) ?? null,
+        from: act.to === undefined ? null : from,
+        to: act.to === undefined ? null : step.to,
+        unitId: act.to === undefined ? null : (spec.unit?.(step) ?? null),
         note: input.note ?? null,
         ...entry,
       });
@@ -257,14 +260,14 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
     });
   }
 
-  /** The actions `principal` may take on `record` now, in declaration order. */
-  allowed(principal: Principal, record: R, ctx: C): string[] {
+  /** The actions `principal` may take on `record` (with its running clock) now, in declaration order. */
+  allowed(principal: Principal, record: R, ctx: C, clock: RunningClock | null = null): string[] {
     return Object.entries(this.spec.actions)
       .filter(
         ([, act]) =>
           this.legal(act, record, ctx) &&
           this.grant(act, principal, record, ctx) !== null &&
-          (act.guards ?? []).every((g) => g.holds(record, ctx, principal)),
+          (act.guards ?? []).every((g) => g.holds(record, ctx, principal, clock)),
       )
       .map(([key]) => key);
   }

@@ -1,6 +1,6 @@
 import { CASE_STAGES, CASE_STATES, type CaseStage, type CaseState } from '@wangge/shared';
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DB, Executor } from '../../core/db/types.ts';
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../core/db/types.ts';
 import type { NotifyRecipient, NotifyService } from '../../core/notify/notify.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import type { CasesTable } from './case.table.ts';
@@ -21,7 +21,6 @@ export class CasePeople {
 
   constructor(
     private readonly deps: {
-      db: Kysely<DB>;
       config: CaseConfigService;
       notify: NotifyService;
       timeZone: string;

@@ -368,9 +368,9 @@ export class CaseReader {
     const record = {
       ...row,
       pending: pending ? { id: pending.id, requestedBy: pending.requested_by } : null,
-      clock: row.stage ? { stage: row.stage, parked_at: row.parked_at } : null,
     } as unknown as CaseRecord;
-    const allowed = this.deps.workflow.allowed(principal, record, ctx);
+    const clock = row.stage ? { stage: row.stage, parked_at: row.parked_at } : null;
+    const allowed = this.deps.workflow.allowed(principal, record, ctx, clock);
     const photoIdsByEvent = new Map<number, number[]>();
     for (const p of photos) {
       if (p.event_id !== null)

@@ -9,7 +9,7 @@ import {
 import type { Selectable, Updateable } from 'kysely';
 import type { Principal } from '../../core/access/principal.ts';
 import { pathInScope } from '../../core/access/scope.ts';
-import type { ClockRow, Clocks } from '../../core/clock/clocks.ts';
+import type { Clocks } from '../../core/clock/clocks.ts';
 import type { Executor } from '../../core/db/types.ts';
 import { AppError } from '../../core/http/errors.ts';
 import type { PersonalData } from '../../core/pii/personal.ts';
@@ -30,8 +30,6 @@ export type CaseRecord = Omit<Selectable<CasesTable>, 'state'> & {
   state: CaseState;
   grid_path: string;
   pending: { id: number; requestedBy: number | null } | null;
-  /** The running clock: its stage and whether it is parked. */
-  clock: Pick<ClockRow, 'stage' | 'parked_at'> | null;
 };
 
 type CaseStep<I = BaseInput> = Step<CaseState, CaseRecord, CaseContext, I>;
@@ -135,14 +133,14 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
     denied: () => new AppError('FORBIDDEN', '只有承办部门或分发人员可以申请'),
     guards: [
       {
-        holds: (c) => c.clock !== null,
+        holds: (_c, _ctx, _p, clock) => clock !== null,
         error: () => new AppError('CASE_STATE', '只有在办（计时中）的事件可以申请挂账或缓办'),
       },
       { holds: (c) => c.pending === null, error: () => new AppError('CONFLICT', '该事件已有待审批的申请') },
     ],
-    validate: ({ record, input }) => {
-      if (input.kind === 'park' && record.clock?.parked_at) throw new AppError('CASE_STATE', '事件已挂账');
-      if (input.kind === 'unpark' && !record.clock?.parked_at) throw new AppError('CASE_STATE', '事件未挂账');
+    validate: ({ clock, input }) => {
+      if (input.kind === 'park' && clock?.parked_at) throw new AppError('CASE_STATE', '事件已挂账');
+      if (input.kind === 'unpark' && !clock?.parked_at) throw new AppError('CASE_STATE', '事件未挂账');
       if (input.kind === 'defer' && !input.extraMinutes) {
         throw new AppError('VALIDATION_FAILED', undefined, { extraMinutes: '请填写延长的工作时间（分钟）' });
       }
@@ -222,7 +220,7 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
         .where('id', '=', input.requestId)
         .execute();
       const req = decided(step);
-      if (!input.approve || !step.record.clock) return;
+      if (!input.approve || !step.clock) return;
       const subject = { kind: CASE, id: step.record.id };
       // Parking stops the reminders; unparking adds the time parked; a deferral adds its minutes.
       if (req.kind === 'park') await clocks.park(trx, subject, now);
@@ -230,7 +228,7 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
       else step.clock = await clocks.extend(trx, subject, { addMinutes: req.extra_minutes ?? 0 }, now);
     },
     set: (step) => {
-      if (!step.input.approve || !step.record.clock) return {};
+      if (!step.input.approve || !step.clock) return {};
       return { updated_at: step.now, ...(decided(step).kind === 'defer' ? { deferred: true } : {}) };
     },
     entry: (step) => {
@@ -373,7 +371,7 @@ export function visibleTo(
 async function lockCase(trx: Executor, id: number): Promise<CaseRecord> {
   const row = await trx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', '事件不存在');
-  const [grid, pending, clock] = await Promise.all([
+  const [grid, pending] = await Promise.all([
     trx.selectFrom('grid_node').select('path').where('id', '=', row.grid_id).executeTakeFirstOrThrow(),
     trx
       .selectFrom('case_request')
@@ -381,19 +379,11 @@ async function lockCase(trx: Executor, id: number): Promise<CaseRecord> {
       .where('case_id', '=', id)
       .where('state', '=', 'pending')
       .executeTakeFirst(),
-    trx
-      .selectFrom('clock')
-      .select(['stage', 'parked_at'])
-      .where('subject_kind', '=', CASE)
-      .where('subject_id', '=', id)
-      .where('stopped_at', 'is', null)
-      .executeTakeFirst(),
   ]);
   return {
     ...row,
     state: row.state as CaseState,
     grid_path: grid.path,
     pending: pending ? { id: pending.id, requestedBy: pending.requested_by } : null,
-    clock: clock ?? null,
   };
 }

@@ -50,7 +50,7 @@ export class Cases {
 
   constructor(deps: CaseDeps) {
     const { db, personal, config, timeZone } = deps;
-    this.people = new CasePeople({ db, config, notify: deps.notify, timeZone });
+    this.people = new CasePeople({ config, notify: deps.notify, timeZone });
     // What the case module brings to the kernel: its clock kind and its notices.
     deps.clocks.register(caseClockKind({ config, people: this.people, notify: deps.notify, timeZone }));
     deps.notify.register(CASE_TEMPLATES);

@@ -1,6 +1,7 @@
 import { categoriesInUse, PUBLIC_CASE_ACTIONS, normalizeMobile } from '@wangge/shared';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, type Actor } from '../../core/audit/audit.service.ts';
+import { CASE } from '../case/case.machine.ts';
 import type { Cases } from '../case/cases.ts';
 import type { DB } from '../../core/db/types.ts';
 import { writeEntry } from '../../core/workflow/timeline.ts';
@@ -117,7 +118,7 @@ export class Open311Service {
       .innerJoin('case_category as cc', 'cc.id', 'c.category_id')
       .leftJoin('department as d', 'd.id', 'c.department_id')
       .leftJoin('clock as k', (j) =>
-        j.on('k.subject_kind', '=', 'case').onRef('k.subject_id', '=', 'c.id').on('k.stopped_at', 'is', null),
+        j.on('k.subject_kind', '=', CASE).onRef('k.subject_id', '=', 'c.id').on('k.stopped_at', 'is', null),
       )
       .select([
         'c.id',
@@ -314,11 +315,11 @@ export class Open311Service {
         'd.name as department_name',
         sql<
           string | null
-        >`(select e2.to_state from timeline_entry e2 where e2.subject_kind = 'case' and e2.subject_id = e.subject_id and e2.id <= e.id and e2.to_state is not null order by e2.id desc limit 1)`.as(
+        >`(select e2.to_state from timeline_entry e2 where e2.subject_kind = ${CASE} and e2.subject_id = e.subject_id and e2.id <= e.id and e2.to_state is not null order by e2.id desc limit 1)`.as(
           'state_after',
         ),
       ])
-      .where('e.subject_kind', '=', 'case')
+      .where('e.subject_kind', '=', CASE)
       .where('e.action', 'in', [...PUBLIC_CASE_ACTIONS])
       .where('e.at', '>=', from)
       .where('e.at', '<=', to)
@@ -431,7 +432,7 @@ export class Open311Service {
       await this.db.transaction().execute(async (trx) => {
         await writeEntry(
           trx,
-          'case',
+          CASE,
           result.id,
           { id: null, name: actor.name },
           {
