@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App.tsx';
-import { AuthProvider } from './auth/AuthContext.tsx';
+import { AuthProvider } from './core/AuthContext.tsx';
 import { I18nProvider } from './i18n/index.tsx';
 import './styles.css';
 

@@ -2,7 +2,7 @@ import type { LedgerDryRun } from '@wangge/shared';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Progress, Space, Steps, Table, Typography } from 'antd';
 import { useRef, useState } from 'react';
-import { download, errorText, upload } from '../api.ts';
+import { download, errorText, upload } from './api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useJob } from './useJob.ts';
 

@@ -1,7 +1,7 @@
 import type { Job } from '@wangge/shared';
 import { App } from 'antd';
 import { useEffect, useState } from 'react';
-import { errorText, get } from '../api.ts';
+import { errorText, get } from './api.ts';
 import { useI18n } from '../i18n/index.tsx';
 
 /** A background job followed until it ends (null until `jobId` is set); polled every `everyMs`. */

@@ -1,0 +1,65 @@
+import type { CaseCounts } from '@wangge/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { get } from '../../core/api.ts';
+import { useAuth } from '../../core/AuthContext.tsx';
+import { CaseQueue, type QueueTab } from './CaseQueue.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+
+/** 分发台: cases waiting for dispatch, re-dispatch, the return visit and archiving. */
+export function DispatchConsolePage() {
+  const { can } = useAuth();
+  const { t } = useI18n();
+  const [counts, setCounts] = useState<CaseCounts | null>(null);
+  const loadCounts = useCallback(() => {
+    get<CaseCounts>('/api/cases/counts')
+      .then(setCounts)
+      .catch(() => undefined);
+  }, []);
+  useEffect(loadCounts, [loadCounts]);
+  const n = (state: string) => (counts ? (counts.byState[state] ?? 0) : undefined);
+
+  const tabs: QueueTab[] = [
+    ...(can('case.dispatch')
+      ? [
+          {
+            key: 'pending',
+            label: t('queue.pendingDispatch'),
+            filter: { state: 'pending_dispatch', sort: 'reported' },
+            count: n('pending_dispatch'),
+            actions: ['dispatch', 'void'] as const,
+          },
+          {
+            key: 'rejected',
+            label: t('queue.rejected'),
+            filter: { state: 'rejected', sort: 'updated' },
+            count: n('rejected'),
+            actions: ['dispatch', 'void'] as const,
+          },
+        ]
+      : []),
+    ...(can('case.visit')
+      ? [
+          {
+            key: 'visit',
+            label: t('queue.visit'),
+            filter: { state: 'handled', sort: 'due' },
+            count: n('handled'),
+            actions: ['visit'] as const,
+          },
+        ]
+      : []),
+    ...(can('case.archive')
+      ? [
+          {
+            key: 'archive',
+            label: t('queue.archive'),
+            filter: { state: 'pending_archive', sort: 'updated' },
+            count: n('pending_archive'),
+            actions: ['archive'] as const,
+          },
+        ]
+      : []),
+  ].map((tab) => ({ ...tab, actions: [...tab.actions] }));
+
+  return <CaseQueue tabs={tabs} onChanged={loadCounts} testId="dispatch-console" />;
+}

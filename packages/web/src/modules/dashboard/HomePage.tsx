@@ -1,0 +1,84 @@
+import { gridKindLabel } from '@wangge/shared';
+import { Alert, Card, Col, Descriptions, Row, Statistic, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useState } from 'react';
+import { get } from '../../core/api.ts';
+import { useAuth } from '../../core/AuthContext.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+
+interface Dashboard {
+  gridCounts: { kind: string; count: number }[];
+  userCount: number | null;
+}
+
+export function HomePage() {
+  const { me, can } = useAuth();
+  const { t, lang } = useI18n();
+  const [data, setData] = useState<Dashboard | null>(null);
+
+  useEffect(() => {
+    if (can('dashboard.read'))
+      get<Dashboard>('/api/dashboard')
+        .then(setData)
+        .catch(() => undefined);
+  }, [can]);
+
+  if (!me) return null;
+  return (
+    <>
+      <Typography.Title level={4} data-testid="welcome">
+        {t('home.welcome', { name: me.displayName })}
+      </Typography.Title>
+      {me.isDemo && (
+        <Alert
+          type="info"
+          showIcon
+          message={t('home.demoAccount')}
+          description={t('login.demoHint')}
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      <Card style={{ marginBottom: 16 }}>
+        <Descriptions column={{ xs: 1, sm: 1, md: 2 }} size="small">
+          <Descriptions.Item label={t('home.roles')}>
+            {me.roles.map((r) => (
+              <Tag color="blue" key={r.key}>
+                {lang === 'zh' ? r.name : r.nameEn || r.name}
+              </Tag>
+            ))}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('home.scope')}>
+            {me.scopes.length
+              ? me.scopes.map((s) => (
+                  <Tag key={s.id}>
+                    {s.name} {s.code ? `(${s.code})` : ''}
+                  </Tag>
+                ))
+              : t('home.noScope')}
+          </Descriptions.Item>
+          {me.passwordExpiresAt && (
+            <Descriptions.Item label={t('home.passwordExpires')}>
+              {dayjs(me.passwordExpiresAt).format('YYYY-MM-DD')}
+            </Descriptions.Item>
+          )}
+        </Descriptions>
+      </Card>
+      {data && data.gridCounts.length > 0 && (
+        <Card title={t('home.gridCounts')} size="small">
+          <Row gutter={[16, 16]}>
+            {data.gridCounts.map((c) => (
+              <Col xs={12} sm={8} md={6} key={c.kind}>
+                <Statistic title={gridKindLabel(c.kind, lang)} value={c.count} />
+              </Col>
+            ))}
+            {data.userCount !== null && (
+              <Col xs={12} sm={8} md={6}>
+                <Statistic title={t('home.users')} value={data.userCount} />
+              </Col>
+            )}
+          </Row>
+        </Card>
+      )}
+    </>
+  );
+}

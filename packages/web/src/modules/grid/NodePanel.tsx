@@ -1,0 +1,319 @@
+import { DownOutlined } from '@ant-design/icons';
+import { gridKindLabel, type GridHistory, type GridNode, type PageResult } from '@wangge/shared';
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Dropdown,
+  Empty,
+  List,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Timeline,
+  Typography,
+  type MenuProps,
+} from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { errorText, get, getAllPages, query } from '../../core/api.ts';
+import { useAuth } from '../../core/AuthContext.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { DutyEditor } from '../org/DutyEditor.tsx';
+import { GeoJsonWizard } from './GeoJsonWizard.tsx';
+import { NodeActions } from './NodeActions.tsx';
+// MapLibre is large: loaded only when a grid's map is shown.
+const GridMap = lazy(() => import('./GridMap.tsx').then((m) => ({ default: m.GridMap })));
+
+type Geometry = { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
+
+interface Detail extends GridNode {
+  ancestors: { id: number; name: string; kind: string }[];
+  geometry: Geometry | null;
+}
+
+interface SchemeRow {
+  key: string;
+  name: string;
+  definition: { levels: { name: string; kinds: string[]; duties: string[] }[] };
+}
+
+/** One grid: outline, children, people on duty, history, and its printable outputs. */
+export function NodePanel({
+  id,
+  onSelect,
+  onTreeChanged,
+}: {
+  id: number;
+  onSelect: (id: number) => void;
+  /** Called when the tree's shape changed (a child added, a grid closed). */
+  onTreeChanged?: () => void;
+}) {
+  const { can } = useAuth();
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [children, setChildren] = useState<GridNode[]>([]);
+  const [childShapes, setChildShapes] = useState<{ id: number; name: string; geometry: Geometry | null }[]>(
+    [],
+  );
+  const [history, setHistory] = useState<GridHistory | null>(null);
+  const [schemes, setSchemes] = useState<SchemeRow[]>([]);
+  const [gaps, setGaps] = useState<PageResult<{ id: number; name: string; path: string[] }> | null>(null);
+  const [wizard, setWizard] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const [d, kids, shapes] = await Promise.all([
+        get<Detail>(`/api/grids/${id}`),
+        getAllPages<GridNode>(`/api/grids${query({ parentId: id })}`),
+        get<{
+          features: {
+            properties: { id: number; name: string; parentId: number | null };
+            geometry: Geometry;
+          }[];
+        }>(`/api/grids/${id}/geojson?levels=1`),
+      ]);
+      setDetail(d);
+      setChildren(kids);
+      setChildShapes(
+        shapes.features
+          .filter((f) => f.properties.id !== id)
+          .map((f) => ({ id: f.properties.id, name: f.properties.name, geometry: f.geometry })),
+      );
+      setHistory(null);
+      setGaps(null);
+    } catch (err) {
+      message.error(errorText(err, lang));
+    }
+  }, [id, lang, message]);
+  useEffect(() => void load(), [load]);
+  useEffect(() => {
+    get<SchemeRow[]>('/api/schemes')
+      .then(setSchemes)
+      .catch(() => undefined);
+  }, []);
+
+  const level = useMemo(() => {
+    const scheme = schemes.find((s) => s.key === detail?.scheme);
+    return scheme && detail?.level !== null && detail?.level !== undefined
+      ? {
+          scheme,
+          def: scheme.definition.levels[detail.level],
+          next: scheme.definition.levels[detail.level + 1],
+        }
+      : null;
+  }, [schemes, detail]);
+
+  if (!detail) return null;
+
+  const printItems: MenuProps['items'] = [
+    {
+      key: 'notice',
+      label: (
+        <a href={`/api/grids/${id}/notice.pdf`} target="_blank" rel="noreferrer">
+          {t('grids.notice')}
+        </a>
+      ),
+    },
+    ...(can('duty.read')
+      ? [
+          {
+            key: 'chart',
+            label: (
+              <a href={`/api/grids/${id}/chart.pdf`} target="_blank" rel="noreferrer">
+                {t('grids.chart')}
+              </a>
+            ),
+          },
+        ]
+      : []),
+    { key: 'geojson', label: <a href={`/api/grids/${id}/geojson`}>{t('grids.exportGeojson')}</a> },
+  ];
+
+  const tabs = [
+    {
+      key: 'overview',
+      label: t('grids.overview'),
+      children: (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          {detail.geometry || childShapes.some((c) => c.geometry) ? (
+            <Suspense fallback={<div style={{ height: 320 }} />}>
+              <GridMap geometry={detail.geometry} children={childShapes} />
+            </Suspense>
+          ) : (
+            <Empty description={t('grids.noPolygon')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+          )}
+          <Descriptions column={{ xs: 1, sm: 2 }} size="small">
+            <Descriptions.Item label={t('grids.kind')}>{gridKindLabel(detail.kind, lang)}</Descriptions.Item>
+            <Descriptions.Item label={t('grids.code')}>{detail.code ?? '—'}</Descriptions.Item>
+            {level && <Descriptions.Item label={t('grids.scheme')}>{level.scheme.name}</Descriptions.Item>}
+            {level?.def && <Descriptions.Item label={t('grids.level')}>{level.def.name}</Descriptions.Item>}
+            <Descriptions.Item label={t('grids.validFrom')}>{detail.validFrom}</Descriptions.Item>
+            <Descriptions.Item label={t('grids.children')}>{detail.childCount}</Descriptions.Item>
+          </Descriptions>
+          {children.length > 0 && (
+            <Table
+              size="small"
+              rowKey="id"
+              dataSource={children}
+              pagination={{ pageSize: 10, hideOnSinglePage: true }}
+              onRow={(r) => ({ onClick: () => onSelect(r.id), style: { cursor: 'pointer' } })}
+              columns={[
+                { title: t('grids.name'), dataIndex: 'name', key: 'name' },
+                { title: t('grids.code'), dataIndex: 'code', key: 'code' },
+                { title: t('grids.children'), dataIndex: 'childCount', key: 'childCount' },
+              ]}
+            />
+          )}
+          {can('duty.read') && (
+            <>
+              <Button
+                size="small"
+                onClick={() =>
+                  get<PageResult<{ id: number; name: string; path: string[] }>>(
+                    `/api/duties/gaps${query({ nodeId: id, pageSize: 50 })}`,
+                  )
+                    .then(setGaps)
+                    .catch((err) => message.error(errorText(err, lang)))
+                }
+                data-testid="gaps-button"
+              >
+                {t('grids.gaps')}
+              </Button>
+              {gaps && (
+                <List
+                  size="small"
+                  header={`${t('grids.gaps')}：${gaps.total}`}
+                  dataSource={gaps.items}
+                  locale={{ emptyText: t('grids.noGaps') }}
+                  renderItem={(g) => (
+                    <List.Item onClick={() => onSelect(g.id)} style={{ cursor: 'pointer' }}>
+                      {g.path.slice(1).join(' › ')}
+                    </List.Item>
+                  )}
+                  data-testid="gaps-list"
+                />
+              )}
+            </>
+          )}
+        </Space>
+      ),
+    },
+    ...(can('duty.read')
+      ? [
+          {
+            key: 'duties',
+            label: t('grids.duties'),
+            children: <DutyEditor nodeId={id} roles={level?.def?.duties ?? []} />,
+          },
+        ]
+      : []),
+    {
+      key: 'history',
+      label: t('grids.history'),
+      children: history ? (
+        <>
+          {(history.predecessors.length > 0 || history.successors.length > 0) && (
+            <Space wrap style={{ marginBottom: 12 }}>
+              {history.predecessors.map((p) => (
+                <Tag
+                  key={`p${p.id}`}
+                  color="purple"
+                  onClick={() => onSelect(p.id)}
+                  style={{ cursor: 'pointer' }}
+                >
+                  ← {p.name}（{p.kind === 'split' ? '拆分' : '合并'} {p.effectiveDate}）
+                </Tag>
+              ))}
+              {history.successors.map((s) => (
+                <Tag
+                  key={`s${s.id}`}
+                  color="geekblue"
+                  onClick={() => onSelect(s.id)}
+                  style={{ cursor: 'pointer' }}
+                >
+                  → {s.name}（{s.effectiveDate}）
+                </Tag>
+              ))}
+            </Space>
+          )}
+          <Timeline
+            items={history.events.map((e) => ({
+              children: (
+                <>
+                  <Typography.Text strong>{e.effectiveDate}</Typography.Text> {e.kind}
+                  {e.note ? ` · ${e.note}` : ''}
+                  <br />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {JSON.stringify(e.before ?? {})} → {JSON.stringify(e.after ?? {})}
+                  </Typography.Text>
+                </>
+              ),
+            }))}
+          />
+        </>
+      ) : null,
+    },
+  ];
+
+  return (
+    <Card
+      size="small"
+      data-testid="grid-detail"
+      title={
+        <Space wrap>
+          <span>{detail.name}</span>
+          <Tag>{gridKindLabel(detail.kind, lang)}</Tag>
+          {detail.validTo && <Tag color="red">{detail.validTo}</Tag>}
+        </Space>
+      }
+      extra={
+        <Space>
+          {can('grid.write') && (
+            <Button size="small" onClick={() => setWizard(true)} data-testid="geo-import">
+              {t('grids.importGeojson')}
+            </Button>
+          )}
+          <Dropdown menu={{ items: printItems }}>
+            <Button size="small">
+              {t('grids.print')} <DownOutlined />
+            </Button>
+          </Dropdown>
+        </Space>
+      }
+    >
+      <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
+        {[...detail.ancestors.map((a) => a.name), detail.name].join(' › ')}
+      </Typography.Paragraph>
+      {can('grid.write') && !detail.validTo && (
+        <div style={{ marginBottom: 8 }}>
+          <NodeActions
+            node={detail}
+            childKinds={level ? (level.next?.kinds ?? []) : []}
+            onChanged={(created) => {
+              onTreeChanged?.();
+              if (created) onSelect(created);
+              else void load();
+            }}
+            onClosed={() => {
+              onTreeChanged?.();
+              void load();
+            }}
+          />
+        </div>
+      )}
+      <Tabs
+        items={tabs}
+        onChange={(key) => {
+          if (key === 'history' && !history)
+            get<GridHistory>(`/api/grids/${id}/history`)
+              .then(setHistory)
+              .catch(() => undefined);
+        }}
+      />
+      <GeoJsonWizard nodeId={id} open={wizard} onClose={() => setWizard(false)} onDone={() => void load()} />
+    </Card>
+  );
+}
