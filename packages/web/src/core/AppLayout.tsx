@@ -23,12 +23,12 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from './AuthContext.tsx';
 import { useI18n } from '../i18n/index.tsx';
-import { MENU_GROUP_KEYS, selectedMenuKey, visibleMenu } from './menu.tsx';
+import { groupKeys, selectedMenuKey, visibleMenu, type MenuEntry, type MenuGroup } from './menu.tsx';
 import { useUnreadCount } from '../modules/notify/unread.ts';
 
 const { Header, Sider, Content } = Layout;
 
-export function AppLayout({ children }: { children: ReactNode }) {
+export function AppLayout({ menu: all, children }: { menu: (MenuEntry | MenuGroup)[]; children: ReactNode }) {
   const { me, can, logout } = useAuth();
   const { t, lang, setLang } = useI18n();
   const navigate = useNavigate();
@@ -40,7 +40,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
   const items: MenuProps['items'] = useMemo(
     () =>
-      visibleMenu(can).map((item) =>
+      visibleMenu(all, can).map((item) =>
         'children' in item
           ? {
               key: item.key,
@@ -50,7 +50,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             }
           : { key: item.path, icon: item.icon, label: t(item.label) },
       ),
-    [can, t],
+    [all, can, t],
   );
 
   const onMenu: MenuProps['onClick'] = ({ key }) => {
@@ -64,8 +64,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
       mode="inline"
       theme={mobile ? 'light' : 'dark'}
       items={items}
-      selectedKeys={[selectedMenuKey(location.pathname)]}
-      defaultOpenKeys={MENU_GROUP_KEYS}
+      selectedKeys={[selectedMenuKey(all, location.pathname)]}
+      defaultOpenKeys={groupKeys(all)}
       onClick={onMenu}
       data-testid="main-menu"
     />

@@ -14,6 +14,11 @@ export interface RColumn<T> {
   width?: number | string;
   /** Desktop only: hide below this breakpoint (as antd's `responsive`). */
   responsive?: ('sm' | 'md' | 'lg' | 'xl')[];
+  /**
+   * Desktop: keep the column in view at the right edge while the rest scrolls (the default for
+   * the row actions, `phone: 'actions'`, so a wide list never cuts its buttons off).
+   */
+  fixed?: 'right' | false;
 }
 
 /** Server-side paging: the page the API returned and how to ask for another. */
@@ -52,6 +57,8 @@ export function ResponsiveTable<T extends object>({
   clientPageSize = 20,
   rowClassName,
   testId,
+  rowTestId = 'row',
+  card,
   empty,
 }: {
   rows: T[] | undefined;
@@ -62,6 +69,10 @@ export function ResponsiveTable<T extends object>({
   clientPageSize?: number;
   rowClassName?: (row: T) => string;
   testId?: string;
+  /** The test id of each row or card. */
+  rowTestId?: string;
+  /** A phone card of the list's own design instead of the column lines. */
+  card?: (row: T) => ReactNode;
   empty?: ReactNode;
 }) {
   const screens = Grid.useBreakpoint();
@@ -96,30 +107,34 @@ export function ResponsiveTable<T extends object>({
           <List.Item
             key={rowKey(row)}
             className={['wg-card-row', rowClassName?.(row) ?? ''].join(' ').trim()}
-            data-testid="row"
+            data-testid={rowTestId}
           >
-            <div style={{ width: '100%', minWidth: 0 }}>
-              {head.length > 0 && (
-                <div className="wg-card-head">
-                  {head.map((c) => (
-                    <span key={c.key}>{c.render(row, index)}</span>
-                  ))}
-                </div>
-              )}
-              {lines.map((c) => (
-                <div key={c.key} className="wg-card-line">
-                  <Typography.Text type="secondary">{c.title}</Typography.Text>
-                  <div className="wg-card-value">{c.render(row, index)}</div>
-                </div>
-              ))}
-              {actions.length > 0 && (
-                <div className="wg-card-actions">
-                  {actions.map((c) => (
-                    <span key={c.key}>{c.render(row, index)}</span>
-                  ))}
-                </div>
-              )}
-            </div>
+            {card ? (
+              <div style={{ width: '100%', minWidth: 0 }}>{card(row)}</div>
+            ) : (
+              <div style={{ width: '100%', minWidth: 0 }}>
+                {head.length > 0 && (
+                  <div className="wg-card-head">
+                    {head.map((c) => (
+                      <span key={c.key}>{c.render(row, index)}</span>
+                    ))}
+                  </div>
+                )}
+                {lines.map((c) => (
+                  <div key={c.key} className="wg-card-line">
+                    <Typography.Text type="secondary">{c.title}</Typography.Text>
+                    <div className="wg-card-value">{c.render(row, index)}</div>
+                  </div>
+                ))}
+                {actions.length > 0 && (
+                  <div className="wg-card-actions">
+                    {actions.map((c) => (
+                      <span key={c.key}>{c.render(row, index)}</span>
+                    ))}
+                  </div>
+                )}
+              </div>
+            )}
           </List.Item>
         )}
       />
@@ -136,13 +151,14 @@ export function ResponsiveTable<T extends object>({
       scroll={{ x: 'max-content' }}
       pagination={pagination}
       rowClassName={rowClassName}
-      onRow={() => ({ 'data-testid': 'row' }) as React.HTMLAttributes<HTMLElement>}
+      onRow={() => ({ 'data-testid': rowTestId }) as React.HTMLAttributes<HTMLElement>}
       data-testid={testId}
       columns={columns.map((c) => ({
         key: c.key,
         title: c.title,
         width: c.width,
         responsive: c.responsive,
+        fixed: c.fixed ?? (c.phone === 'actions' ? 'right' : undefined),
         render: (_: unknown, row: T, index: number) => c.render(row, index),
       }))}
     />

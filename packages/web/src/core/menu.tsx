@@ -1,37 +1,14 @@
 import type { Permission } from '@wangge/shared';
-import {
-  ApiOutlined,
-  AuditOutlined,
-  BellOutlined,
-  ClockCircleOutlined,
-  ClusterOutlined,
-  ControlOutlined,
-  DashboardOutlined,
-  FileSearchOutlined,
-  FormOutlined,
-  ImportOutlined,
-  InboxOutlined,
-  KeyOutlined,
-  LoginOutlined,
-  MailOutlined,
-  MessageOutlined,
-  ProfileOutlined,
-  SafetyOutlined,
-  SendOutlined,
-  SettingOutlined,
-  SnippetsOutlined,
-  TeamOutlined,
-  UnorderedListOutlined,
-  UserOutlined,
-} from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, ProfileOutlined, SettingOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages.ts';
+import { MENU_GROUPS, type MenuGroupKey, type WebModule } from './modules.ts';
 
 export interface MenuEntry {
   path: string;
   label: MessageKey;
   icon: ReactNode;
-  /** Shown when the user holds any one of these. */
+  /** Shown when the user holds any one of these (none: to everyone signed in). */
   permissions: Permission[];
   external?: boolean;
 }
@@ -43,129 +20,52 @@ export interface MenuGroup {
   children: MenuEntry[];
 }
 
-/** The whole menu; each user sees the entries their permissions allow, nothing else. */
-export const MENU: (MenuEntry | MenuGroup)[] = [
-  { path: '/', label: 'menu.home', icon: <DashboardOutlined />, permissions: ['dashboard.read'] },
-  { path: '/grids', label: 'menu.grids', icon: <ClusterOutlined />, permissions: ['grid.read'] },
-  {
-    path: '/grids/import',
-    label: 'grids.importDivisions',
-    icon: <ImportOutlined />,
-    permissions: ['grid.write'],
-  },
-  {
-    key: 'cases',
-    label: 'menu.cases',
-    icon: <ProfileOutlined />,
-    children: [
-      {
-        path: '/cases',
-        label: 'menu.caseList',
-        icon: <UnorderedListOutlined />,
-        permissions: ['case.read', 'case.handle'],
-      },
-      { path: '/cases/new', label: 'menu.caseReport', icon: <FormOutlined />, permissions: ['case.report'] },
-      {
-        path: '/dispatch',
-        label: 'menu.dispatch',
-        icon: <SendOutlined />,
-        permissions: ['case.dispatch', 'case.visit', 'case.archive'],
-      },
-      {
-        path: '/inbox/department',
-        label: 'menu.deptInbox',
-        icon: <InboxOutlined />,
-        permissions: ['case.handle'],
-      },
-      {
-        path: '/cases/overdue',
-        label: 'menu.overdue',
-        icon: <ClockCircleOutlined />,
-        permissions: ['case.read', 'case.handle'],
-      },
-      {
-        path: '/case-settings',
-        label: 'menu.caseSettings',
-        icon: <ControlOutlined />,
-        permissions: ['case.config'],
-      },
-    ],
-  },
-  {
-    key: 'notify',
-    label: 'menu.notify',
-    icon: <BellOutlined />,
-    children: [
-      { path: '/notify/mails', label: 'menu.mails', icon: <MailOutlined />, permissions: ['notify.read'] },
-      { path: '/notify/sms', label: 'menu.sms', icon: <MessageOutlined />, permissions: ['notify.read'] },
-      {
-        path: '/notify/templates',
-        label: 'menu.templates',
-        icon: <SnippetsOutlined />,
-        permissions: ['case.config'],
-      },
-    ],
-  },
-  {
-    key: 'admin',
-    label: 'menu.admin',
-    icon: <SettingOutlined />,
-    children: [
-      {
-        path: '/admin/users',
-        label: 'menu.users',
-        icon: <UserOutlined />,
-        permissions: ['user.read', 'user.grant'],
-      },
-      { path: '/admin/roles', label: 'menu.roles', icon: <TeamOutlined />, permissions: ['role.read'] },
-      {
-        path: '/admin/security',
-        label: 'menu.security',
-        icon: <SafetyOutlined />,
-        permissions: ['security.policy'],
-      },
-      {
-        path: '/admin/api-keys',
-        label: 'menu.apiKeys',
-        icon: <KeyOutlined />,
-        permissions: ['apikey.write'],
-      },
-      {
-        path: '/api/docs',
-        label: 'menu.apiDocs',
-        icon: <ApiOutlined />,
-        permissions: ['config.write', 'role.write'],
-        external: true,
-      },
-    ],
-  },
-  {
-    key: 'audit',
-    label: 'menu.audit',
-    icon: <AuditOutlined />,
-    children: [
-      {
-        path: '/audit/log',
-        label: 'menu.auditLog',
-        icon: <FileSearchOutlined />,
-        permissions: ['audit.read'],
-      },
-      {
-        path: '/audit/logins',
-        label: 'menu.loginLog',
-        icon: <LoginOutlined />,
-        permissions: ['loginlog.read'],
-      },
-    ],
-  },
-];
+const GROUP_LOOK: Record<MenuGroupKey, { label: MessageKey; icon: ReactNode }> = {
+  cases: { label: 'menu.cases', icon: <ProfileOutlined /> },
+  notify: { label: 'menu.notify', icon: <BellOutlined /> },
+  admin: { label: 'menu.admin', icon: <SettingOutlined /> },
+  audit: { label: 'menu.audit', icon: <AuditOutlined /> },
+};
+
+/**
+ * The whole menu, from the modules' page declarations: top-level entries first in module order,
+ * then the groups in their fixed order. Each user sees the entries their permissions allow.
+ */
+export function buildMenu(modules: WebModule[]): (MenuEntry | MenuGroup)[] {
+  const top: MenuEntry[] = [];
+  const groups = new Map<MenuGroupKey, MenuEntry[]>();
+  for (const page of modules.flatMap((m) => m.pages)) {
+    if (!page.menu) continue;
+    const entry: MenuEntry = {
+      path: page.path,
+      label: page.menu.label,
+      icon: page.menu.icon,
+      permissions: page.menu.permissions ?? page.permissions ?? [],
+      ...(page.menu.external ? { external: true } : {}),
+    };
+    if (page.menu.group) groups.set(page.menu.group, [...(groups.get(page.menu.group) ?? []), entry]);
+    else top.push(entry);
+  }
+  return [
+    ...top,
+    ...MENU_GROUPS.filter((g) => groups.has(g)).map((g) => ({
+      key: g,
+      ...GROUP_LOOK[g],
+      children: groups.get(g)!,
+    })),
+  ];
+}
+
+const entries = (menu: (MenuEntry | MenuGroup)[]) =>
+  menu.flatMap((item) => ('children' in item ? item.children : [item]));
 
 /** The keys of the groups (open by default). */
-export const MENU_GROUP_KEYS = MENU.flatMap((item) => ('children' in item ? [item.key] : []));
+export const groupKeys = (menu: (MenuEntry | MenuGroup)[]) =>
+  menu.flatMap((item) => ('children' in item ? [item.key] : []));
 
 /** The menu entry a page belongs to: the longest entry path the address starts with. */
-export function selectedMenuKey(pathname: string): string {
-  const paths = MENU.flatMap((item) => ('children' in item ? item.children : [item]))
+export function selectedMenuKey(menu: (MenuEntry | MenuGroup)[], pathname: string): string {
+  const paths = entries(menu)
     .filter((e) => !e.external)
     .map((e) => e.path);
   if (paths.includes(pathname)) return pathname;
@@ -173,13 +73,17 @@ export function selectedMenuKey(pathname: string): string {
   return within.sort((a, b) => b.length - a.length)[0] ?? pathname;
 }
 
-export function visibleMenu(can: (...p: Permission[]) => boolean): (MenuEntry | MenuGroup)[] {
+export function visibleMenu(
+  menu: (MenuEntry | MenuGroup)[],
+  can: (...p: Permission[]) => boolean,
+): (MenuEntry | MenuGroup)[] {
+  const allowed = (e: MenuEntry) => e.permissions.length === 0 || can(...e.permissions);
   const out: (MenuEntry | MenuGroup)[] = [];
-  for (const item of MENU) {
+  for (const item of menu) {
     if ('children' in item) {
-      const children = item.children.filter((c) => can(...c.permissions));
+      const children = item.children.filter(allowed);
       if (children.length) out.push({ ...item, children });
-    } else if (can(...item.permissions)) {
+    } else if (allowed(item)) {
       out.push(item);
     }
   }

@@ -8,6 +8,7 @@ import {
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError, errorText, get, query } from '../../core/api.ts';
+import type { ActionLook } from '../../core/WorkflowActions.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { PhotoUploader } from './PhotoUploader.tsx';
@@ -52,6 +53,14 @@ export const ACTION_LABELS: Record<CaseActionKind, MessageKey> = {
   request: 'case.do.request',
   decide: 'case.do.decide',
   comment: 'case.do.comment',
+};
+
+/** The case workflow's buttons: order, labels, which move it on and which turn it back. */
+export const CASE_ACTION_LOOK: ActionLook<CaseActionKind> = {
+  order: CASE_ACTION_KINDS,
+  label: ACTION_LABELS,
+  primary: ['dispatch', 'accept', 'feedback', 'visit', 'archive', 'decide'],
+  danger: ['reject', 'void'],
 };
 
 const NUMBER_PATTERN = /^[A-Z]{2}\d{14}$/;

@@ -29,7 +29,8 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, errorText, get } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
-import { ACTION_LABELS, ActionDialog, CASE_ACTION_KINDS, type CaseActionKind } from './ActionDialog.tsx';
+import { WorkflowActions } from '../../core/WorkflowActions.tsx';
+import { ActionDialog, CASE_ACTION_LOOK, type CaseActionKind } from './ActionDialog.tsx';
 import type { Geometry, Outline } from '../grid/geo.ts';
 import { actionName, actorLabel, Countdown, fmtTime, named, StateTag, UrgencyTag } from './shared.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -40,10 +41,6 @@ interface Revealed {
   reporterPhone: string | null;
   parties: { role: string; name: string; phone: string | null }[];
 }
-
-/** Actions that move the case on are primary; the rest are plain. */
-const PRIMARY: CaseActionKind[] = ['dispatch', 'accept', 'feedback', 'visit', 'archive', 'decide'];
-const DANGER: CaseActionKind[] = ['reject', 'void'];
 
 export function CaseDetailPage() {
   const { id } = useParams();
@@ -107,7 +104,6 @@ export function CaseDetailPage() {
       message.error(errorText(err, lang));
     }
   };
-  const actions = CASE_ACTION_KINDS.filter((k) => detail.allowedActions.includes(k));
   const pending = detail.requests.find((r) => r.state === 'pending');
   const reportPhotos = detail.photos.filter((p) => p.kind === 'report');
 
@@ -160,21 +156,12 @@ export function CaseDetailPage() {
               description={pending.reason}
             />
           )}
-          {actions.length > 0 && (
-            <Space wrap size={[8, 8]} data-testid="case-actions">
-              {actions.map((k) => (
-                <Button
-                  key={k}
-                  type={PRIMARY.includes(k) ? 'primary' : 'default'}
-                  danger={DANGER.includes(k)}
-                  onClick={() => setDialog(k)}
-                  data-testid={`do-${k}`}
-                >
-                  {t(ACTION_LABELS[k])}
-                </Button>
-              ))}
-            </Space>
-          )}
+          <WorkflowActions
+            allowed={detail.allowedActions}
+            look={CASE_ACTION_LOOK}
+            onAction={setDialog}
+            testId="case-actions"
+          />
         </Space>
       </Card>
 

@@ -1,22 +1,14 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import {
-  CASE_STATE_KEYS,
-  CASE_STATES,
-  LIMITS,
-  URGENCIES,
-  type CaseSummary,
-  type PageResult,
-} from '@wangge/shared';
-import { App, Button, Card, DatePicker, Input, Select, Space, TreeSelect } from 'antd';
+import { CASE_STATE_KEYS, CASE_STATES, URGENCIES } from '@wangge/shared';
+import { Button, DatePicker, Input, Select, TreeSelect } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
-import { errorText, get, query } from '../../core/api.ts';
+import { query } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
-import { CaseTable } from './CaseTable.tsx';
-import { GridPicker } from '../grid/GridPicker.tsx';
-import { categoryTree, named, useCategories } from './shared.tsx';
+import { ListPage, useListState } from '../../core/ListPage.tsx';
 import { useI18n } from '../../i18n/index.tsx';
+import { GridPicker } from '../grid/GridPicker.tsx';
+import { useCaseRows } from './CaseTable.tsx';
+import { categoryTree, named, useCategories } from './shared.tsx';
 
 const FILTERS = ['state', 'categoryId', 'gridId', 'overdue', 'urgency', 'from', 'to', 'q', 'sort'] as const;
 
@@ -24,51 +16,29 @@ const FILTERS = ['state', 'categoryId', 'gridId', 'overdue', 'urgency', 'from', 
 export function CaseListPage() {
   const { can } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [params, setParams] = useSearchParams();
   const categories = useCategories();
-  const [data, setData] = useState<PageResult<CaseSummary> | null>(null);
-  const [text, setText] = useState(params.get('q') ?? '');
-
-  const page = Number(params.get('page') ?? 1);
-  const pageSize = Number(params.get('pageSize') ?? LIMITS.pageSizeDefault);
-  const filters = useMemo(
-    () => Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? undefined])),
-    [params],
-  );
-  const search = query({ ...filters, page, pageSize });
-
-  useEffect(() => {
-    let live = true;
-    setData(null);
-    get<PageResult<CaseSummary>>(`/api/cases${search}`)
-      .then((r) => live && setData(r))
-      .catch((err) => {
-        message.error(errorText(err, lang));
-        if (live) setData({ items: [], total: 0, page: 1, pageSize });
-      });
-    return () => {
-      live = false;
-    };
-  }, [search, lang, message, pageSize]);
-
-  const set = (patch: Record<string, string | number | null | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (!('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
+  const list = useListState(FILTERS);
+  const { filters, set } = list;
+  const rows = useCaseRows();
 
   const exportUrl = `/api/cases/export${query(filters)}`;
   const states = filters.state ? filters.state.split(',') : [];
 
   return (
-    <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-      <Card size="small" data-testid="case-filters">
-        <div className="wg-filters">
+    <ListPage
+      url="/api/cases"
+      state={list}
+      testId="case-table"
+      {...rows}
+      toolbar={
+        can('case.export') && (
+          <Button icon={<DownloadOutlined />} href={exportUrl} data-testid="case-export">
+            {t('case.export')}
+          </Button>
+        )
+      }
+      filters={
+        <>
           <Select
             mode="multiple"
             allowClear
@@ -131,36 +101,15 @@ export function CaseListPage() {
             ]}
           />
           <Input.Search
+            key={filters.q ?? ''}
             allowClear
             placeholder={t('case.searchPlaceholder')}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
+            defaultValue={filters.q}
             onSearch={(q) => set({ q: q.trim() })}
             data-testid="filter-q"
           />
-        </div>
-        <Space wrap style={{ marginTop: 8 }}>
-          <Button
-            onClick={() => {
-              setText('');
-              setParams(new URLSearchParams(), { replace: true });
-            }}
-          >
-            {t('common.reset')}
-          </Button>
-          {can('case.export') && (
-            <Button icon={<DownloadOutlined />} href={exportUrl} data-testid="case-export">
-              {t('case.export')}
-            </Button>
-          )}
-        </Space>
-      </Card>
-      <CaseTable
-        data={data}
-        page={page}
-        pageSize={pageSize}
-        onPage={(p, s) => set({ page: p, pageSize: s })}
-      />
-    </Space>
+        </>
+      }
+    />
   );
 }

@@ -1,6 +1,7 @@
+import { useQueries } from '@tanstack/react-query';
 import type { PageResult } from '@wangge/shared';
-import { useCallback, useEffect, useState } from 'react';
 import { get, query } from '../../core/api.ts';
+import { apiKey } from '../../core/query.tsx';
 import { CaseQueue, type QueueTab } from './CaseQueue.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -14,19 +15,13 @@ const TABS = [
 /** 部门待办: the cases of the user's departments, by what they wait for. */
 export function DeptInboxPage() {
   const { t } = useI18n();
-  const [counts, setCounts] = useState<Record<string, number>>({});
-  const loadCounts = useCallback(() => {
-    Promise.all(
-      TABS.map((tab) =>
-        get<PageResult<unknown>>(`/api/cases${query({ mine: 'true', state: tab.state, pageSize: 1 })}`).then(
-          (r) => [tab.key, r.total] as const,
-        ),
-      ),
-    )
-      .then((pairs) => setCounts(Object.fromEntries(pairs)))
-      .catch(() => undefined);
-  }, []);
-  useEffect(loadCounts, [loadCounts]);
+  const totals = useQueries({
+    queries: TABS.map((tab) => {
+      const url = `/api/cases${query({ mine: 'true', state: tab.state, pageSize: 1 })}`;
+      return { queryKey: apiKey(url), queryFn: () => get<PageResult<unknown>>(url) };
+    }),
+  });
+  const counts = Object.fromEntries(TABS.map((tab, i) => [tab.key, totals[i]?.data?.total]));
 
   const tabs: QueueTab[] = TABS.map((tab) => ({
     key: tab.key,
@@ -35,5 +30,5 @@ export function DeptInboxPage() {
     count: tab.key === 'done' ? undefined : counts[tab.key],
     actions: [...tab.actions],
   }));
-  return <CaseQueue tabs={tabs} onChanged={loadCounts} testId="dept-inbox" />;
+  return <CaseQueue tabs={tabs} testId="dept-inbox" />;
 }

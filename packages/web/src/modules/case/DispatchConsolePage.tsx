@@ -1,6 +1,5 @@
 import type { CaseCounts } from '@wangge/shared';
-import { useCallback, useEffect, useState } from 'react';
-import { get } from '../../core/api.ts';
+import { useApi } from '../../core/query.tsx';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { CaseQueue, type QueueTab } from './CaseQueue.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -9,13 +8,7 @@ import { useI18n } from '../../i18n/index.tsx';
 export function DispatchConsolePage() {
   const { can } = useAuth();
   const { t } = useI18n();
-  const [counts, setCounts] = useState<CaseCounts | null>(null);
-  const loadCounts = useCallback(() => {
-    get<CaseCounts>('/api/cases/counts')
-      .then(setCounts)
-      .catch(() => undefined);
-  }, []);
-  useEffect(loadCounts, [loadCounts]);
+  const { data: counts } = useApi<CaseCounts>('/api/cases/counts');
   const n = (state: string) => (counts ? (counts.byState[state] ?? 0) : undefined);
 
   const tabs: QueueTab[] = [
@@ -61,5 +54,5 @@ export function DispatchConsolePage() {
       : []),
   ].map((tab) => ({ ...tab, actions: [...tab.actions] }));
 
-  return <CaseQueue tabs={tabs} onChanged={loadCounts} testId="dispatch-console" />;
+  return <CaseQueue tabs={tabs} testId="dispatch-console" />;
 }

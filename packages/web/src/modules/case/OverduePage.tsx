@@ -1,19 +1,13 @@
 import type { CaseCounts } from '@wangge/shared';
 import { Alert } from 'antd';
-import { useEffect, useState } from 'react';
-import { get } from '../../core/api.ts';
+import { useApi } from '../../core/query.tsx';
 import { CaseQueue } from './CaseQueue.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 /** 超时事件: cases whose clock has run out, by stage. */
 export function OverduePage() {
   const { t } = useI18n();
-  const [counts, setCounts] = useState<CaseCounts | null>(null);
-  useEffect(() => {
-    get<CaseCounts>('/api/cases/counts')
-      .then(setCounts)
-      .catch(() => undefined);
-  }, []);
+  const { data: counts } = useApi<CaseCounts>('/api/cases/counts');
   return (
     <>
       <Alert type="info" showIcon title={t('overdue.hint')} style={{ marginBottom: 8 }} />

@@ -9,7 +9,7 @@ import {
 import { Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { get } from '../../core/api.ts';
+import { useApi } from '../../core/query.tsx';
 import type { Lang } from '../../i18n/index.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -153,50 +153,13 @@ export function categoryTree(
   return build(null);
 }
 
-let categoriesPromise: Promise<CaseCategory[]> | null = null;
-let departmentsPromise: Promise<Department[]> | null = null;
+const NONE: never[] = [];
 
-/** The desk's category list, fetched once per page load (reloaded after edits in the settings). */
-export function useCategories(reloadKey = 0): CaseCategory[] {
-  const [categories, setCategories] = useState<CaseCategory[]>([]);
-  useEffect(() => {
-    if (reloadKey > 0 || !categoriesPromise) categoriesPromise = get<CaseCategory[]>('/api/case-categories');
-    let live = true;
-    categoriesPromise
-      .then((c) => live && setCategories(c))
-      .catch(() => {
-        categoriesPromise = null;
-      });
-    return () => {
-      live = false;
-    };
-  }, [reloadKey]);
-  return categories;
-}
-
-export function invalidateCategories(): void {
-  categoriesPromise = null;
+/** The desk's category list, shared by every page through the query cache. */
+export function useCategories(): CaseCategory[] {
+  return useApi<CaseCategory[]>('/api/case-categories', { staleTime: 5 * 60_000 }).data ?? NONE;
 }
 
 export function useDepartments(): Department[] {
-  const [departments, setDepartments] = useState<Department[]>([]);
-  useEffect(() => {
-    if (!departmentsPromise) departmentsPromise = get<Department[]>('/api/departments');
-    let live = true;
-    departmentsPromise
-      .then((d) => live && setDepartments(d))
-      .catch(() => {
-        departmentsPromise = null;
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
-  return departments;
-}
-
-/** Forgets cached lists (on logout: another user may see other departments). */
-export function clearCaseCaches(): void {
-  categoriesPromise = null;
-  departmentsPromise = null;
+  return useApi<Department[]>('/api/departments', { staleTime: 5 * 60_000 }).data ?? NONE;
 }

@@ -23,7 +23,8 @@ import { useMemo, useState } from 'react';
 import { api, ApiError, errorText } from '../../../core/api.ts';
 import { usePaginationBase } from '../../../core/ResponsiveTable.tsx';
 import { useI18n } from '../../../i18n/index.tsx';
-import { categoryName, categoryTree, invalidateCategories, useCategories } from '../shared.tsx';
+import { useInvalidate } from '../../../core/query.tsx';
+import { categoryName, categoryTree, useCategories } from '../shared.tsx';
 
 interface Node extends CaseCategory {
   children?: Node[];
@@ -45,8 +46,8 @@ export function CategoriesPanel() {
   const { message } = App.useApp();
   const screens = Grid.useBreakpoint();
   const base = usePaginationBase();
-  const [reload, setReload] = useState(0);
-  const categories = useCategories(reload);
+  const categories = useCategories();
+  const invalidate = useInvalidate();
   const [showInactive, setShowInactive] = useState(false);
   const [editing, setEditing] = useState<{ category: CaseCategory | null; parentId: number | null } | null>(
     null,
@@ -80,10 +81,7 @@ export function CategoriesPanel() {
     return out;
   };
 
-  const changed = () => {
-    invalidateCategories();
-    setReload((n) => n + 1);
-  };
+  const changed = () => void invalidate('/api/case-categories');
 
   const bodyOf = (c: CaseCategory, patch: Partial<CaseCategoryBody>): CaseCategoryBody => ({
     code: c.code,
@@ -200,7 +198,7 @@ export function CategoriesPanel() {
         size="small"
         rowKey="id"
         dataSource={tree}
-        loading={categories.length === 0 && reload === 0}
+        loading={categories.length === 0}
         scroll={{ x: 'max-content' }}
         pagination={{ ...base, defaultPageSize: 20, hideOnSinglePage: true }}
         rowClassName={(c) => (c.active ? '' : 'wg-row-inactive')}

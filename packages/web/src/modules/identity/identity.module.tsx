@@ -1,0 +1,44 @@
+import { ApiOutlined, KeyOutlined, SafetyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { defineWebModule } from '../../core/modules.ts';
+import { ApiKeysPage } from './ApiKeysPage.tsx';
+import { ChangePasswordPage } from './ChangePasswordPage.tsx';
+import { RolesPage } from './RolesPage.tsx';
+import { SecurityPage } from './SecurityPage.tsx';
+import { UsersPage } from './UsersPage.tsx';
+
+export const identityModule = defineWebModule({
+  name: 'identity',
+  pages: [
+    // From the user menu in the header.
+    { path: '/password', element: <ChangePasswordPage /> },
+    {
+      path: '/admin/users',
+      element: <UsersPage />,
+      permissions: ['user.read', 'user.grant'],
+      menu: { label: 'menu.users', icon: <UserOutlined />, group: 'admin' },
+    },
+    {
+      path: '/admin/roles',
+      element: <RolesPage />,
+      permissions: ['role.read'],
+      menu: { label: 'menu.roles', icon: <TeamOutlined />, group: 'admin' },
+    },
+    {
+      path: '/admin/security',
+      element: <SecurityPage />,
+      permissions: ['security.policy'],
+      menu: { label: 'menu.security', icon: <SafetyOutlined />, group: 'admin' },
+    },
+    {
+      path: '/admin/api-keys',
+      element: <ApiKeysPage />,
+      permissions: ['apikey.write'],
+      menu: { label: 'menu.apiKeys', icon: <KeyOutlined />, group: 'admin' },
+    },
+    {
+      path: '/api/docs',
+      permissions: ['config.write', 'role.write'],
+      menu: { label: 'menu.apiDocs', icon: <ApiOutlined />, group: 'admin', external: true },
+    },
+  ],
+});
