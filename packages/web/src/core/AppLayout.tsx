@@ -24,7 +24,7 @@ import { useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from './AuthContext.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { groupKeys, selectedMenuKey, visibleMenu, type MenuEntry, type MenuGroup } from './menu.tsx';
-import { useUnreadCount } from '../modules/notify/unread.ts';
+import { useUnreadCount } from './unread.ts';
 
 const { Header, Sider, Content } = Layout;
 

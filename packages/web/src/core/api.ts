@@ -76,17 +76,6 @@ export async function download(url: string, name: string, file?: Blob): Promise<
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
-/** Every item of a paginated list, fetched page by page (for tree levels, which must be complete). */
-export async function getAllPages<T>(url: string, pageSize = 200): Promise<T[]> {
-  const items: T[] = [];
-  const sep = url.includes('?') ? '&' : '?';
-  for (let page = 1; ; page++) {
-    const r = await get<{ items: T[]; total: number }>(`${url}${sep}page=${page}&pageSize=${pageSize}`);
-    items.push(...r.items);
-    if (r.items.length === 0 || items.length >= r.total) return items;
-  }
-}
-
 export function query(params: Record<string, string | number | undefined | null>): string {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(params))

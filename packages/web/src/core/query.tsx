@@ -3,6 +3,7 @@ import {
   QueryClient,
   QueryClientProvider,
   useMutation,
+  useQueries,
   useQuery,
   useQueryClient,
   type UseQueryOptions,
@@ -66,6 +67,32 @@ export function useApi<T>(url: string | null, options: ApiQueryOptions<T> = {}) 
     enabled: url !== null && rest.enabled !== false,
     ...(keepPrevious ? { placeholderData: keepPreviousData } : {}),
   });
+}
+
+/** Several GETs at once (a list of counts); answers in the order of `urls`. */
+export function useApis<T>(urls: string[]) {
+  return useQueries({
+    queries: urls.map((url) => ({ queryKey: apiKey(url), queryFn: () => get<T>(url) })),
+  });
+}
+
+/**
+ * A read outside rendering (a tree level opened, a picker's search) through the same cache: a
+ * second ask within `staleTime` is answered without a request.
+ */
+export function fetchApi<T>(url: string, staleTime = 15_000): Promise<T> {
+  return queryClient.fetchQuery({ queryKey: apiKey(url), queryFn: () => get<T>(url), staleTime });
+}
+
+/** Every item of a paginated list (tree levels, which must be complete), page by page, cached. */
+export async function fetchAllPages<T>(url: string, pageSize = 200): Promise<T[]> {
+  const items: T[] = [];
+  const sep = url.includes('?') ? '&' : '?';
+  for (let page = 1; ; page++) {
+    const r = await fetchApi<{ items: T[]; total: number }>(`${url}${sep}page=${page}&pageSize=${pageSize}`);
+    items.push(...r.items);
+    if (r.items.length === 0 || items.length >= r.total) return items;
+  }
 }
 
 /** Marks every query under each path stale and refetches the ones on screen. */

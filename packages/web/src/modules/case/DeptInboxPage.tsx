@@ -1,7 +1,6 @@
-import { useQueries } from '@tanstack/react-query';
 import type { PageResult } from '@wangge/shared';
-import { get, query } from '../../core/api.ts';
-import { apiKey } from '../../core/query.tsx';
+import { query } from '../../core/api.ts';
+import { useApis } from '../../core/query.tsx';
 import { CaseQueue, type QueueTab } from './CaseQueue.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -15,12 +14,9 @@ const TABS = [
 /** 部门待办: the cases of the user's departments, by what they wait for. */
 export function DeptInboxPage() {
   const { t } = useI18n();
-  const totals = useQueries({
-    queries: TABS.map((tab) => {
-      const url = `/api/cases${query({ mine: 'true', state: tab.state, pageSize: 1 })}`;
-      return { queryKey: apiKey(url), queryFn: () => get<PageResult<unknown>>(url) };
-    }),
-  });
+  const totals = useApis<PageResult<unknown>>(
+    TABS.map((tab) => `/api/cases${query({ mine: 'true', state: tab.state, pageSize: 1 })}`),
+  );
   const counts = Object.fromEntries(TABS.map((tab, i) => [tab.key, totals[i]?.data?.total]));
 
   const tabs: QueueTab[] = TABS.map((tab) => ({

@@ -1,7 +1,8 @@
+import { fetchAllPages } from '../../core/query.tsx';
 import type { GridNode, PageResult } from '@wangge/shared';
 import { TreeSelect } from 'antd';
 import { useEffect, useState } from 'react';
-import { get, getAllPages, query } from '../../core/api.ts';
+import { get, query } from '../../core/api.ts';
 
 interface Option {
   id: number;
@@ -82,7 +83,7 @@ export function GridPicker({
       }}
       loadData={async (node) => {
         const id = Number(node.value);
-        const kids = await getAllPages<GridNode>(`/api/grids${query({ parentId: id })}`);
+        const kids = await fetchAllPages<GridNode>(`/api/grids${query({ parentId: id })}`);
         add(kids.map((n) => toOption(n, id)));
       }}
       popupMatchSelectWidth={false}

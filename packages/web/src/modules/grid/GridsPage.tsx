@@ -1,9 +1,10 @@
+import { fetchAllPages } from '../../core/query.tsx';
 import { gridKindLabel, type GridNode, type PageResult } from '@wangge/shared';
 import { App, Card, Col, Empty, Input, List, Row, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { errorText, get, getAllPages, query } from '../../core/api.ts';
+import { errorText, get, query } from '../../core/api.ts';
 import { NodePanel } from './NodePanel.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -52,7 +53,7 @@ export function GridsPage() {
     async (node: DataNode) => {
       if (node.children) return;
       try {
-        const children = await getAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.key) })}`);
+        const children = await fetchAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.key) })}`);
         setTree((prev) =>
           insertChildren(
             prev,

@@ -1,3 +1,4 @@
+import { fetchAllPages } from '../../core/query.tsx';
 import { DownOutlined } from '@ant-design/icons';
 import { gridKindLabel, type GridHistory, type GridNode, type PageResult } from '@wangge/shared';
 import {
@@ -17,7 +18,7 @@ import {
   type MenuProps,
 } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { errorText, get, getAllPages, query } from '../../core/api.ts';
+import { errorText, get, query } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { DutyEditor } from '../org/DutyEditor.tsx';
@@ -67,7 +68,7 @@ export function NodePanel({
     try {
       const [d, kids, shapes] = await Promise.all([
         get<Detail>(`/api/grids/${id}`),
-        getAllPages<GridNode>(`/api/grids${query({ parentId: id })}`),
+        fetchAllPages<GridNode>(`/api/grids${query({ parentId: id })}`),
         get<{
           features: {
             properties: { id: number; name: string; parentId: number | null };

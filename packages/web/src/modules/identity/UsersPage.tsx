@@ -1,3 +1,4 @@
+import { fetchAllPages } from '../../core/query.tsx';
 import { LIMITS, type GridNode, type PageResult, type Role, type UserSummary } from '@wangge/shared';
 import {
   App,
@@ -15,7 +16,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, errorText, get, getAllPages, query } from '../../core/api.ts';
+import { api, ApiError, errorText, get, query } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -424,7 +425,7 @@ function ScopePicker({
       onChange={onChange}
       treeData={options}
       loadData={async (node) => {
-        add(await getAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.value) })}`));
+        add(await fetchAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.value) })}`));
       }}
       data-testid="scope-picker"
     />

@@ -7,7 +7,7 @@ import { api, errorText, get, query } from '../../core/api.ts';
 import { usePaginationBase } from '../../core/ResponsiveTable.tsx';
 import { fmtTime } from '../case/shared.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-import { inboxChanged } from './unread.ts';
+import { inboxChanged } from '../../core/unread.ts';
 
 /** Only links inside the app are followed (a message's link is a path like /cases/12). */
 const internal = (link: string | null): link is string =>

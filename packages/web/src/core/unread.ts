@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { get } from '../../core/api.ts';
+import { get } from './api.ts';
 
 const POLL_MS = 30_000;
 /** Polls stop this long after the last key press, tap or scroll (see below). */
