@@ -9,7 +9,7 @@ import {
   type UseQueryOptions,
 } from '@tanstack/react-query';
 import { App } from 'antd';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import { ApiError, errorText, get } from './api.ts';
 
@@ -44,8 +44,17 @@ export function QueryProvider({
   userId: number | null | undefined;
   children: ReactNode;
 }) {
-  // What was loaded belongs to the user who loaded it: a new sign-in starts from an empty cache.
-  useEffect(() => queryClient.clear(), [userId]);
+  // What was loaded belongs to the user who loaded it: when the signed-in user changes, what no page
+  // shows is dropped and what a page shows (a public page stays open across a sign-in) is loaded
+  // again. The first answer of who is signed in (from "not known yet") changes nothing.
+  const previous = useRef(userId);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = userId;
+    if (before === undefined || before === userId) return;
+    queryClient.removeQueries({ type: 'inactive' });
+    void queryClient.resetQueries({ type: 'active' });
+  }, [userId]);
   return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }
 

@@ -1,77 +1,83 @@
-import {
-  AUDIT_ACTIONS,
-  LIMITS,
-  type AuditEntry,
-  type AuditVerifyResult,
-  type PageResult,
-} from '@wangge/shared';
-import { Alert, App, Button, Input, Space, Table, Tag, Typography } from 'antd';
+import { AUDIT_ACTIONS, type AuditEntry, type AuditVerifyResult } from '@wangge/shared';
+import { Alert, Button, Input, Modal, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
-import { api, errorText, get, query } from '../../core/api.ts';
+import { useState } from 'react';
+import { api } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { ListPage, useListState } from '../../core/ListPage.tsx';
+import { useAction } from '../../core/query.tsx';
+import type { RColumn } from '../../core/ResponsiveTable.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
+const FILTERS = ['actor', 'action'] as const;
+
+/** 审计日志: the hash-chained log of every write, filtered by actor and action; the chain verified. */
 export function AuditLogPage() {
   const { can } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [data, setData] = useState<PageResult<AuditEntry> | null>(null);
-  const [params, setParams] = useState({
-    page: 1,
-    pageSize: LIMITS.pageSizeDefault as number,
-    actor: '',
-    action: '',
-  });
+  const list = useListState(FILTERS);
+  const { filters, set } = list;
   const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
-  const [verifying, setVerifying] = useState(false);
+  const [shown, setShown] = useState<AuditEntry | null>(null);
+  // Verifying is itself audited: the list is refreshed to show it.
+  const verifying = useAction(() => api<AuditVerifyResult>('POST', '/api/audit/verify'), {
+    invalidates: ['/api/audit'],
+    onDone: setVerify,
+  });
 
-  const load = useCallback(() => {
-    get<PageResult<AuditEntry>>(`/api/audit${query(params)}`)
-      .then(setData)
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [params, lang, message]);
-  useEffect(load, [load]);
-
-  const runVerify = async () => {
-    setVerifying(true);
-    try {
-      setVerify(await api<AuditVerifyResult>('POST', '/api/audit/verify'));
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    } finally {
-      setVerifying(false);
-    }
-  };
+  const columns: RColumn<AuditEntry>[] = [
+    { key: 'seq', title: t('audit.seq'), phone: 'head', render: (r) => r.seq },
+    {
+      key: 'at',
+      title: t('audit.at'),
+      phone: 'head',
+      render: (r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss'),
+    },
+    { key: 'actor', title: t('audit.actor'), render: (r) => r.actorName },
+    {
+      key: 'action',
+      title: t('audit.action'),
+      render: (r) => (
+        <span title={r.action}>
+          {AUDIT_ACTIONS[r.action]?.[lang] ?? <Typography.Text code>{r.action}</Typography.Text>}
+        </span>
+      ),
+    },
+    {
+      key: 'target',
+      title: t('audit.target'),
+      render: (r) => (r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : '—'),
+    },
+    {
+      key: 'result',
+      title: t('audit.result'),
+      render: (r) => (
+        <Tag color={r.result === 'success' ? 'green' : r.result === 'denied' ? 'orange' : 'red'}>
+          {r.result}
+        </Tag>
+      ),
+    },
+    { key: 'ip', title: t('audit.ip'), responsive: ['md'], render: (r) => r.ip },
+    {
+      key: 'detail',
+      title: t('audit.detail'),
+      phone: 'actions',
+      render: (r) =>
+        r.before !== null || r.after !== null ? (
+          <Button size="small" type="link" onClick={() => setShown(r)} data-testid="audit-detail">
+            {t('audit.view')}
+          </Button>
+        ) : null,
+    },
+  ];
 
   return (
-    <>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search
-          placeholder={t('audit.actor')}
-          allowClear
-          onSearch={(actor) => setParams((p) => ({ ...p, actor, page: 1 }))}
-          style={{ width: 180 }}
-        />
-        <Input.Search
-          placeholder={t('audit.action')}
-          allowClear
-          onSearch={(action) => setParams((p) => ({ ...p, action, page: 1 }))}
-          style={{ width: 180 }}
-        />
-        {can('audit.verify') && (
-          <Button onClick={() => void runVerify()} loading={verifying} data-testid="audit-verify">
-            {t('audit.verify')}
-          </Button>
-        )}
-      </Space>
+    <Space orientation="vertical" size={12} style={{ width: '100%' }}>
       {verify && (
         <Alert
-          style={{ marginBottom: 12 }}
           showIcon
           type={verify.ok ? 'success' : 'error'}
-          message={
+          title={
             verify.ok
               ? t('audit.verifyOk', { n: verify.checked })
               : t('audit.verifyFail', { seq: verify.brokenAt ?? '?', reason: verify.reason ?? '' })
@@ -79,71 +85,71 @@ export function AuditLogPage() {
           data-testid="audit-verify-result"
         />
       )}
-      <Table
-        rowKey="seq"
-        size="small"
-        loading={!data}
-        dataSource={data?.items}
-        scroll={{ x: 'max-content' }}
-        expandable={{
-          rowExpandable: (r) => r.before !== null || r.after !== null,
-          expandedRowRender: (r) => (
-            <Space direction="vertical" style={{ width: '100%' }}>
-              {r.before !== null && (
-                <>
-                  <Typography.Text type="secondary">{t('audit.before')}</Typography.Text>
-                  <pre className="wg-json">{JSON.stringify(r.before, null, 2)}</pre>
-                </>
-              )}
-              {r.after !== null && (
-                <>
-                  <Typography.Text type="secondary">{t('audit.after')}</Typography.Text>
-                  <pre className="wg-json">{JSON.stringify(r.after, null, 2)}</pre>
-                </>
-              )}
-              <Typography.Text type="secondary" copyable style={{ fontSize: 11 }}>
-                {r.hash}
-              </Typography.Text>
-            </Space>
-          ),
-        }}
-        columns={[
-          { title: t('audit.seq'), dataIndex: 'seq', key: 'seq' },
-          { title: t('audit.at'), key: 'at', render: (_, r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss') },
-          { title: t('audit.actor'), dataIndex: 'actorName', key: 'actor' },
-          {
-            title: t('audit.action'),
-            dataIndex: 'action',
-            key: 'action',
-            render: (a: string) => (
-              <span title={a}>{AUDIT_ACTIONS[a]?.[lang] ?? <Typography.Text code>{a}</Typography.Text>}</span>
-            ),
-          },
-          {
-            title: t('audit.target'),
-            key: 'target',
-            render: (_, r) => (r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : '—'),
-          },
-          {
-            title: t('audit.result'),
-            dataIndex: 'result',
-            key: 'result',
-            render: (v: string) => (
-              <Tag color={v === 'success' ? 'green' : v === 'denied' ? 'orange' : 'red'}>{v}</Tag>
-            ),
-          },
-          { title: t('audit.ip'), dataIndex: 'ip', key: 'ip', responsive: ['md'] },
-        ]}
-        pagination={{
-          current: params.page,
-          pageSize: params.pageSize,
-          total: data?.total,
-          showSizeChanger: true,
-          showTotal: (n) => t('common.total', { n }),
-          onChange: (page, pageSize) => setParams((p) => ({ ...p, page, pageSize })),
-        }}
-        data-testid="audit-table"
+      <ListPage
+        url="/api/audit"
+        state={list}
+        testId="audit-table"
+        rowKey={(r) => r.seq}
+        columns={columns}
+        toolbar={
+          can('audit.verify') && (
+            <Button onClick={() => void verifying.run()} loading={verifying.busy} data-testid="audit-verify">
+              {t('audit.verify')}
+            </Button>
+          )
+        }
+        filters={
+          <>
+            <Input.Search
+              key={`actor:${filters.actor ?? ''}`}
+              placeholder={t('audit.actor')}
+              allowClear
+              defaultValue={filters.actor}
+              onSearch={(actor) => set({ actor: actor.trim() })}
+            />
+            <Input.Search
+              key={`action:${filters.action ?? ''}`}
+              placeholder={t('audit.action')}
+              allowClear
+              defaultValue={filters.action}
+              onSearch={(action) => set({ action: action.trim() })}
+            />
+          </>
+        }
       />
-    </>
+      <Modal
+        open={shown !== null}
+        title={shown ? `${t('audit.detail')} #${shown.seq}` : ''}
+        onCancel={() => setShown(null)}
+        footer={null}
+        width={720}
+      >
+        {shown && <AuditDetail entry={shown} />}
+      </Modal>
+    </Space>
+  );
+}
+
+/** What an entry changed (before and after, as the server recorded them) and its chain hash. */
+function AuditDetail({ entry }: { entry: AuditEntry }) {
+  const { t } = useI18n();
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }} data-testid="audit-detail-body">
+      {entry.before !== null && (
+        <>
+          <Typography.Text type="secondary">{t('audit.before')}</Typography.Text>
+          <pre className="wg-json">{JSON.stringify(entry.before, null, 2)}</pre>
+        </>
+      )}
+      {entry.after !== null && (
+        <>
+          <Typography.Text type="secondary">{t('audit.after')}</Typography.Text>
+          <pre className="wg-json">{JSON.stringify(entry.after, null, 2)}</pre>
+        </>
+      )}
+      <Typography.Text type="secondary" copyable style={{ fontSize: 11, overflowWrap: 'anywhere' }}>
+        {entry.hash}
+      </Typography.Text>
+    </Space>
   );
 }

@@ -1,8 +1,8 @@
-import { LIMITS, type LoginLogEntry, type PageResult } from '@wangge/shared';
-import { App, Input, Select, Space, Table, Tag } from 'antd';
+import type { LoginLogEntry } from '@wangge/shared';
+import { Input, Select, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
-import { errorText, get, query } from '../../core/api.ts';
+import { ListPage, useListState } from '../../core/ListPage.tsx';
+import type { RColumn } from '../../core/ResponsiveTable.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 
@@ -16,80 +16,67 @@ const COLORS: Record<string, string> = {
   disabled: 'default',
   rate_limited: 'orange',
 };
+const FILTERS = ['username', 'result'] as const;
 
+/** 登录日志: every sign-in, sign-out and refusal, by user name and result. */
 export function LoginLogPage() {
-  const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [data, setData] = useState<PageResult<LoginLogEntry> | null>(null);
-  const [params, setParams] = useState({
-    page: 1,
-    pageSize: LIMITS.pageSizeDefault as number,
-    username: '',
-    result: '',
-  });
-
-  const load = useCallback(() => {
-    get<PageResult<LoginLogEntry>>(`/api/login-log${query(params)}`)
-      .then(setData)
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [params, lang, message]);
-  useEffect(load, [load]);
-
+  const { t } = useI18n();
+  const list = useListState(FILTERS);
+  const { filters, set } = list;
   const resultLabel = (r: string) => t(`loginlog.result.${r}` as MessageKey);
 
+  const columns: RColumn<LoginLogEntry>[] = [
+    {
+      key: 'at',
+      title: t('audit.at'),
+      phone: 'head',
+      render: (r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss'),
+    },
+    { key: 'username', title: t('loginlog.username'), phone: 'head', render: (r) => r.username },
+    {
+      key: 'result',
+      title: t('loginlog.result'),
+      render: (r) => <Tag color={COLORS[r.result]}>{resultLabel(r.result)}</Tag>,
+    },
+    { key: 'reason', title: t('loginlog.reason'), render: (r) => r.reason },
+    { key: 'ip', title: t('audit.ip'), render: (r) => r.ip },
+    {
+      key: 'ua',
+      title: t('loginlog.userAgent'),
+      responsive: ['lg'],
+      render: (r) => (
+        <Typography.Text ellipsis={{ tooltip: r.userAgent }} style={{ maxWidth: 320 }}>
+          {r.userAgent}
+        </Typography.Text>
+      ),
+    },
+  ];
+
   return (
-    <>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search
-          placeholder={t('loginlog.username')}
-          allowClear
-          onSearch={(username) => setParams((p) => ({ ...p, username, page: 1 }))}
-          style={{ width: 200 }}
-        />
-        <Select
-          style={{ width: 140 }}
-          value={params.result}
-          onChange={(result) => setParams((p) => ({ ...p, result, page: 1 }))}
-          options={[
-            { value: '', label: t('loginlog.result') },
-            ...RESULTS.map((r) => ({ value: r, label: resultLabel(r) })),
-          ]}
-        />
-      </Space>
-      <Table
-        rowKey="id"
-        size="small"
-        loading={!data}
-        dataSource={data?.items}
-        scroll={{ x: 'max-content' }}
-        columns={[
-          { title: t('audit.at'), key: 'at', render: (_, r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss') },
-          { title: t('loginlog.username'), dataIndex: 'username', key: 'username' },
-          {
-            title: t('loginlog.result'),
-            key: 'result',
-            render: (_, r) => <Tag color={COLORS[r.result]}>{resultLabel(r.result)}</Tag>,
-          },
-          { title: t('loginlog.reason'), dataIndex: 'reason', key: 'reason' },
-          { title: t('audit.ip'), dataIndex: 'ip', key: 'ip' },
-          {
-            title: t('loginlog.userAgent'),
-            dataIndex: 'userAgent',
-            key: 'ua',
-            responsive: ['lg'],
-            ellipsis: true,
-          },
-        ]}
-        pagination={{
-          current: params.page,
-          pageSize: params.pageSize,
-          total: data?.total,
-          showSizeChanger: true,
-          showTotal: (n) => t('common.total', { n }),
-          onChange: (page, pageSize) => setParams((p) => ({ ...p, page, pageSize })),
-        }}
-        data-testid="loginlog-table"
-      />
-    </>
+    <ListPage
+      url="/api/login-log"
+      state={list}
+      testId="loginlog-table"
+      rowKey={(r) => r.id}
+      columns={columns}
+      filters={
+        <>
+          <Input.Search
+            key={filters.username ?? ''}
+            placeholder={t('loginlog.username')}
+            allowClear
+            defaultValue={filters.username}
+            onSearch={(username) => set({ username: username.trim() })}
+          />
+          <Select
+            allowClear
+            placeholder={t('loginlog.result')}
+            value={filters.result}
+            onChange={(result) => set({ result })}
+            options={RESULTS.map((r) => ({ value: r, label: resultLabel(r) }))}
+          />
+        </>
+      }
+    />
   );
 }

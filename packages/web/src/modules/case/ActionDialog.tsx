@@ -6,8 +6,10 @@ import {
   type RequestKind,
 } from '@wangge/shared';
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { api, ApiError, errorText, get, query } from '../../core/api.ts';
+import { useEffect } from 'react';
+import { api, query } from '../../core/api.ts';
+import { useApi } from '../../core/query.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import type { ActionLook } from '../../core/WorkflowActions.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
@@ -65,6 +67,52 @@ export const CASE_ACTION_LOOK: ActionLook<CaseActionKind> = {
 
 const NUMBER_PATTERN = /^[A-Z]{2}\d{14}$/;
 
+/** Every field any of the dialogs has. */
+interface Values {
+  departmentId?: number;
+  note?: string;
+  reason?: string;
+  photos?: string[];
+  satisfied?: boolean;
+  method?: string;
+  duplicateOf?: string;
+  kind?: RequestKind;
+  extraAmount?: number;
+  extraUnit?: number;
+  approve?: boolean;
+}
+
+/** Sends one action with what its dialog asked for. */
+function send(kind: CaseActionKind, id: number, v: Values, pendingId?: number): Promise<CaseDetail> {
+  const url = `/api/cases/${id}`;
+  const photoTokens = v.photos?.length ? v.photos : undefined;
+  const calls: Record<CaseActionKind, () => Promise<CaseDetail>> = {
+    dispatch: () =>
+      api('POST', `${url}/dispatch`, { departmentId: v.departmentId, note: v.note || undefined }),
+    accept: () => api('POST', `${url}/accept`, { note: v.note || undefined }),
+    reject: () => api('POST', `${url}/reject`, { reason: v.reason }),
+    feedback: () => api('POST', `${url}/feedback`, { note: v.note, photoTokens }),
+    visit: () =>
+      api('POST', `${url}/visit`, { satisfied: v.satisfied, method: v.method, note: v.note, photoTokens }),
+    archive: () => api('POST', `${url}/archive`, { note: v.note || undefined }),
+    void: () =>
+      api('POST', `${url}/void`, {
+        reason: v.reason,
+        duplicateOf: v.duplicateOf ? String(v.duplicateOf).trim().toUpperCase() : undefined,
+      }),
+    request: () =>
+      api('POST', `${url}/requests`, {
+        kind: v.kind,
+        reason: v.reason,
+        extraMinutes: v.kind === 'defer' ? Math.round((v.extraAmount ?? 0) * (v.extraUnit ?? 60)) : undefined,
+      }),
+    decide: () =>
+      api('POST', `${url}/requests/${pendingId}/decide`, { approve: v.approve, note: v.note || undefined }),
+    comment: () => api('POST', `${url}/comment`, { note: v.note }),
+  };
+  return calls[kind]();
+}
+
 /** The dialog of one case action; on success it hands back the case as the server now has it. */
 export function ActionDialog({
   kind,
@@ -80,98 +128,47 @@ export function ActionDialog({
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const departments = useDepartments();
   const workday = useWorkdayMinutes();
-  const [dryRun, setDryRun] = useState<DryRunResult | null>(null);
   const open = kind !== null && target !== null;
+  const dryRun =
+    useApi<DryRunResult>(
+      open && kind === 'dispatch'
+        ? `/api/dispatch-rules/dry-run${query({ categoryId: target.categoryId, gridId: target.gridId })}`
+        : null,
+    ).data ?? null;
   const requestKind = Form.useWatch('kind', form) as RequestKind | undefined;
   const pending = target?.requests?.find((r) => r.state === 'pending');
+
+  const { submit, busy, error, clearError } = useSubmit<Values, CaseDetail>(form, {
+    send: (v) => send(kind!, target!.id, v, pending?.id),
+    invalidates: ['/api/cases'],
+    onDone: (detail) => {
+      message.success(t('case.done', { action: t(ACTION_LABELS[kind!]) }));
+      onDone(detail);
+    },
+    field: (name) => (name === 'photoTokens' ? 'photos' : (name.split('/')[0] ?? name)),
+  });
 
   useEffect(() => {
     if (!open) return;
     form.resetFields();
-    setError(null);
-    setDryRun(null);
+    clearError();
     if (kind === 'visit') form.setFieldsValue({ satisfied: true, method: 'phone' });
     if (kind === 'decide') form.setFieldsValue({ approve: true });
     if (kind === 'request') form.setFieldsValue({ kind: target.parked ? 'unpark' : 'park' });
-    if (kind === 'dispatch') {
-      get<DryRunResult>(
-        `/api/dispatch-rules/dry-run${query({ categoryId: target.categoryId, gridId: target.gridId })}`,
-      )
-        .then((r) => {
-          setDryRun(r);
-          const best = r.matches[0];
-          if (best && !form.getFieldValue('departmentId'))
-            form.setFieldsValue({ departmentId: best.departmentId });
-        })
-        .catch(() => undefined);
-    }
+    // Opening the dialog starts a fresh form; the hook's own functions are stable enough here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, kind, target, form]);
 
-  if (!kind || !target) return null;
+  // The best dispatch rule's department, once the dry run is in and after the form was reset for this
+  // case (the user may still change it).
+  const best = dryRun?.matches[0]?.departmentId;
+  useEffect(() => {
+    if (open && best && !form.getFieldValue('departmentId')) form.setFieldsValue({ departmentId: best });
+  }, [open, target, best, form]);
 
-  const submit = async () => {
-    const v = await form.validateFields();
-    const url = `/api/cases/${target.id}`;
-    const calls: Record<CaseActionKind, () => Promise<CaseDetail>> = {
-      dispatch: () =>
-        api('POST', `${url}/dispatch`, { departmentId: v.departmentId, note: v.note || undefined }),
-      accept: () => api('POST', `${url}/accept`, { note: v.note || undefined }),
-      reject: () => api('POST', `${url}/reject`, { reason: v.reason }),
-      feedback: () =>
-        api('POST', `${url}/feedback`, {
-          note: v.note,
-          photoTokens: v.photos?.length ? v.photos : undefined,
-        }),
-      visit: () =>
-        api('POST', `${url}/visit`, {
-          satisfied: v.satisfied,
-          method: v.method,
-          note: v.note,
-          photoTokens: v.photos?.length ? v.photos : undefined,
-        }),
-      archive: () => api('POST', `${url}/archive`, { note: v.note || undefined }),
-      void: () =>
-        api('POST', `${url}/void`, {
-          reason: v.reason,
-          duplicateOf: v.duplicateOf ? String(v.duplicateOf).trim().toUpperCase() : undefined,
-        }),
-      request: () =>
-        api('POST', `${url}/requests`, {
-          kind: v.kind,
-          reason: v.reason,
-          extraMinutes: v.kind === 'defer' ? Math.round(v.extraAmount * (v.extraUnit ?? 60)) : undefined,
-        }),
-      decide: () =>
-        api('POST', `${url}/requests/${pending!.id}/decide`, {
-          approve: v.approve,
-          note: v.note || undefined,
-        }),
-      comment: () => api('POST', `${url}/comment`, { note: v.note }),
-    };
-    setBusy(true);
-    setError(null);
-    try {
-      const detail = await calls[kind]();
-      message.success(t('case.done', { action: t(ACTION_LABELS[kind]) }));
-      onDone(detail);
-    } catch (err) {
-      setError(errorText(err, lang));
-      if (err instanceof ApiError && err.fields) {
-        form.setFields(
-          Object.entries(err.fields).map(([name, msg]) => ({
-            name: name === 'photoTokens' ? 'photos' : name.split('/')[0],
-            errors: [msg],
-          })),
-        );
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+  if (!kind || !target) return null;
 
   const noteRequired = (label: MessageKey) => (
     <Form.Item

@@ -10,7 +10,6 @@ import {
 } from '@wangge/shared';
 import {
   Alert,
-  App,
   Button,
   Card,
   Col,
@@ -25,9 +24,10 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, ApiError, errorText, get } from '../../core/api.ts';
+import { api, ApiError, errorText } from '../../core/api.ts';
+import { useAction, useApi } from '../../core/query.tsx';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { WorkflowActions } from '../../core/WorkflowActions.tsx';
 import { ActionDialog, CASE_ACTION_LOOK, type CaseActionKind } from './ActionDialog.tsx';
@@ -47,33 +47,22 @@ export function CaseDetailPage() {
   const caseId = Number(id);
   const { can } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const navigate = useNavigate();
-  const [detail, setDetail] = useState<CaseDetail | null>(null);
-  const [failure, setFailure] = useState<{ text: string; status: number } | null>(null);
   const [dialog, setDialog] = useState<CaseActionKind | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const [gridOutline, setGridOutline] = useState<Outline | null>(null);
-
-  const load = useCallback(() => {
-    get<CaseDetail>(`/api/cases/${caseId}`)
-      .then((d) => {
-        setDetail(d);
-        setFailure(null);
-      })
-      .catch((err) =>
-        setFailure({ text: errorText(err, lang), status: err instanceof ApiError ? err.status : 0 }),
-      );
-  }, [caseId, lang]);
-  useEffect(load, [load]);
+  const query = useApi<CaseDetail>(`/api/cases/${caseId}`);
+  const detail = query.data ?? null;
+  const failure = query.error;
 
   const gridId = detail?.gridId;
-  useEffect(() => {
-    if (!gridId || !can('grid.read')) return;
-    get<{ id: number; name: string; geometry: Geometry | null }>(`/api/grids/${gridId}`)
-      .then((g) => setGridOutline(g.geometry ? { id: g.id, name: g.name, geometry: g.geometry } : null))
-      .catch(() => setGridOutline(null));
-  }, [gridId, can]);
+  const grid = useApi<{ id: number; name: string; geometry: Geometry | null }>(
+    gridId && can('grid.read') ? `/api/grids/${gridId}` : null,
+  ).data;
+  const gridOutline: Outline | null =
+    grid?.geometry && grid.id === gridId ? { id: grid.id, name: grid.name, geometry: grid.geometry } : null;
+  const reveal = useAction(() => api<Revealed>('POST', `/api/cases/${caseId}/reveal`), {
+    onDone: setRevealed,
+  });
 
   const point = useMemo(
     () =>
@@ -82,14 +71,16 @@ export function CaseDetailPage() {
   );
   const photoUrl = useMemo(() => new Map(detail?.photos.map((p) => [p.id, p.url]) ?? []), [detail]);
 
-  if (failure)
+  if (failure && !detail) {
+    const status = failure instanceof ApiError ? failure.status : 0;
     return (
       <Result
-        status={failure.status === 403 ? '403' : failure.status === 404 ? '404' : 'warning'}
-        title={failure.text}
+        status={status === 403 ? '403' : status === 404 ? '404' : 'warning'}
+        title={errorText(failure, lang)}
         extra={<Button onClick={() => navigate(-1)}>{t('common.back')}</Button>}
       />
     );
+  }
   if (!detail)
     return (
       <div style={{ textAlign: 'center', padding: 48 }}>
@@ -97,13 +88,6 @@ export function CaseDetailPage() {
       </div>
     );
 
-  const reveal = async () => {
-    try {
-      setRevealed(await api<Revealed>('POST', `/api/cases/${caseId}/reveal`));
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
   const pending = detail.requests.find((r) => r.state === 'pending');
   const reportPhotos = detail.photos.filter((p) => p.kind === 'report');
 
@@ -129,7 +113,12 @@ export function CaseDetailPage() {
               {detail.onSpot && <Tag color="green">{t('case.onSpotShort')}</Tag>}
               {detail.reworkCount > 0 && <Tag color="volcano">{t('case.round', { n: detail.round })}</Tag>}
             </Space>
-            <Button size="small" icon={<ReloadOutlined />} onClick={load} aria-label="reload" />
+            <Button
+              size="small"
+              icon={<ReloadOutlined />}
+              onClick={() => void query.refetch()}
+              aria-label="reload"
+            />
           </Space>
           <Typography.Text strong style={{ fontSize: 16 }}>
             {detail.title}
@@ -227,7 +216,8 @@ export function CaseDetailPage() {
                 <Button
                   size="small"
                   icon={<EyeOutlined />}
-                  onClick={() => void reveal()}
+                  loading={reveal.busy}
+                  onClick={() => void reveal.run()}
                   data-testid="reveal"
                 >
                   {t('case.revealContacts')}
@@ -348,10 +338,7 @@ export function CaseDetailPage() {
         kind={dialog}
         target={detail}
         onClose={() => setDialog(null)}
-        onDone={(d) => {
-          setDialog(null);
-          setDetail(d);
-        }}
+        onDone={() => setDialog(null)}
       />
     </Space>
   );

@@ -23,9 +23,11 @@ import {
   TreeSelect,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, ApiError, errorText, get, query } from '../../core/api.ts';
+import { api, query } from '../../core/api.ts';
+import { useApi } from '../../core/query.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { GridPicker } from '../grid/GridPicker.tsx';
 import { deskLevels } from './loaders.ts';
@@ -62,6 +64,31 @@ interface Values {
   onSpotNote?: string;
 }
 
+/** The form's values as the API's body. */
+function toBody(v: Values): CreateCaseBody {
+  return {
+    categoryId: v.categoryId,
+    nature: v.nature,
+    handlingType: v.handlingType,
+    urgency: v.urgency,
+    title: v.title?.trim() || undefined,
+    description: v.description.trim(),
+    parties: (v.parties ?? [])
+      .filter((p) => p?.name?.trim())
+      .map((p) => ({ role: p.role, name: p.name.trim(), phone: p.phone?.trim() || null })),
+    address: v.address?.trim() || null,
+    location: v.location ? { lng: v.location.lng, lat: v.location.lat } : null,
+    gridId: v.gridId ?? null,
+    photoTokens: v.photos?.length ? v.photos : undefined,
+    channel: v.channel,
+    reporter:
+      v.channel === 'hotline' || v.channel === 'wechat'
+        ? { name: v.reporterName?.trim() || null, phone: v.reporterPhone?.trim() || null }
+        : undefined,
+    onSpot: v.handlingType === 'routine' && v.onSpot ? { note: (v.onSpotNote ?? '').trim() } : null,
+  };
+}
+
 /** 上报事件: the desk's report form, with the place picked on the grid map or from the grid tree. */
 export function CaseReportPage() {
   const { me } = useAuth();
@@ -70,9 +97,6 @@ export function CaseReportPage() {
   const navigate = useNavigate();
   const [form] = Form.useForm<Values>();
   const categories = useCategories();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const categoryId = Form.useWatch('categoryId', form);
   const location = Form.useWatch('location', form);
   const handlingType = Form.useWatch('handlingType', form);
@@ -86,80 +110,45 @@ export function CaseReportPage() {
     if (handlingType === 'emergency') form.setFieldValue('urgency', 'urgent');
   }, [handlingType, form]);
 
-  useEffect(() => {
-    if (!categoryId || !location) {
-      setDuplicates([]);
-      return;
-    }
-    let live = true;
-    get<Duplicate[]>(`/api/cases/duplicates${query({ categoryId, lng: location.lng, lat: location.lat })}`)
-      .then((d) => live && setDuplicates(d))
-      .catch(() => live && setDuplicates([]));
-    return () => {
-      live = false;
-    };
-  }, [categoryId, location]);
+  const duplicates =
+    useApi<Duplicate[]>(
+      categoryId && location
+        ? `/api/cases/duplicates${query({ categoryId, lng: location.lng, lat: location.lat })}`
+        : null,
+    ).data ?? [];
 
-  const submit = async (v: Values) => {
+  const { submit, busy, error } = useSubmit<Values, CaseDetail>(form, {
+    send: (v) => api<CaseDetail>('POST', '/api/cases', toBody(v)),
+    invalidates: ['/api/cases'],
+    onDone: (created) => {
+      message.success(t('report.done', { number: created.number }));
+      navigate(`/cases/${created.id}`);
+    },
+    field: (name) => {
+      const [head, index, sub] = name.split('/');
+      return head === 'parties' && index !== undefined && sub
+        ? ['parties', Number(index), sub]
+        : head === 'photoTokens'
+          ? ['photos']
+          : head === 'reporter'
+            ? [sub === 'phone' ? 'reporterPhone' : 'reporterName']
+            : [head!];
+    },
+  });
+
+  const onFinish = (v: Values) => {
     if (!v.location && !v.gridId) {
       form.setFields([{ name: 'location', errors: [t('report.needPlace')] }]);
       return;
     }
-    const body: CreateCaseBody = {
-      categoryId: v.categoryId,
-      nature: v.nature,
-      handlingType: v.handlingType,
-      urgency: v.urgency,
-      title: v.title?.trim() || undefined,
-      description: v.description.trim(),
-      parties: (v.parties ?? [])
-        .filter((p) => p?.name?.trim())
-        .map((p) => ({ role: p.role, name: p.name.trim(), phone: p.phone?.trim() || null })),
-      address: v.address?.trim() || null,
-      location: v.location ? { lng: v.location.lng, lat: v.location.lat } : null,
-      gridId: v.gridId ?? null,
-      photoTokens: v.photos?.length ? v.photos : undefined,
-      channel: v.channel,
-      reporter:
-        v.channel === 'hotline' || v.channel === 'wechat'
-          ? { name: v.reporterName?.trim() || null, phone: v.reporterPhone?.trim() || null }
-          : undefined,
-      onSpot: v.handlingType === 'routine' && v.onSpot ? { note: (v.onSpotNote ?? '').trim() } : null,
-    };
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api<CaseDetail>('POST', '/api/cases', body);
-      message.success(t('report.done', { number: created.number }));
-      navigate(`/cases/${created.id}`);
-    } catch (err) {
-      setError(errorText(err, lang));
-      if (err instanceof ApiError && err.fields) {
-        form.setFields(
-          Object.entries(err.fields).map(([name, msg]) => {
-            const [head, index, sub] = name.split('/');
-            const field =
-              head === 'parties' && index !== undefined && sub
-                ? ['parties', Number(index), sub]
-                : head === 'photoTokens'
-                  ? ['photos']
-                  : head === 'reporter'
-                    ? [sub === 'phone' ? 'reporterPhone' : 'reporterName']
-                    : [head!];
-            return { name: field as never, errors: [msg] };
-          }),
-        );
-      }
-    } finally {
-      setBusy(false);
-    }
+    void submit(v);
   };
 
   return (
     <Form<Values>
       form={form}
       layout="vertical"
-      onFinish={(v) => void submit(v)}
+      onFinish={onFinish}
       initialValues={{
         nature: 'civil',
         handlingType: 'coordination',

@@ -1,5 +1,6 @@
 import type { Me } from '@wangge/shared';
-import { get, query } from '../../core/api.ts';
+import { query } from '../../core/api.ts';
+import { fetchApi } from '../../core/query.tsx';
 import type { Geometry, Outline } from '../grid/geo.ts';
 import type { MapLevel } from './LocationPicker.tsx';
 
@@ -21,7 +22,7 @@ const toOutline = (f: GeoJsonExport['features'][number]): Outline => ({
 /** Desk map levels: the user's scope at the top, then each grid and its children (GridMap's source). */
 export function deskLevels(me: Me, title: string): (id: number | null) => Promise<MapLevel> {
   const one = async (id: number): Promise<MapLevel> => {
-    const fc = await get<GeoJsonExport>(`/api/grids/${id}/geojson${query({ levels: 1 })}`);
+    const fc = await fetchApi<GeoJsonExport>(`/api/grids/${id}/geojson${query({ levels: 1 })}`);
     const self = fc.features.find((f) => f.properties.id === id);
     return {
       id,
@@ -35,7 +36,7 @@ export function deskLevels(me: Me, title: string): (id: number | null) => Promis
     if (me.scopes.length === 1) return one(me.scopes[0]!.id);
     // Several scopes: their own outlines side by side.
     const tops = await Promise.all(
-      me.scopes.map((s) => get<GeoJsonExport>(`/api/grids/${s.id}/geojson${query({ levels: 0 })}`)),
+      me.scopes.map((s) => fetchApi<GeoJsonExport>(`/api/grids/${s.id}/geojson${query({ levels: 0 })}`)),
     );
     return {
       id: null,
@@ -55,7 +56,7 @@ interface PublicArea {
 }
 
 export async function publicLevel(id: number | null): Promise<MapLevel> {
-  const area = await get<PublicArea>(`/api/public/grid-outlines${query({ parentId: id })}`);
+  const area = await fetchApi<PublicArea>(`/api/public/grid-outlines${query({ parentId: id })}`);
   return {
     id: area.id,
     name: area.name,

@@ -1,9 +1,8 @@
 import { gridKindLabel } from '@wangge/shared';
 import { Alert, Card, Col, Descriptions, Row, Statistic, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
-import { get } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { useApi } from '../../core/query.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 interface Dashboard {
@@ -14,14 +13,8 @@ interface Dashboard {
 export function HomePage() {
   const { me, can } = useAuth();
   const { t, lang } = useI18n();
-  const [data, setData] = useState<Dashboard | null>(null);
-
-  useEffect(() => {
-    if (can('dashboard.read'))
-      get<Dashboard>('/api/dashboard')
-        .then(setData)
-        .catch(() => undefined);
-  }, [can]);
+  // Counted afresh on every visit (what was cached is shown meanwhile).
+  const data = useApi<Dashboard>(can('dashboard.read') ? '/api/dashboard' : null, { staleTime: 0 }).data;
 
   if (!me) return null;
   return (

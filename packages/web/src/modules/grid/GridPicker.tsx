@@ -1,8 +1,8 @@
-import { fetchAllPages } from '../../core/query.tsx';
 import type { GridNode, PageResult } from '@wangge/shared';
 import { TreeSelect } from 'antd';
-import { useEffect, useState } from 'react';
-import { get, query } from '../../core/api.ts';
+import { useMemo, useState } from 'react';
+import { query } from '../../core/api.ts';
+import { fetchAllPages, fetchApi, useApi } from '../../core/query.tsx';
 
 interface Option {
   id: number;
@@ -20,6 +20,13 @@ const toOption = (n: GridNode, parent: number | null): Option => ({
   isLeaf: n.childCount === 0,
 });
 
+/** The options once each, a later one completing an earlier one of the same grid. */
+function merge(list: Option[]): Option[] {
+  const seen = new Map<number, Option>();
+  for (const o of list) seen.set(o.id, { ...seen.get(o.id), ...o });
+  return [...seen.values()];
+}
+
 /** One grid of the user's scope, from a lazily loaded tree, or found by name. */
 export function GridPicker({
   value,
@@ -36,29 +43,19 @@ export function GridPicker({
   allowClear?: boolean;
   testId?: string;
 }) {
-  const [options, setOptions] = useState<Option[]>([]);
+  const roots = useApi<PageResult<GridNode>>('/api/grids').data;
+  // Branches opened so far.
+  const [opened, setOpened] = useState<Option[]>([]);
   const [found, setFound] = useState<Option[] | null>(null);
 
-  const add = (list: Option[]) =>
-    setOptions((prev) => {
-      const seen = new Map(prev.map((o) => [o.id, o]));
-      for (const o of list) seen.set(o.id, { ...seen.get(o.id), ...o });
-      return [...seen.values()];
-    });
-
-  useEffect(() => {
-    get<PageResult<GridNode>>('/api/grids')
-      .then((r) => add(r.items.map((n) => toOption(n, null))))
-      .catch(() => undefined);
-  }, []);
-
+  const known = useMemo(
+    () => merge([...(roots?.items ?? []).map((n) => toOption(n, null)), ...opened]),
+    [roots, opened],
+  );
   // A value set from outside (a filter in the address) gets its name.
-  useEffect(() => {
-    if (value && !options.some((o) => o.id === value))
-      get<GridNode>(`/api/grids/${value}`)
-        .then((n) => add([toOption(n, null)]))
-        .catch(() => undefined);
-  }, [value, options]);
+  const missing = value && !known.some((o) => o.id === value) ? value : null;
+  const named = useApi<GridNode>(missing ? `/api/grids/${missing}` : null).data;
+  const options = named && named.id === missing ? merge([...known, toOption(named, null)]) : known;
 
   return (
     <TreeSelect
@@ -73,7 +70,7 @@ export function GridPicker({
         filterTreeNode: false,
         onSearch: (text) => {
           if (!text.trim()) return setFound(null);
-          get<PageResult<GridNode>>(`/api/grids${query({ q: text.trim(), pageSize: 30 })}`)
+          fetchApi<PageResult<GridNode>>(`/api/grids${query({ q: text.trim(), pageSize: 30 })}`)
             .then((r) => setFound(r.items.map((n) => ({ ...toOption(n, null), isLeaf: true }))))
             .catch(() => undefined);
         },
@@ -84,7 +81,7 @@ export function GridPicker({
       loadData={async (node) => {
         const id = Number(node.value);
         const kids = await fetchAllPages<GridNode>(`/api/grids${query({ parentId: id })}`);
-        add(kids.map((n) => toOption(n, id)));
+        setOpened((prev) => [...prev, ...kids.map((n) => toOption(n, id))]);
       }}
       popupMatchSelectWidth={false}
       data-testid={testId}

@@ -1,34 +1,12 @@
-import { fetchAllPages } from '../../core/query.tsx';
 import { gridKindLabel, type GridNode, type PageResult } from '@wangge/shared';
-import { App, Card, Col, Empty, Input, List, Row, Tree, Typography } from 'antd';
+import { Alert, App, Card, Col, Empty, Input, List, Row, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { errorText, get, query } from '../../core/api.ts';
-import { NodePanel } from './NodePanel.tsx';
+import { errorText, query } from '../../core/api.ts';
+import { fetchAllPages, fetchApi, useApi } from '../../core/query.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-
-function toTreeNode(n: GridNode, lang: 'zh' | 'en'): DataNode {
-  return {
-    key: n.id,
-    title: (
-      <span>
-        {n.name} <Typography.Text type="secondary">{gridKindLabel(n.kind, lang)}</Typography.Text>
-      </span>
-    ),
-    isLeaf: n.childCount === 0,
-  };
-}
-
-function insertChildren(nodes: DataNode[], key: React.Key, children: DataNode[]): DataNode[] {
-  return nodes.map((n) =>
-    n.key === key
-      ? { ...n, children }
-      : n.children
-        ? { ...n, children: insertChildren(n.children, key, children) }
-        : n,
-  );
-}
+import { NodePanel } from './NodePanel.tsx';
 
 /** The grid tree: browse or search on the left, the selected grid on the right (below on a phone). */
 export function GridsPage() {
@@ -36,31 +14,40 @@ export function GridsPage() {
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const selected = params.get('id') ? Number(params.get('id')) : null;
-  const [tree, setTree] = useState<DataNode[]>([]);
   const [results, setResults] = useState<GridNode[] | null>(null);
 
   const select = useCallback((id: number) => setParams({ id: String(id) }), [setParams]);
 
-  // Bumped when the tree's shape changes, to reload it from the top.
+  const roots = useApi<PageResult<GridNode>>('/api/grids');
+  // The levels opened so far, by parent; cleared (and the tree remounted) when the tree's shape changes.
+  const [levels, setLevels] = useState<ReadonlyMap<number, GridNode[]>>(new Map());
   const [treeVersion, setTreeVersion] = useState(0);
-  useEffect(() => {
-    get<PageResult<GridNode>>('/api/grids')
-      .then((r) => setTree(r.items.map((n) => toTreeNode(n, lang))))
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [lang, message, treeVersion]);
+
+  const tree = useMemo(() => {
+    const build = (nodes: GridNode[]): DataNode[] =>
+      nodes.map((n) => {
+        const children = levels.get(n.id);
+        return {
+          key: n.id,
+          title: (
+            <span>
+              {n.name} <Typography.Text type="secondary">{gridKindLabel(n.kind, lang)}</Typography.Text>
+            </span>
+          ),
+          isLeaf: n.childCount === 0,
+          ...(children ? { children: build(children) } : {}),
+        };
+      });
+    return build(roots.data?.items ?? []);
+  }, [roots.data, levels, lang]);
 
   const loadData = useCallback(
     async (node: DataNode) => {
       if (node.children) return;
+      const id = Number(node.key);
       try {
-        const children = await fetchAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.key) })}`);
-        setTree((prev) =>
-          insertChildren(
-            prev,
-            node.key,
-            children.map((n) => toTreeNode(n, lang)),
-          ),
-        );
+        const children = await fetchAllPages<GridNode>(`/api/grids${query({ parentId: id })}`);
+        setLevels((prev) => new Map(prev).set(id, children));
       } catch (err) {
         message.error(errorText(err, lang));
       }
@@ -71,7 +58,9 @@ export function GridsPage() {
   const search = async (text: string) => {
     if (!text.trim()) return setResults(null);
     try {
-      const page = await get<PageResult<GridNode>>(`/api/grids${query({ q: text.trim(), pageSize: 50 })}`);
+      const page = await fetchApi<PageResult<GridNode>>(
+        `/api/grids${query({ q: text.trim(), pageSize: 50 })}`,
+      );
       setResults(page.items);
     } catch (err) {
       message.error(errorText(err, lang));
@@ -89,6 +78,9 @@ export function GridsPage() {
             style={{ marginBottom: 12 }}
             data-testid="grid-search"
           />
+          {roots.error && (
+            <Alert type="error" showIcon title={errorText(roots.error, lang)} style={{ marginBottom: 12 }} />
+          )}
           {results ? (
             <List
               size="small"
@@ -120,7 +112,11 @@ export function GridsPage() {
             key={selected}
             id={selected}
             onSelect={select}
-            onTreeChanged={() => setTreeVersion((v) => v + 1)}
+            // NodePanel has refreshed everything under /api/grids by now: open the levels afresh.
+            onTreeChanged={() => {
+              setLevels(new Map());
+              setTreeVersion((v) => v + 1);
+            }}
           />
         ) : (
           <Empty description={t('grids.searchPlaceholder')} />

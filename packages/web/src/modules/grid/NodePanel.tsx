@@ -1,8 +1,7 @@
-import { fetchAllPages } from '../../core/query.tsx';
 import { DownOutlined } from '@ant-design/icons';
 import { gridKindLabel, type GridHistory, type GridNode, type PageResult } from '@wangge/shared';
 import {
-  App,
+  Alert,
   Button,
   Card,
   Descriptions,
@@ -17,9 +16,10 @@ import {
   Typography,
   type MenuProps,
 } from 'antd';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { errorText, get, query } from '../../core/api.ts';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { errorText, query } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { useApi, useInvalidate } from '../../core/query.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { DutyEditor } from '../org/DutyEditor.tsx';
 import { GeoJsonWizard } from './GeoJsonWizard.tsx';
@@ -40,6 +40,10 @@ interface SchemeRow {
   definition: { levels: { name: string; kinds: string[]; duties: string[] }[] };
 }
 
+interface Shapes {
+  features: { properties: { id: number; name: string; parentId: number | null }; geometry: Geometry }[];
+}
+
 /** One grid: outline, children, people on duty, history, and its printable outputs. */
 export function NodePanel({
   id,
@@ -48,56 +52,46 @@ export function NodePanel({
 }: {
   id: number;
   onSelect: (id: number) => void;
-  /** Called when the tree's shape changed (a child added, a grid closed). */
+  /** Called when the tree's shape changed (a child added, a grid closed), after the grids were refreshed. */
   onTreeChanged?: () => void;
 }) {
   const { can } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [detail, setDetail] = useState<Detail | null>(null);
-  const [children, setChildren] = useState<GridNode[]>([]);
-  const [childShapes, setChildShapes] = useState<{ id: number; name: string; geometry: Geometry | null }[]>(
-    [],
-  );
-  const [history, setHistory] = useState<GridHistory | null>(null);
-  const [schemes, setSchemes] = useState<SchemeRow[]>([]);
-  const [gaps, setGaps] = useState<PageResult<{ id: number; name: string; path: string[] }> | null>(null);
+  const invalidate = useInvalidate();
+  const [childPage, setChildPage] = useState({ page: 1, pageSize: 10 });
+  const [historyWanted, setHistoryWanted] = useState(false);
+  const [gapsWanted, setGapsWanted] = useState(false);
   const [wizard, setWizard] = useState(false);
 
-  const load = useCallback(async () => {
-    try {
-      const [d, kids, shapes] = await Promise.all([
-        get<Detail>(`/api/grids/${id}`),
-        fetchAllPages<GridNode>(`/api/grids${query({ parentId: id })}`),
-        get<{
-          features: {
-            properties: { id: number; name: string; parentId: number | null };
-            geometry: Geometry;
-          }[];
-        }>(`/api/grids/${id}/geojson?levels=1`),
-      ]);
-      setDetail(d);
-      setChildren(kids);
-      setChildShapes(
-        shapes.features
-          .filter((f) => f.properties.id !== id)
-          .map((f) => ({ id: f.properties.id, name: f.properties.name, geometry: f.geometry })),
-      );
-      setHistory(null);
-      setGaps(null);
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  }, [id, lang, message]);
-  useEffect(() => void load(), [load]);
-  useEffect(() => {
-    get<SchemeRow[]>('/api/schemes')
-      .then(setSchemes)
-      .catch(() => undefined);
-  }, []);
+  const detailQuery = useApi<Detail>(`/api/grids/${id}`);
+  const shapesQuery = useApi<Shapes>(`/api/grids/${id}/geojson${query({ levels: 1 })}`);
+  const children = useApi<PageResult<GridNode>>(`/api/grids${query({ parentId: id, ...childPage })}`, {
+    keepPrevious: true,
+  }).data;
+  const schemes = useApi<SchemeRow[]>('/api/schemes').data;
+  const history = useApi<GridHistory>(historyWanted ? `/api/grids/${id}/history` : null).data ?? null;
+  const gapsQuery = useApi<PageResult<{ id: number; name: string; path: string[] }>>(
+    gapsWanted ? `/api/duties/gaps${query({ nodeId: id, pageSize: 50 })}` : null,
+  );
+  const gaps = gapsQuery.data ?? null;
+  const detail = detailQuery.data ?? null;
+  const childShapes = useMemo(
+    () =>
+      (shapesQuery.data?.features ?? [])
+        .filter((f) => f.properties.id !== id)
+        .map((f) => ({ id: f.properties.id, name: f.properties.name, geometry: f.geometry })),
+    [shapesQuery.data, id],
+  );
+
+  /** After a change of this grid: everything under /api/grids (this panel, the tree) and the gaps are stale. */
+  const refresh = () => invalidate('/api/grids', '/api/duties/gaps');
+  const treeChanged = (created?: number) => {
+    if (created) onSelect(created);
+    void refresh().then(() => onTreeChanged?.());
+  };
 
   const level = useMemo(() => {
-    const scheme = schemes.find((s) => s.key === detail?.scheme);
+    const scheme = schemes?.find((s) => s.key === detail?.scheme);
     return scheme && detail?.level !== null && detail?.level !== undefined
       ? {
           scheme,
@@ -107,7 +101,9 @@ export function NodePanel({
       : null;
   }, [schemes, detail]);
 
-  if (!detail) return null;
+  const failure = detailQuery.error ?? shapesQuery.error;
+  if (!detail || !shapesQuery.data)
+    return failure ? <Alert type="error" showIcon title={errorText(failure, lang)} /> : null;
 
   const printItems: MenuProps['items'] = [
     {
@@ -154,12 +150,18 @@ export function NodePanel({
             <Descriptions.Item label={t('grids.validFrom')}>{detail.validFrom}</Descriptions.Item>
             <Descriptions.Item label={t('grids.children')}>{detail.childCount}</Descriptions.Item>
           </Descriptions>
-          {children.length > 0 && (
+          {children && children.total > 0 && (
             <Table
               size="small"
               rowKey="id"
-              dataSource={children}
-              pagination={{ pageSize: 10, hideOnSinglePage: true }}
+              dataSource={children.items}
+              pagination={{
+                current: childPage.page,
+                pageSize: childPage.pageSize,
+                total: children.total,
+                hideOnSinglePage: true,
+                onChange: (page, pageSize) => setChildPage({ page, pageSize }),
+              }}
               onRow={(r) => ({ onClick: () => onSelect(r.id), style: { cursor: 'pointer' } })}
               columns={[
                 { title: t('grids.name'), dataIndex: 'name', key: 'name' },
@@ -172,17 +174,12 @@ export function NodePanel({
             <>
               <Button
                 size="small"
-                onClick={() =>
-                  get<PageResult<{ id: number; name: string; path: string[] }>>(
-                    `/api/duties/gaps${query({ nodeId: id, pageSize: 50 })}`,
-                  )
-                    .then(setGaps)
-                    .catch((err) => message.error(errorText(err, lang)))
-                }
+                onClick={() => (gapsWanted ? void gapsQuery.refetch() : setGapsWanted(true))}
                 data-testid="gaps-button"
               >
                 {t('grids.gaps')}
               </Button>
+              {gapsQuery.error && <Alert type="error" showIcon title={errorText(gapsQuery.error, lang)} />}
               {gaps && (
                 <List
                   size="small"
@@ -293,28 +290,18 @@ export function NodePanel({
           <NodeActions
             node={detail}
             childKinds={level ? (level.next?.kinds ?? []) : []}
-            onChanged={(created) => {
-              onTreeChanged?.();
-              if (created) onSelect(created);
-              else void load();
-            }}
-            onClosed={() => {
-              onTreeChanged?.();
-              void load();
-            }}
+            onChanged={treeChanged}
+            onClosed={treeChanged}
           />
         </div>
       )}
-      <Tabs
-        items={tabs}
-        onChange={(key) => {
-          if (key === 'history' && !history)
-            get<GridHistory>(`/api/grids/${id}/history`)
-              .then(setHistory)
-              .catch(() => undefined);
-        }}
+      <Tabs items={tabs} onChange={(key) => key === 'history' && setHistoryWanted(true)} />
+      <GeoJsonWizard
+        nodeId={id}
+        open={wizard}
+        onClose={() => setWizard(false)}
+        onDone={() => void refresh()}
       />
-      <GeoJsonWizard nodeId={id} open={wizard} onClose={() => setWizard(false)} onDone={() => void load()} />
     </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { CopyOutlined, PlusOutlined, ReloadOutlined, WarningOutlined } from '@ant-design/icons';
-import { API_KEY_NAME_MAX, LIMITS, type ApiKey, type ApiKeyCreated, type PageResult } from '@wangge/shared';
+import { API_KEY_NAME_MAX, type ApiKey, type ApiKeyCreated } from '@wangge/shared';
 import {
   Alert,
   App,
@@ -14,76 +14,55 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, errorText, get, query } from '../../core/api.ts';
+import { useState } from 'react';
+import { api } from '../../core/api.ts';
+import { ListPage, useListState } from '../../core/ListPage.tsx';
+import { useAction, useInvalidate } from '../../core/query.tsx';
+import type { RColumn } from '../../core/ResponsiveTable.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { fmtTime } from '../case/shared.tsx';
-import { ResponsiveTable, type RColumn } from '../../core/ResponsiveTable.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 type Show = 'active' | 'revoked' | 'all';
+const KEYS = '/api/api-keys';
+const FILTERS = ['show'] as const;
+const ACTIVE: Record<Show, string | undefined> = { active: 'true', revoked: 'false', all: undefined };
 
 /** 开放接口密钥: keys of the open API (Open311 and others); the secret is shown once, at creation. */
 export function ApiKeysPage() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
-  const [show, setShow] = useState<Show>('active');
-  const [page, setPage] = useState({ page: 1, pageSize: LIMITS.pageSizeDefault as number });
-  const [data, setData] = useState<PageResult<ApiKey> | null>(null);
+  const invalidate = useInvalidate();
+  const list = useListState(FILTERS);
+  const show: Show =
+    list.filters.show === 'revoked' || list.filters.show === 'all' ? list.filters.show : 'active';
   const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'rename'; key: ApiKey } | null>(null);
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ name: string }>();
 
-  const load = useCallback(() => {
-    const active = show === 'all' ? undefined : show === 'active' ? 'true' : 'false';
-    get<PageResult<ApiKey>>(`/api/api-keys${query({ active, ...page })}`)
-      .then(setData)
-      .catch((err) => {
-        message.error(errorText(err, lang));
-        setData({ items: [], total: 0, page: 1, pageSize: page.pageSize });
-      });
-  }, [show, page, lang, message]);
-  useEffect(() => {
-    setData(null);
-    load();
-  }, [load]);
+  const save = useSubmit(form, {
+    // A new key comes back with its secret; a renamed one needs no more than the list.
+    send: ({ name }) =>
+      dialog?.kind === 'rename'
+        ? api<ApiKey>('PUT', `${KEYS}/${dialog.key.id}`, { name: name.trim() }).then(() => null)
+        : api<ApiKeyCreated>('POST', KEYS, { name: name.trim() }),
+    invalidates: [KEYS],
+    success: dialog?.kind === 'rename' ? t('common.saved') : undefined,
+    onDone: (r) => {
+      if (r) setCreated(r);
+      setDialog(null);
+    },
+  });
+  const revoke = useAction((key: ApiKey) => api<ApiKey>('POST', `${KEYS}/${key.id}/revoke`), {
+    invalidates: [KEYS],
+    onDone: (key) => message.success(t('apikeys.revoked', { name: key.name })),
+  });
 
   const open = (d: NonNullable<typeof dialog>) => {
     form.resetFields();
+    save.clearError();
     if (d.kind === 'rename') form.setFieldsValue({ name: d.key.name });
     setDialog(d);
-  };
-
-  const submit = async () => {
-    if (!dialog) return;
-    const { name } = await form.validateFields();
-    setBusy(true);
-    try {
-      if (dialog.kind === 'create') {
-        setCreated(await api<ApiKeyCreated>('POST', '/api/api-keys', { name: name.trim() }));
-      } else {
-        await api<ApiKey>('PUT', `/api/api-keys/${dialog.key.id}`, { name: name.trim() });
-        message.success(t('common.saved'));
-      }
-      setDialog(null);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-      if (err instanceof ApiError && err.fields?.name)
-        form.setFields([{ name: 'name', errors: [err.fields.name] }]);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const revoke = async (key: ApiKey) => {
-    try {
-      await api<ApiKey>('POST', `/api/api-keys/${key.id}/revoke`);
-      message.success(t('apikeys.revoked', { name: key.name }));
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
   };
 
   const columns: RColumn<ApiKey>[] = [
@@ -130,7 +109,7 @@ export function ApiKeysPage() {
               title={t('apikeys.revokeConfirm', { name: k.name })}
               description={t('apikeys.revokeHint')}
               okButtonProps={{ danger: true }}
-              onConfirm={() => void revoke(k)}
+              onConfirm={() => void revoke.run(k)}
             >
               <Button size="small" danger data-testid="apikey-revoke">
                 {t('apikeys.revoke')}
@@ -146,57 +125,59 @@ export function ApiKeysPage() {
       size="small"
       title={t('menu.apiKeys')}
       data-testid="api-keys"
-      extra={<Button size="small" icon={<ReloadOutlined />} onClick={load} aria-label="reload" />}
+      extra={
+        <Button
+          size="small"
+          icon={<ReloadOutlined />}
+          onClick={() => void invalidate(KEYS)}
+          aria-label="reload"
+        />
+      }
     >
       <Alert type="info" showIcon title={t('apikeys.hint')} style={{ marginBottom: 12 }} />
-      <Space wrap style={{ justifyContent: 'space-between', width: '100%', marginBottom: 12 }}>
-        <Segmented<Show>
-          value={show}
-          onChange={(v) => {
-            setShow(v);
-            setPage((p) => ({ ...p, page: 1 }));
-          }}
-          options={[
-            { value: 'active', label: t('apikeys.showActive') },
-            { value: 'revoked', label: t('apikeys.showRevoked') },
-            { value: 'all', label: t('apikeys.showAll') },
-          ]}
-        />
-        <Button
-          type="primary"
-          icon={<PlusOutlined />}
-          onClick={() => open({ kind: 'create' })}
-          data-testid="apikey-create"
-        >
-          {t('apikeys.create')}
-        </Button>
-      </Space>
-      <ResponsiveTable<ApiKey>
-        rows={data?.items}
-        loading={!data}
+      <ListPage<ApiKey, (typeof FILTERS)[number]>
+        url={KEYS}
+        state={list}
+        params={{ active: ACTIVE[show] }}
         rowKey={(k) => k.id}
         columns={columns}
         rowClassName={(k) => (k.active ? '' : 'wg-row-inactive')}
         testId="apikeys-table"
-        paging={{
-          page: page.page,
-          pageSize: page.pageSize,
-          total: data?.total ?? 0,
-          onChange: (p, s) => setPage({ page: p, pageSize: s }),
-        }}
+        toolbar={
+          <>
+            <Segmented<Show>
+              value={show}
+              onChange={(v) => list.set({ show: v === 'active' ? null : v })}
+              options={[
+                { value: 'active', label: t('apikeys.showActive') },
+                { value: 'revoked', label: t('apikeys.showRevoked') },
+                { value: 'all', label: t('apikeys.showAll') },
+              ]}
+            />
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => open({ kind: 'create' })}
+              data-testid="apikey-create"
+            >
+              {t('apikeys.create')}
+            </Button>
+          </>
+        }
       />
 
       <Modal
         open={dialog !== null}
         title={dialog?.kind === 'rename' ? t('apikeys.rename') : t('apikeys.create')}
         onCancel={() => setDialog(null)}
-        onOk={() => void submit()}
+        onOk={() => void save.submit()}
         okText={dialog?.kind === 'rename' ? t('common.save') : t('apikeys.createOk')}
         cancelText={t('common.cancel')}
-        confirmLoading={busy}
+        confirmLoading={save.busy}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" preserve={false} onFinish={() => void submit()}>
+        {save.error && <Alert type="error" showIcon title={save.error} style={{ marginBottom: 16 }} />}
+        <Form form={form} layout="vertical" preserve={false} onFinish={(v) => void save.submit(v)}>
           <Form.Item
             name="name"
             label={t('apikeys.name')}

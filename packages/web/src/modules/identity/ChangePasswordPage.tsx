@@ -6,51 +6,40 @@ import {
   type PasswordPolicy,
   type PasswordRule,
 } from '@wangge/shared';
-import { Alert, App, Button, Card, Form, Input, List, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Form, Input, List, Space, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError, errorText, get } from '../../core/api.ts';
+import { api } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { useApi } from '../../core/query.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { useI18n } from '../../i18n/index.tsx';
 
 const RULES: PasswordRule[] = ['length', 'classes', 'contains_username', 'whitespace'];
 
+interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
 export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const { me, setMe, logout } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm();
-  const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const policy = useApi<PasswordPolicy>('/api/auth/policy').data ?? null;
   const newPassword: string = Form.useWatch('newPassword', form) ?? '';
-
-  useEffect(() => {
-    get<PasswordPolicy>('/api/auth/policy')
-      .then(setPolicy)
-      .catch(() => undefined);
-  }, []);
-
-  const broken = policy ? passwordViolations(newPassword, policy, me?.username) : [];
-
-  const onFinish = async (values: { currentPassword: string; newPassword: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api<Me>('POST', '/api/auth/password', values);
-      message.success(t('pwd.done'));
+  const { submit, busy, error } = useSubmit<PasswordChange, Me>(form, {
+    send: ({ currentPassword, newPassword }) =>
+      api<Me>('POST', '/api/auth/password', { currentPassword, newPassword }),
+    success: t('pwd.done'),
+    onDone: (updated) => {
       setMe(updated);
       if (!forced) navigate('/');
-    } catch (err) {
-      setError(errorText(err, lang));
-      if (err instanceof ApiError && err.fields) {
-        form.setFields(Object.entries(err.fields).map(([name, msg]) => ({ name, errors: [msg] })));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    field: (name) => name,
+  });
+
+  const broken = policy ? passwordViolations(newPassword, policy, me?.username) : [];
 
   const card = (
     <Card title={t('pwd.title')} style={{ maxWidth: 460, width: '100%' }} data-testid="change-password">
@@ -71,7 +60,12 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
           data-testid="password-error"
         />
       )}
-      <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(values: PasswordChange) => void submit(values)}
+        requiredMark={false}
+      >
         <Form.Item
           name="currentPassword"
           label={t('pwd.current')}

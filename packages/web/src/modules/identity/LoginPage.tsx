@@ -1,35 +1,25 @@
 import { GlobalOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
 import { LIMITS, type Health } from '@wangge/shared';
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { errorText, get } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { useApi } from '../../core/query.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { useI18n } from '../../i18n/index.tsx';
+
+interface Credentials {
+  username: string;
+  password: string;
+}
 
 export function LoginPage() {
   const { login, sessionExpired } = useAuth();
   const { t, lang, setLang } = useI18n();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [demo, setDemo] = useState(false);
-
-  useEffect(() => {
-    get<Health>('/api/health')
-      .then((h) => setDemo(h.demo))
-      .catch(() => setDemo(false));
-  }, []);
-
-  const onFinish = async (values: { username: string; password: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await login(values.username.trim(), values.password);
-    } catch (err) {
-      setError(errorText(err, lang));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // A demo server tells visitors the demo password.
+  const demo = useApi<Health>('/api/health').data?.demo ?? false;
+  const { submit, busy, error } = useSubmit<Credentials>(null, {
+    send: (values) => login(values.username.trim(), values.password),
+    field: () => null,
+  });
 
   return (
     <div className="wg-login">
@@ -66,7 +56,12 @@ export function LoginPage() {
             data-testid="login-error"
           />
         )}
-        <Form layout="vertical" onFinish={onFinish} requiredMark={false} size="large">
+        <Form
+          layout="vertical"
+          onFinish={(values: Credentials) => void submit(values)}
+          requiredMark={false}
+          size="large"
+        >
           <Form.Item
             name="username"
             label={t('login.username')}

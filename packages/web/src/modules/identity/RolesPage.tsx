@@ -1,8 +1,11 @@
 import type { Role } from '@wangge/shared';
-import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { api, errorText, get } from '../../core/api.ts';
+import { Alert, Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { api, errorText } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { useAction, useApi } from '../../core/query.tsx';
+import { ResponsiveTable, type RColumn } from '../../core/ResponsiveTable.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 
@@ -23,143 +26,118 @@ const DUTIES: { duty: PermissionInfo['duty']; label: MessageKey }[] = [
 export function RolesPage() {
   const { can } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [roles, setRoles] = useState<Role[] | null>(null);
-  const [permissions, setPermissions] = useState<PermissionInfo[]>([]);
+  const roles = useApi<Role[]>('/api/roles');
+  const permissions = useApi<PermissionInfo[]>('/api/permissions').data ?? [];
   const [editing, setEditing] = useState<Role | 'new' | null>(null);
   const [form] = Form.useForm();
-
-  const load = useCallback(() => {
-    get<Role[]>('/api/roles')
-      .then(setRoles)
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [lang, message]);
-  useEffect(load, [load]);
-  useEffect(() => {
-    get<PermissionInfo[]>('/api/permissions')
-      .then(setPermissions)
-      .catch(() => undefined);
-  }, []);
+  const save = useSubmit<Pick<Role, 'key' | 'name' | 'nameEn' | 'permissions'>>(form, {
+    send: (values) =>
+      editing === 'new'
+        ? api('POST', '/api/roles', values)
+        : api('PATCH', `/api/roles/${(editing as Role).key}`, {
+            name: values.name,
+            nameEn: values.nameEn,
+            permissions: values.permissions,
+          }),
+    invalidates: ['/api/roles'],
+    success: t('common.saved'),
+    onDone: () => setEditing(null),
+  });
+  const remove = useAction((role: Role) => api('DELETE', `/api/roles/${role.key}`), {
+    invalidates: ['/api/roles'],
+  });
 
   const label = (key: string) => {
     const p = permissions.find((x) => x.key === key);
     return p ? (lang === 'zh' ? p.name : p.nameEn) : key;
   };
-
-  const save = async () => {
-    const values = await form.validateFields();
-    try {
-      if (editing === 'new') await api('POST', '/api/roles', values);
-      else if (editing)
-        await api('PATCH', `/api/roles/${editing.key}`, {
-          name: values.name,
-          nameEn: values.nameEn,
-          permissions: values.permissions,
-        });
-      message.success(t('common.saved'));
-      setEditing(null);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
+  const open = (role: Role | 'new') => {
+    form.resetFields();
+    if (role !== 'new')
+      form.setFieldsValue({
+        key: role.key,
+        name: role.name,
+        nameEn: role.nameEn,
+        permissions: role.permissions,
+      });
+    save.clearError();
+    setEditing(role);
   };
 
-  const remove = async (role: Role) => {
-    try {
-      await api('DELETE', `/api/roles/${role.key}`);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
+  const columns: RColumn<Role>[] = [
+    {
+      key: 'name',
+      title: t('roles.name'),
+      phone: 'head',
+      render: (r) => (lang === 'zh' ? r.name : r.nameEn || r.name),
+    },
+    { key: 'key', title: t('roles.key'), responsive: ['md'], render: (r) => <code>{r.key}</code> },
+    {
+      key: 'permissions',
+      title: t('roles.permissions'),
+      render: (r) => (
+        <Space size={[2, 4]} wrap>
+          {r.permissions.map((p) => (
+            <Tag key={p}>{label(p)}</Tag>
+          ))}
+        </Space>
+      ),
+    },
+    { key: 'userCount', title: t('roles.users'), render: (r) => r.userCount },
+    {
+      key: 'builtin',
+      title: t('roles.builtin'),
+      render: (r) => (r.builtin ? t('common.yes') : t('common.no')),
+    },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      phone: 'actions',
+      render: (r) =>
+        can('role.write') && r.editable ? (
+          <Space size={0}>
+            <Button size="small" type="link" onClick={() => open(r)}>
+              {t('common.edit')}
+            </Button>
+            {!r.builtin && (
+              <Popconfirm title={t('common.confirmDelete')} onConfirm={() => void remove.run(r)}>
+                <Button size="small" type="link" danger>
+                  {t('common.delete')}
+                </Button>
+              </Popconfirm>
+            )}
+          </Space>
+        ) : null,
+    },
+  ];
 
   return (
     <>
       {can('role.write') && (
-        <Button
-          type="primary"
-          style={{ marginBottom: 12 }}
-          onClick={() => {
-            form.resetFields();
-            setEditing('new');
-          }}
-        >
+        <Button type="primary" style={{ marginBottom: 12 }} onClick={() => open('new')}>
           {t('roles.create')}
         </Button>
       )}
-      <Table
-        rowKey="key"
-        size="small"
-        loading={!roles}
-        dataSource={roles ?? []}
-        scroll={{ x: 'max-content' }}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        columns={[
-          {
-            title: t('roles.name'),
-            key: 'name',
-            render: (_, r) => (lang === 'zh' ? r.name : r.nameEn || r.name),
-          },
-          { title: t('roles.key'), dataIndex: 'key', key: 'key', responsive: ['md'] },
-          {
-            title: t('roles.permissions'),
-            key: 'permissions',
-            render: (_, r) => (
-              <Space size={[2, 4]} wrap>
-                {r.permissions.map((p) => (
-                  <Tag key={p}>{label(p)}</Tag>
-                ))}
-              </Space>
-            ),
-          },
-          { title: t('roles.users'), dataIndex: 'userCount', key: 'userCount' },
-          {
-            title: t('roles.builtin'),
-            key: 'builtin',
-            render: (_, r) => (r.builtin ? t('common.yes') : t('common.no')),
-          },
-          {
-            title: t('common.actions'),
-            key: 'actions',
-            render: (_, r) =>
-              can('role.write') && r.editable ? (
-                <Space size={0}>
-                  <Button
-                    size="small"
-                    type="link"
-                    onClick={() => {
-                      form.setFieldsValue({
-                        key: r.key,
-                        name: r.name,
-                        nameEn: r.nameEn,
-                        permissions: r.permissions,
-                      });
-                      setEditing(r);
-                    }}
-                  >
-                    {t('common.edit')}
-                  </Button>
-                  {!r.builtin && (
-                    <Popconfirm title={t('common.confirmDelete')} onConfirm={() => void remove(r)}>
-                      <Button size="small" type="link" danger>
-                        {t('common.delete')}
-                      </Button>
-                    </Popconfirm>
-                  )}
-                </Space>
-              ) : null,
-          },
-        ]}
+      {roles.error && <Alert type="error" showIcon title={errorText(roles.error, lang)} />}
+      <ResponsiveTable<Role>
+        rows={roles.data}
+        loading={roles.isPending}
+        rowKey={(r) => r.key}
+        columns={columns}
+        clientPageSize={50}
+        testId="roles-table"
       />
       <Modal
         open={editing !== null}
         title={editing === 'new' ? t('roles.create') : editing ? editing.name : ''}
         onCancel={() => setEditing(null)}
-        onOk={() => void save()}
+        onOk={() => void save.submit()}
+        confirmLoading={save.busy}
         okText={t('common.save')}
         cancelText={t('common.cancel')}
         width={640}
       >
+        {save.error && <Alert type="error" showIcon title={save.error} style={{ marginBottom: 16 }} />}
         <Form form={form} layout="vertical">
           <Form.Item
             name="key"

@@ -1,29 +1,38 @@
 import type { SecuritySettings } from '@wangge/shared';
-import { App, Button, Card, Form, InputNumber } from 'antd';
-import { useEffect } from 'react';
-import { api, errorText, get } from '../../core/api.ts';
+import { Alert, Button, Card, Form, InputNumber, Spin } from 'antd';
+import { api, errorText } from '../../core/api.ts';
+import { useApi } from '../../core/query.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { useI18n } from '../../i18n/index.tsx';
 
+const SETTINGS = '/api/settings/security';
+
+/** 安全策略: the password policy and the sign-in limits. */
 export function SecurityPage() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
+  const settings = useApi<SecuritySettings>(SETTINGS);
   const [form] = Form.useForm<SecuritySettings>();
+  const { submit, busy, error } = useSubmit(form, {
+    send: (values) => api<SecuritySettings>('PUT', SETTINGS, values),
+    invalidates: [SETTINGS],
+    success: t('common.saved'),
+    // The server's answer is what it keeps (normalised); the form shows that.
+    onDone: (saved) => form.setFieldsValue(saved),
+    field: (name) => name.split('/'),
+  });
 
-  useEffect(() => {
-    get<SecuritySettings>('/api/settings/security').then((s) => form.setFieldsValue(s));
-  }, [form]);
-
-  const save = async (values: SecuritySettings) => {
-    try {
-      form.setFieldsValue(await api<SecuritySettings>('PUT', '/api/settings/security', values));
-      message.success(t('common.saved'));
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
+  if (settings.error) return <Alert type="error" showIcon title={errorText(settings.error, lang)} />;
+  if (!settings.data) return <Spin />;
 
   return (
-    <Form form={form} layout="vertical" onFinish={save} style={{ maxWidth: 560 }}>
+    <Form
+      form={form}
+      layout="vertical"
+      initialValues={settings.data}
+      onFinish={(values) => void submit(values)}
+      style={{ maxWidth: 560 }}
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <Card title={t('security.passwordPolicy')} size="small" style={{ marginBottom: 16 }}>
         <Form.Item
           name={['passwordPolicy', 'minLength']}
@@ -65,7 +74,7 @@ export function SecurityPage() {
           <InputNumber min={5} max={480} />
         </Form.Item>
       </Card>
-      <Button type="primary" htmlType="submit">
+      <Button type="primary" htmlType="submit" loading={busy}>
         {t('common.save')}
       </Button>
     </Form>

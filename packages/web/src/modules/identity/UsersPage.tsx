@@ -1,7 +1,6 @@
-import { fetchAllPages } from '../../core/query.tsx';
 import { LIMITS, type GridNode, type PageResult, type Role, type UserSummary } from '@wangge/shared';
 import {
-  App,
+  Alert,
   Button,
   Checkbox,
   Form,
@@ -15,10 +14,17 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, errorText, get, query } from '../../core/api.ts';
+import { useState } from 'react';
+import { api, errorText, query } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { useListState } from '../../core/ListPage.tsx';
+import { fetchAllPages, useAction, useApi } from '../../core/query.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { useI18n } from '../../i18n/index.tsx';
+
+const USERS = '/api/users';
+const ROLES = '/api/roles';
+const FILTERS = ['q', 'status'] as const;
 
 type Dialog =
   | { kind: 'create' }
@@ -28,6 +34,16 @@ type Dialog =
   | { kind: 'scopes'; user: UserSummary }
   | null;
 
+/** The fields of every dialog (each shows some of them). */
+interface UserForm {
+  username?: string;
+  displayName?: string;
+  phone?: string;
+  password?: string;
+  roles?: string[];
+  gridIds?: number[];
+}
+
 interface ScopeOption {
   id: number;
   pId: number | null;
@@ -36,91 +52,69 @@ interface ScopeOption {
   isLeaf: boolean;
 }
 
+/** What one dialog sends. */
+function sendDialog(dialog: NonNullable<Dialog>, values: UserForm): Promise<unknown> {
+  if (dialog.kind === 'create') return api('POST', USERS, values);
+  const at = `${USERS}/${dialog.user.id}`;
+  switch (dialog.kind) {
+    case 'edit': {
+      const body: Record<string, unknown> = { displayName: values.displayName };
+      // Untouched: unchanged; emptied: cleared.
+      if (values.phone !== undefined) body.phone = values.phone === '' ? null : values.phone;
+      return api('PATCH', at, body);
+    }
+    case 'reset':
+      return api('POST', `${at}/reset-password`, values);
+    case 'roles':
+      return api('PUT', `${at}/roles`, { roles: values.roles ?? [] });
+    case 'scopes':
+      return api('PUT', `${at}/scopes`, { gridIds: values.gridIds ?? [] });
+  }
+}
+
 export function UsersPage() {
   const { can, me } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [data, setData] = useState<PageResult<UserSummary> | null>(null);
-  const [params, setParams] = useState({
-    page: 1,
-    pageSize: LIMITS.pageSizeDefault as number,
-    q: '',
-    status: '',
-  });
+  const list = useListState(FILTERS);
+  const { filters, set } = list;
+  const users = useApi<PageResult<UserSummary>>(
+    `${USERS}${query({ ...filters, page: list.page, pageSize: list.pageSize })}`,
+    { keepPrevious: true },
+  );
+  const roles = useApi<Role[]>(can('user.grant') ? ROLES : null).data ?? [];
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [roles, setRoles] = useState<Role[]>([]);
   const [revealed, setRevealed] = useState<Record<number, string>>({});
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<UserForm>();
 
-  const load = useCallback(() => {
-    get<PageResult<UserSummary>>(`/api/users${query(params)}`)
-      .then(setData)
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [params, lang, message]);
-  useEffect(load, [load]);
-  useEffect(() => {
-    if (can('user.grant'))
-      get<Role[]>('/api/roles')
-        .then(setRoles)
-        .catch(() => undefined);
-  }, [can]);
-
-  const run = async (fn: () => Promise<unknown>, done?: string) => {
-    try {
-      await fn();
-      if (done) message.success(done);
-      setDialog(null);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-      if (err instanceof ApiError && err.fields) {
-        form.setFields(
-          Object.entries(err.fields).map(([name, msg]) => ({ name: name.split('/')[0], errors: [msg] })),
-        );
-      }
-    }
-  };
-
-  const reveal = async (user: UserSummary) => {
-    try {
-      const r = await api<{ phone: string | null }>('POST', `/api/users/${user.id}/reveal-phone`);
-      if (r.phone) setRevealed((prev) => ({ ...prev, [user.id]: r.phone! }));
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
+  const saved = { invalidates: [USERS], success: t('common.saved') };
+  const save = useSubmit<UserForm>(form, {
+    send: (values) => (dialog ? sendDialog(dialog, values) : Promise.resolve()),
+    // Granting roles changes the roles' user counts.
+    invalidates: dialog?.kind === 'roles' ? [USERS, ROLES] : [USERS],
+    success: saved.success,
+    onDone: () => setDialog(null),
+  });
+  const toggle = useAction(
+    (u: UserSummary) =>
+      api('PATCH', `${USERS}/${u.id}`, { status: u.status === 'active' ? 'disabled' : 'active' }),
+    saved,
+  );
+  const unlock = useAction((u: UserSummary) => api('POST', `${USERS}/${u.id}/unlock`), saved);
+  const reveal = useAction(
+    async (u: UserSummary) => ({
+      id: u.id,
+      phone: (await api<{ phone: string | null }>('POST', `${USERS}/${u.id}/reveal-phone`)).phone,
+    }),
+    { onDone: ({ id, phone }) => phone && setRevealed((prev) => ({ ...prev, [id]: phone })) },
+  );
 
   const open = (d: Dialog) => {
     form.resetFields();
+    save.clearError();
     if (d?.kind === 'edit') form.setFieldsValue({ displayName: d.user.displayName });
     if (d?.kind === 'roles') form.setFieldsValue({ roles: d.user.roles.map((r) => r.key) });
     if (d?.kind === 'scopes') form.setFieldsValue({ gridIds: d.user.scopes.map((s) => s.id) });
     setDialog(d);
-  };
-
-  const submit = async () => {
-    const values = await form.validateFields();
-    if (!dialog) return;
-    if (dialog.kind === 'create') return run(() => api('POST', '/api/users', values), t('common.saved'));
-    const id = dialog.user.id;
-    if (dialog.kind === 'edit') {
-      const body: Record<string, unknown> = { displayName: values.displayName };
-      // Untouched: unchanged; emptied: cleared.
-      if (values.phone !== undefined) body.phone = values.phone === '' ? null : values.phone;
-      return run(() => api('PATCH', `/api/users/${id}`, body), t('common.saved'));
-    }
-    if (dialog.kind === 'reset')
-      return run(() => api('POST', `/api/users/${id}/reset-password`, values), t('common.saved'));
-    if (dialog.kind === 'roles')
-      return run(
-        () => api('PUT', `/api/users/${id}/roles`, { roles: values.roles ?? [] }),
-        t('common.saved'),
-      );
-    if (dialog.kind === 'scopes')
-      return run(
-        () => api('PUT', `/api/users/${id}/scopes`, { gridIds: values.gridIds ?? [] }),
-        t('common.saved'),
-      );
   };
 
   const columns = [
@@ -134,7 +128,7 @@ export function UsersPage() {
           <Space size={4}>
             <span>{revealed[u.id] ?? u.phoneMasked}</span>
             {can('user.phone.reveal') && !revealed[u.id] && (
-              <Button size="small" type="link" onClick={() => void reveal(u)}>
+              <Button size="small" type="link" onClick={() => void reveal.run(u)}>
                 {t('users.reveal')}
               </Button>
             )}
@@ -188,19 +182,7 @@ export function UsersPage() {
               </Button>
             )}
             {can('user.write') && !self && (
-              <Button
-                size="small"
-                type="link"
-                onClick={() =>
-                  void run(
-                    () =>
-                      api('PATCH', `/api/users/${u.id}`, {
-                        status: u.status === 'active' ? 'disabled' : 'active',
-                      }),
-                    t('common.saved'),
-                  )
-                }
-              >
+              <Button size="small" type="link" onClick={() => void toggle.run(u)}>
                 {t(u.status === 'active' ? 'users.disable' : 'users.enable')}
               </Button>
             )}
@@ -225,11 +207,7 @@ export function UsersPage() {
               </Button>
             )}
             {can('user.unlock') && u.locked && (
-              <Button
-                size="small"
-                type="link"
-                onClick={() => void run(() => api('POST', `/api/users/${u.id}/unlock`), t('common.saved'))}
-              >
+              <Button size="small" type="link" onClick={() => void unlock.run(u)}>
                 {t('users.unlock')}
               </Button>
             )}
@@ -243,15 +221,17 @@ export function UsersPage() {
     <>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search
+          key={filters.q ?? ''}
           placeholder={t('users.searchPlaceholder')}
           allowClear
-          onSearch={(q) => setParams((p) => ({ ...p, q, page: 1 }))}
+          defaultValue={filters.q}
+          onSearch={(q) => set({ q })}
           style={{ width: 260 }}
         />
         <Select
           style={{ width: 120 }}
-          value={params.status}
-          onChange={(status) => setParams((p) => ({ ...p, status, page: 1 }))}
+          value={filters.status ?? ''}
+          onChange={(status) => set({ status })}
           options={[
             { value: '', label: t('users.status') },
             { value: 'active', label: t('users.active') },
@@ -264,20 +244,23 @@ export function UsersPage() {
           </Button>
         )}
       </Space>
+      {users.error && (
+        <Alert type="error" showIcon title={errorText(users.error, lang)} style={{ marginBottom: 12 }} />
+      )}
       <Table
         rowKey="id"
         size="small"
         scroll={{ x: 'max-content' }}
         columns={columns}
-        dataSource={data?.items}
-        loading={!data}
+        dataSource={users.data?.items}
+        loading={users.isPending}
         pagination={{
-          current: params.page,
-          pageSize: params.pageSize,
-          total: data?.total,
+          current: list.page,
+          pageSize: list.pageSize,
+          total: users.data?.total,
           showSizeChanger: true,
           showTotal: (n) => t('common.total', { n }),
-          onChange: (page, pageSize) => setParams((p) => ({ ...p, page, pageSize })),
+          onChange: (page, pageSize) => set({ page, pageSize }),
         }}
         data-testid="users-table"
       />
@@ -291,11 +274,13 @@ export function UsersPage() {
               : ''
         }
         onCancel={() => setDialog(null)}
-        onOk={() => void submit()}
+        onOk={() => void save.submit()}
+        confirmLoading={save.busy}
         okText={t('common.save')}
         cancelText={t('common.cancel')}
         destroyOnHidden
       >
+        {save.error && <Alert type="error" showIcon title={save.error} style={{ marginBottom: 16 }} />}
         <Form form={form} layout="vertical" preserve={false}>
           {dialog?.kind === 'create' && (
             <>
@@ -379,6 +364,22 @@ export function UsersPage() {
   );
 }
 
+/** `prev` with `nodes` added; a node already there (a selected one) moves under its parent. */
+function merge(prev: ScopeOption[], nodes: GridNode[]): ScopeOption[] {
+  const loaded = new Map(nodes.map((n) => [n.id, n]));
+  const kept = prev.map((o) => {
+    const n = loaded.get(o.id);
+    return n ? { ...o, pId: n.parentId, isLeaf: n.childCount === 0 } : o;
+  });
+  const seen = new Set(prev.map((o) => o.id));
+  return [
+    ...kept,
+    ...nodes
+      .filter((n) => !seen.has(n.id))
+      .map((n) => ({ id: n.id, pId: n.parentId, value: n.id, title: n.name, isLeaf: n.childCount === 0 })),
+  ];
+}
+
 /** A lazily loaded tree of the grids the administrator may hand out. */
 function ScopePicker({
   initial,
@@ -389,33 +390,14 @@ function ScopePicker({
   value?: number[];
   onChange?: (v: number[]) => void;
 }) {
-  const [options, setOptions] = useState<ScopeOption[]>(initial);
+  const roots = useApi<PageResult<GridNode>>('/api/grids').data;
+  // The levels opened so far, in the order they were opened.
+  const [levels, setLevels] = useState<GridNode[][]>([]);
   // Selected nodes are shown from the start; once their parent is expanded they move under it.
-  const add = (nodes: GridNode[]) =>
-    setOptions((prev) => {
-      const loaded = new Map(nodes.map((n) => [n.id, n]));
-      const kept = prev.map((o) =>
-        loaded.has(o.id)
-          ? { ...o, pId: loaded.get(o.id)!.parentId, isLeaf: loaded.get(o.id)!.childCount === 0 }
-          : o,
-      );
-      const seen = new Set(prev.map((o) => o.id));
-      return [
-        ...kept,
-        ...nodes
-          .filter((n) => !seen.has(n.id))
-          .map((n) => ({
-            id: n.id,
-            pId: n.parentId,
-            value: n.id,
-            title: n.name,
-            isLeaf: n.childCount === 0,
-          })),
-      ];
-    });
-  useEffect(() => {
-    get<PageResult<GridNode>>('/api/grids').then((r) => add(r.items.map((n) => ({ ...n, parentId: null }))));
-  }, []);
+  const options = [...(roots ? [roots.items.map((n) => ({ ...n, parentId: null }))] : []), ...levels].reduce(
+    merge,
+    initial,
+  );
   return (
     <TreeSelect
       treeDataSimpleMode
@@ -425,7 +407,8 @@ function ScopePicker({
       onChange={onChange}
       treeData={options}
       loadData={async (node) => {
-        add(await fetchAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.value) })}`));
+        const level = await fetchAllPages<GridNode>(`/api/grids${query({ parentId: Number(node.value) })}`);
+        setLevels((prev) => [...prev, level]);
       }}
       data-testid="scope-picker"
     />

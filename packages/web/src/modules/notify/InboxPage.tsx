@@ -1,13 +1,17 @@
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
-import { LIMITS, type InboxMessage, type PageResult } from '@wangge/shared';
-import { App, Badge, Button, Card, Empty, List, Segmented, Space, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api, errorText, get, query } from '../../core/api.ts';
+import type { InboxMessage, PageResult } from '@wangge/shared';
+import { Alert, App, Badge, Button, Card, Empty, List, Segmented, Space, Typography } from 'antd';
+import { useNavigate } from 'react-router-dom';
+import { api, errorText, query } from '../../core/api.ts';
+import { useListState } from '../../core/ListPage.tsx';
+import { apiKey, queryClient, useAction, useApi } from '../../core/query.tsx';
 import { usePaginationBase } from '../../core/ResponsiveTable.tsx';
+import { inboxChanged } from '../../core/unread.ts';
 import { fmtTime } from '../case/shared.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-import { inboxChanged } from '../../core/unread.ts';
+
+const INBOX = '/api/inbox';
+const FILTERS = ['show'] as const;
 
 /** Only links inside the app are followed (a message's link is a path like /cases/12). */
 const internal = (link: string | null): link is string =>
@@ -19,66 +23,37 @@ export function InboxPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const base = usePaginationBase();
-  const [params, setParams] = useSearchParams();
-  const unreadOnly = params.get('show') === 'unread';
-  const page = Number(params.get('page') ?? 1);
-  const pageSize = Number(params.get('pageSize') ?? LIMITS.pageSizeDefault);
-  const [data, setData] = useState<PageResult<InboxMessage> | null>(null);
-  const [busy, setBusy] = useState(false);
+  const list = useListState(FILTERS);
+  const { page, pageSize, set } = list;
+  const unreadOnly = list.filters.show === 'unread';
+  const address = `${INBOX}${query({ unread: unreadOnly ? 'true' : undefined, page, pageSize })}`;
+  const inbox = useApi<PageResult<InboxMessage>>(address);
+  const data = inbox.data;
 
-  const load = useCallback(() => {
-    get<PageResult<InboxMessage>>(
-      `/api/inbox${query({ unread: unreadOnly ? 'true' : undefined, page, pageSize })}`,
-    )
-      .then(setData)
-      .catch((err) => {
-        message.error(errorText(err, lang));
-        setData({ items: [], total: 0, page, pageSize });
-      });
-  }, [unreadOnly, page, pageSize, lang, message]);
-  useEffect(() => {
-    setData(null);
-    load();
-  }, [load]);
-
-  const set = (patch: Record<string, string | number | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    setParams(next, { replace: true });
-  };
-
-  const markRead = async (m: InboxMessage): Promise<void> => {
-    if (m.readAt) return;
-    try {
-      const updated = await api<InboxMessage>('POST', `/api/inbox/${m.id}/read`);
-      setData((d) => d && { ...d, items: d.items.map((x) => (x.id === m.id ? updated : x)) });
+  const markRead = useAction((m: InboxMessage) => api<InboxMessage>('POST', `${INBOX}/${m.id}/read`), {
+    onDone: (updated) => {
+      // The message stays where it is, now read (also in the unread view, as before a reload); the
+      // other views (every key under ['api', 'inbox']) are marked stale without refetching this one.
+      void queryClient.invalidateQueries({ queryKey: apiKey(INBOX).slice(0, -1), refetchType: 'none' });
+      queryClient.setQueryData<PageResult<InboxMessage>>(
+        apiKey(address),
+        (d) => d && { ...d, items: d.items.map((x) => (x.id === updated.id ? updated : x)) },
+      );
       inboxChanged();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
-
-  const open = async (m: InboxMessage) => {
-    await markRead(m);
-    if (internal(m.link)) navigate(m.link);
-    else if (m.caseId) navigate(`/cases/${m.caseId}`);
-  };
-
-  const readAll = async () => {
-    setBusy(true);
-    try {
-      const r = await api<{ updated: number }>('POST', '/api/inbox/read-all');
+    },
+  });
+  const readAll = useAction(() => api<{ updated: number }>('POST', `${INBOX}/read-all`), {
+    invalidates: [INBOX],
+    onDone: (r) => {
       message.success(t('inbox.readAllDone', { n: r.updated }));
       inboxChanged();
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+
+  const open = async (m: InboxMessage) => {
+    if (!m.readAt) await markRead.run(m);
+    if (internal(m.link)) navigate(m.link);
+    else if (m.caseId) navigate(`/cases/${m.caseId}`);
   };
 
   return (
@@ -86,12 +61,19 @@ export function InboxPage() {
       size="small"
       title={t('menu.inbox')}
       data-testid="inbox"
-      extra={<Button size="small" icon={<ReloadOutlined />} onClick={load} aria-label="reload" />}
+      extra={
+        <Button
+          size="small"
+          icon={<ReloadOutlined />}
+          onClick={() => void inbox.refetch()}
+          aria-label="reload"
+        />
+      }
     >
       <Space wrap style={{ justifyContent: 'space-between', width: '100%', marginBottom: 8 }}>
         <Segmented
           value={unreadOnly ? 'unread' : 'all'}
-          onChange={(v) => set({ show: v === 'unread' ? 'unread' : null, page: null })}
+          onChange={(v) => set({ show: v === 'unread' ? 'unread' : null })}
           options={[
             { value: 'all', label: t('inbox.all') },
             { value: 'unread', label: t('inbox.unread') },
@@ -100,15 +82,18 @@ export function InboxPage() {
         />
         <Button
           icon={<CheckOutlined />}
-          onClick={() => void readAll()}
-          loading={busy}
+          onClick={() => void readAll.run()}
+          loading={readAll.busy}
           data-testid="inbox-read-all"
         >
           {t('inbox.readAll')}
         </Button>
       </Space>
+      {inbox.error && (
+        <Alert type="error" showIcon title={errorText(inbox.error, lang)} style={{ marginBottom: 8 }} />
+      )}
       <List<InboxMessage>
-        loading={!data}
+        loading={inbox.isPending}
         dataSource={data?.items ?? []}
         locale={{
           emptyText: (
@@ -145,7 +130,7 @@ export function InboxPage() {
                         key="read"
                         size="small"
                         type="link"
-                        onClick={() => void markRead(m)}
+                        onClick={() => void markRead.run(m)}
                         data-testid="inbox-mark-read"
                       >
                         {t('inbox.markRead')}

@@ -2,7 +2,6 @@ import { UndoOutlined } from '@ant-design/icons';
 import type { NotifyChannel, NotifyTemplate, NotifyTemplateBody, NotifyTemplateSaved } from '@wangge/shared';
 import {
   Alert,
-  App,
   Button,
   Card,
   Checkbox,
@@ -15,10 +14,12 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, errorText, get } from '../../core/api.ts';
-import { fmtTime } from '../case/shared.tsx';
+import { useRef, useState } from 'react';
+import { api, errorText } from '../../core/api.ts';
+import { useAction, useApi } from '../../core/query.tsx';
 import { ResponsiveTable, type RColumn } from '../../core/ResponsiveTable.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
+import { fmtTime } from '../case/shared.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 
@@ -37,25 +38,19 @@ const FIELDS: { name: TextField; channel: NotifyChannel; label: MessageKey; rows
   { name: 'inappBody', channel: 'inapp', label: 'templates.inappBody', rows: 3, max: 2000 },
 ];
 
+const TEMPLATES = '/api/notify/templates';
+const templateUrl = (key: string) => `${TEMPLATES}/${encodeURIComponent(key)}`;
+
 /** Characters of one SMS in Chinese (longer texts are sent as several). */
 const SMS_SEGMENT = 70;
 
 /** 通知模板: the texts of the e-mails, SMS and in-app messages the case workflow sends. */
 export function NotifyTemplatesPage() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [templates, setTemplates] = useState<NotifyTemplate[] | null>(null);
-  const [editing, setEditing] = useState<NotifyTemplate | null>(null);
-
-  const load = useCallback(() => {
-    get<NotifyTemplate[]>('/api/notify/templates')
-      .then(setTemplates)
-      .catch((err) => {
-        message.error(errorText(err, lang));
-        setTemplates([]);
-      });
-  }, [lang, message]);
-  useEffect(load, [load]);
+  const templates = useApi<NotifyTemplate[]>(TEMPLATES);
+  // The one being edited, by key: after a save it is shown as the server now has it.
+  const [editingKey, setEditingKey] = useState<string | null>(null);
+  const editing = templates.data?.find((tpl) => tpl.key === editingKey) ?? null;
 
   const columns: RColumn<NotifyTemplate>[] = [
     {
@@ -95,7 +90,7 @@ export function NotifyTemplatesPage() {
       title: t('common.actions'),
       phone: 'actions',
       render: (tpl) => (
-        <Button size="small" onClick={() => setEditing(tpl)} data-testid="template-edit">
+        <Button size="small" onClick={() => setEditingKey(tpl.key)} data-testid="template-edit">
           {t('common.edit')}
         </Button>
       ),
@@ -105,42 +100,25 @@ export function NotifyTemplatesPage() {
   return (
     <Card size="small" title={t('menu.templates')} data-testid="templates">
       <Alert type="info" showIcon title={t('templates.hint')} style={{ marginBottom: 12 }} />
+      {templates.error && (
+        <Alert type="error" showIcon title={errorText(templates.error, lang)} style={{ marginBottom: 12 }} />
+      )}
       <ResponsiveTable<NotifyTemplate>
-        rows={templates ?? undefined}
-        loading={!templates}
+        rows={templates.data}
+        loading={templates.isPending}
         rowKey={(tpl) => tpl.key}
         columns={columns}
         testId="templates-table"
       />
-      {editing && (
-        <TemplateEditor
-          key={editing.key}
-          template={editing}
-          onClose={() => setEditing(null)}
-          onSaved={(tpl) => {
-            setTemplates((list) => list && list.map((x) => (x.key === tpl.key ? tpl : x)));
-            setEditing(tpl);
-          }}
-        />
-      )}
+      {editing && <TemplateEditor key={editing.key} template={editing} onClose={() => setEditingKey(null)} />}
     </Card>
   );
 }
 
-function TemplateEditor({
-  template,
-  onClose,
-  onSaved,
-}: {
-  template: NotifyTemplate;
-  onClose: () => void;
-  onSaved: (tpl: NotifyTemplate) => void;
-}) {
-  const { t, lang } = useI18n();
-  const { message } = App.useApp();
+function TemplateEditor({ template, onClose }: { template: NotifyTemplate; onClose: () => void }) {
+  const { t } = useI18n();
   const screens = Grid.useBreakpoint();
   const [form] = Form.useForm<NotifyTemplateBody>();
-  const [busy, setBusy] = useState(false);
   const [warnings, setWarnings] = useState<string[]>([]);
   const channels = Form.useWatch('channels', form) ?? template.channels;
   const sms = Form.useWatch('smsText', form) ?? '';
@@ -162,52 +140,21 @@ function TemplateEditor({
     form.setFieldValue(field, `${current}{{${name}}}`);
   };
 
-  const showFieldErrors = (err: unknown) => {
-    if (err instanceof ApiError && err.fields)
-      form.setFields(
-        Object.entries(err.fields).map(([name, msg]) => ({
-          name: name.split('/')[0] as never,
-          errors: [msg],
-        })),
-      );
-  };
-
-  const save = async (v: NotifyTemplateBody) => {
-    setBusy(true);
-    try {
-      const r = await api<NotifyTemplateSaved>(
-        'PUT',
-        `/api/notify/templates/${encodeURIComponent(template.key)}`,
-        v,
-      );
-      setWarnings(r.warnings);
-      message.success(t('common.saved'));
-      onSaved(r.template);
-    } catch (err) {
-      message.error(errorText(err, lang));
-      showFieldErrors(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const reset = async () => {
-    setBusy(true);
-    try {
-      const tpl = await api<NotifyTemplate>(
-        'DELETE',
-        `/api/notify/templates/${encodeURIComponent(template.key)}`,
-      );
+  const save = useSubmit(form, {
+    send: (v) => api<NotifyTemplateSaved>('PUT', templateUrl(template.key), v),
+    invalidates: [TEMPLATES],
+    success: t('common.saved'),
+    onDone: (r) => setWarnings(r.warnings),
+  });
+  const reset = useAction(() => api<NotifyTemplate>('DELETE', templateUrl(template.key)), {
+    invalidates: [TEMPLATES],
+    success: t('templates.resetDone'),
+    onDone: (tpl) => {
       form.setFieldsValue(valuesOf(tpl));
       setWarnings([]);
-      message.success(t('templates.resetDone'));
-      onSaved(tpl);
-    } catch (err) {
-      message.error(errorText(err, lang));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const busy = save.busy || reset.busy;
 
   return (
     <Drawer
@@ -218,7 +165,7 @@ function TemplateEditor({
       data-testid="template-drawer"
       extra={
         template.customised ? (
-          <Popconfirm title={t('templates.resetConfirm')} onConfirm={() => void reset()}>
+          <Popconfirm title={t('templates.resetConfirm')} onConfirm={() => void reset.run()}>
             <Button size="small" icon={<UndoOutlined />} disabled={busy} data-testid="template-reset">
               {t('templates.reset')}
             </Button>
@@ -230,8 +177,9 @@ function TemplateEditor({
         form={form}
         layout="vertical"
         initialValues={valuesOf(template)}
-        onFinish={(v) => void save(v)}
+        onFinish={(v) => void save.submit(v)}
       >
+        {save.error && <Alert type="error" showIcon title={save.error} style={{ marginBottom: 16 }} />}
         <Form.Item name="channels" label={t('templates.channels')} extra={t('templates.channelsHint')}>
           <Checkbox.Group options={CHANNELS.map((c) => ({ value: c.value, label: t(c.label) }))} />
         </Form.Item>

@@ -1,7 +1,6 @@
 import { EyeOutlined, RedoOutlined, ReloadOutlined } from '@ant-design/icons';
-import { LIMITS, OUTBOX_STATES, type OutboxItem, type OutboxState, type PageResult } from '@wangge/shared';
+import { LIMITS, OUTBOX_STATES, type OutboxItem, type OutboxState } from '@wangge/shared';
 import {
-  App,
   Button,
   Card,
   DatePicker,
@@ -17,12 +16,14 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
-import { api, errorText, get, query } from '../../core/api.ts';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { ListPage, useListState } from '../../core/ListPage.tsx';
+import { useAction, useInvalidate } from '../../core/query.tsx';
+import type { RColumn } from '../../core/ResponsiveTable.tsx';
 import { fmtTime, named } from '../case/shared.tsx';
-import { ResponsiveTable, type RColumn } from '../../core/ResponsiveTable.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 const STATE_COLORS: Record<OutboxState, string> = {
@@ -39,57 +40,23 @@ const FILTERS = ['state', 'from', 'to', 'q', 'caseId'] as const;
 export function OutboxPage({ channel }: { channel: 'email' | 'sms' }) {
   const { can } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const screens = Grid.useBreakpoint();
-  const [params, setParams] = useSearchParams();
-  const [data, setData] = useState<PageResult<OutboxItem> | null>(null);
-  const [text, setText] = useState(params.get('q') ?? '');
+  const invalidate = useInvalidate();
+  const list = useListState(FILTERS);
+  const { filters, set } = list;
   const [shown, setShown] = useState<OutboxItem | null>(null);
   const canRetry = can('notify.read', 'case.config');
   const email = channel === 'email';
-
-  const page = Number(params.get('page') ?? 1);
-  const pageSize = Number(params.get('pageSize') ?? LIMITS.pageSizeDefault);
-  const filters = useMemo(
-    () => Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? undefined])),
-    [params],
-  );
-  const search = query({ ...filters, page, pageSize });
   const url = email ? '/api/notify/mails' : '/api/notify/sms';
 
-  const load = useCallback(() => {
-    get<PageResult<OutboxItem>>(`${url}${search}`)
-      .then(setData)
-      .catch((err) => {
-        message.error(errorText(err, lang));
-        setData({ items: [], total: 0, page: 1, pageSize });
-      });
-  }, [url, search, lang, message, pageSize]);
-  useEffect(() => {
-    setData(null);
-    load();
-  }, [load]);
-
-  const set = (patch: Record<string, string | number | null | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (!('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
-
-  const retry = async (item: OutboxItem) => {
-    try {
-      const updated = await api<OutboxItem>('POST', `/api/notify/outbox/${item.id}/retry`);
-      message.success(t('outbox.retried'));
-      setData((d) => d && { ...d, items: d.items.map((x) => (x.id === item.id ? updated : x)) });
-      if (shown?.id === item.id) setShown(updated);
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
+  const retry = useAction(
+    (item: OutboxItem) => api<OutboxItem>('POST', `/api/notify/outbox/${item.id}/retry`),
+    {
+      invalidates: [url],
+      success: t('outbox.retried'),
+      onDone: (updated) => setShown((s) => (s?.id === updated.id ? updated : s)),
+    },
+  );
 
   const stateTag = (s: OutboxState) => (
     <Tag color={STATE_COLORS[s]} data-testid="outbox-state">
@@ -98,7 +65,7 @@ export function OutboxPage({ channel }: { channel: 'email' | 'sms' }) {
   );
   const retryButton = (item: OutboxItem) =>
     canRetry && RETRYABLE.includes(item.state) ? (
-      <Popconfirm title={t('outbox.retryConfirm')} onConfirm={() => void retry(item)}>
+      <Popconfirm title={t('outbox.retryConfirm')} onConfirm={() => void retry.run(item)}>
         <Button size="small" icon={<RedoOutlined />} data-testid="outbox-retry">
           {t('outbox.retry')}
         </Button>
@@ -183,53 +150,56 @@ export function OutboxPage({ channel }: { channel: 'email' | 'sms' }) {
       size="small"
       title={email ? t('menu.mails') : t('menu.sms')}
       data-testid={email ? 'outbox-mails' : 'outbox-sms'}
-      extra={<Button size="small" icon={<ReloadOutlined />} onClick={load} aria-label="reload" />}
+      extra={
+        <Button
+          size="small"
+          icon={<ReloadOutlined />}
+          onClick={() => void invalidate(url)}
+          aria-label="reload"
+        />
+      }
     >
-      <div className="wg-filters" style={{ marginBottom: 12 }}>
-        <Select
-          allowClear
-          placeholder={t('outbox.state')}
-          value={filters.state}
-          onChange={(v?: string) => set({ state: v })}
-          options={(Object.keys(OUTBOX_STATES) as OutboxState[]).map((s) => ({
-            value: s,
-            label: named(OUTBOX_STATES, s, lang),
-          }))}
-          data-testid="outbox-filter-state"
-        />
-        <DatePicker.RangePicker
-          value={[filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]}
-          onChange={(r) =>
-            set({ from: r?.[0]?.format('YYYY-MM-DD') ?? null, to: r?.[1]?.format('YYYY-MM-DD') ?? null })
-          }
-          allowEmpty={[true, true]}
-        />
-        <Input.Search
-          allowClear
-          placeholder={email ? t('outbox.searchMail') : t('outbox.searchSms')}
-          value={text}
-          maxLength={LIMITS.searchMax}
-          onChange={(e) => setText(e.target.value)}
-          onSearch={(q) => set({ q: q.trim() })}
-        />
-        {filters.caseId && (
-          <Tag closable onClose={() => set({ caseId: null })} style={{ alignSelf: 'center' }}>
-            {t('outbox.caseFilter', { id: filters.caseId })}
-          </Tag>
-        )}
-      </div>
-      <ResponsiveTable<OutboxItem>
-        rows={data?.items}
-        loading={!data}
+      <ListPage
+        url={url}
+        state={list}
         rowKey={(m) => m.id}
         columns={columns}
         testId="outbox-table"
-        paging={{
-          page,
-          pageSize,
-          total: data?.total ?? 0,
-          onChange: (p, s) => set({ page: p, pageSize: s }),
-        }}
+        filters={
+          <>
+            <Select
+              allowClear
+              placeholder={t('outbox.state')}
+              value={filters.state}
+              onChange={(v?: string) => set({ state: v })}
+              options={(Object.keys(OUTBOX_STATES) as OutboxState[]).map((s) => ({
+                value: s,
+                label: named(OUTBOX_STATES, s, lang),
+              }))}
+              data-testid="outbox-filter-state"
+            />
+            <DatePicker.RangePicker
+              value={[filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]}
+              onChange={(r) =>
+                set({ from: r?.[0]?.format('YYYY-MM-DD') ?? null, to: r?.[1]?.format('YYYY-MM-DD') ?? null })
+              }
+              allowEmpty={[true, true]}
+            />
+            <Input.Search
+              key={filters.q ?? ''}
+              allowClear
+              placeholder={email ? t('outbox.searchMail') : t('outbox.searchSms')}
+              defaultValue={filters.q}
+              maxLength={LIMITS.searchMax}
+              onSearch={(q) => set({ q: q.trim() })}
+            />
+            {filters.caseId && (
+              <Tag closable onClose={() => set({ caseId: null })} style={{ alignSelf: 'center' }}>
+                {t('outbox.caseFilter', { id: filters.caseId })}
+              </Tag>
+            )}
+          </>
+        }
       />
       <Drawer
         open={shown !== null}

@@ -1,56 +1,47 @@
 import { DUTY_ROLES, type Duty, type PageResult, type Person } from '@wangge/shared';
-import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, DatePicker, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import type dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, ApiError, errorText, get, query } from '../../core/api.ts';
+import { api, errorText, query } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
+import { useApi } from '../../core/query.tsx';
+import { useSubmit } from '../../core/useSubmit.ts';
 import { useI18n } from '../../i18n/index.tsx';
 
 type Dialog = { kind: 'assign' } | { kind: 'end'; duty: Duty } | { kind: 'handover'; duty: Duty } | null;
+
+interface Values {
+  role?: string;
+  personId?: number;
+  newName?: string;
+  newPhone?: string;
+  date?: dayjs.Dayjs;
+}
+
+const day = (value: dayjs.Dayjs | undefined) => (value ? value.format('YYYY-MM-DD') : undefined);
 
 /** People on duty at one grid: assign, end, hand over; history stays on the server. */
 export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] }) {
   const { can } = useAuth();
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
-  const [duties, setDuties] = useState<Duty[] | null>(null);
+  const duties = useApi<PageResult<Duty>>(`/api/duties${query({ nodeId, pageSize: 200 })}`);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [people, setPeople] = useState<Person[]>([]);
+  // What the person pickers search for; they search only while a dialog is open.
+  const [personQuery, setPersonQuery] = useState('');
+  const people =
+    useApi<PageResult<Person>>(dialog ? `/api/people${query({ q: personQuery, pageSize: 20 })}` : null, {
+      keepPrevious: true,
+    }).data?.items ?? [];
   // A person created in this dialog whose assignment then failed: reused on retry, not duplicated.
   const [createdPerson, setCreatedPerson] = useState<{ name: string; id: number } | null>(null);
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<Values>();
   const writable = can('duty.write');
 
-  const load = useCallback(() => {
-    get<PageResult<Duty>>(`/api/duties${query({ nodeId, pageSize: 200 })}`)
-      .then((r) => setDuties(r.items))
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [nodeId, lang, message]);
-  useEffect(load, [load]);
-
-  const searchPeople = (q: string) =>
-    get<PageResult<Person>>(`/api/people${query({ q, pageSize: 20 })}`)
-      .then((r) => setPeople(r.items))
-      .catch(() => undefined);
-
-  const open = (d: Dialog) => {
-    form.resetFields();
-    setCreatedPerson(null);
-    setDialog(d);
-    void searchPeople('');
-  };
-
-  const submit = async () => {
-    const v = await form.validateFields();
-    const date = (value: dayjs.Dayjs | undefined) => (value ? value.format('YYYY-MM-DD') : undefined);
-    try {
+  const save = useSubmit<Values>(form, {
+    send: async (v) => {
       if (dialog?.kind === 'assign') {
-        let personId = v.personId as number | undefined;
-        if (!personId && !v.newName) {
-          form.setFields([{ name: 'personId', errors: [t('duty.person')] }]);
-          return;
-        }
+        let personId = v.personId;
         if (!personId && createdPerson && createdPerson.name === v.newName) personId = createdPerson.id;
         if (!personId) {
           const created = await api<Person>('POST', '/api/people', {
@@ -60,29 +51,38 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
           setCreatedPerson({ name: created.name, id: created.id });
           personId = created.id;
         }
-        await api('POST', '/api/duties', { personId, nodeId, role: v.role, validFrom: date(v.date) });
+        await api('POST', '/api/duties', { personId, nodeId, role: v.role, validFrom: day(v.date) });
       } else if (dialog?.kind === 'end') {
-        await api('POST', `/api/duties/${dialog.duty.id}/end`, { validTo: date(v.date) });
+        await api('POST', `/api/duties/${dialog.duty.id}/end`, { validTo: day(v.date) });
       } else if (dialog?.kind === 'handover') {
         await api('POST', `/api/duties/${dialog.duty.id}/handover`, {
           toPersonId: v.personId,
-          date: date(v.date),
+          date: day(v.date),
         });
       }
-      message.success(t('common.saved'));
-      setDialog(null);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-      if (err instanceof ApiError && err.fields) {
-        form.setFields(
-          Object.entries(err.fields).map(([name, msg]) => ({
-            name: name === 'phone' ? 'newPhone' : name,
-            errors: [msg],
-          })),
-        );
-      }
+    },
+    invalidates: ['/api/duties', '/api/people'],
+    success: t('common.saved'),
+    onDone: () => setDialog(null),
+    field: (name) => (name === 'phone' ? 'newPhone' : name),
+  });
+
+  const open = (d: Dialog) => {
+    form.resetFields();
+    save.clearError();
+    setCreatedPerson(null);
+    setPersonQuery('');
+    setDialog(d);
+  };
+
+  const submit = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    if (dialog?.kind === 'assign' && !v.personId && !v.newName) {
+      form.setFields([{ name: 'personId', errors: [t('duty.person')] }]);
+      return;
     }
+    await save.submit(v);
   };
 
   const roleOptions = (roles.length ? roles : Object.keys(DUTY_ROLES)).map((r) => ({
@@ -112,11 +112,14 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
           </Link>
         </Space>
       )}
+      {duties.error && (
+        <Alert type="error" showIcon title={errorText(duties.error, lang)} style={{ marginBottom: 8 }} />
+      )}
       <Table
         rowKey="id"
         size="small"
-        loading={!duties}
-        dataSource={duties ?? []}
+        loading={duties.isPending}
+        dataSource={duties.data?.items ?? []}
         pagination={false}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('duty.none') }}
@@ -164,10 +167,12 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
         }
         onCancel={() => setDialog(null)}
         onOk={() => void submit()}
+        confirmLoading={save.busy}
         okText={t('common.save')}
         cancelText={t('common.cancel')}
         destroyOnHidden
       >
+        {save.error && <Alert type="error" showIcon title={save.error} style={{ marginBottom: 16 }} />}
         <Form form={form} layout="vertical" preserve={false}>
           {dialog?.kind === 'assign' && (
             <>
@@ -179,7 +184,7 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
                   showSearch
                   allowClear
                   filterOption={false}
-                  onSearch={(q) => void searchPeople(q)}
+                  onSearch={setPersonQuery}
                   options={personOptions}
                   data-testid="duty-person"
                 />
@@ -200,7 +205,7 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
               <Select
                 showSearch
                 filterOption={false}
-                onSearch={(q) => void searchPeople(q)}
+                onSearch={setPersonQuery}
                 options={personOptions}
                 data-testid="duty-successor"
               />

@@ -9,7 +9,9 @@ import {
 import { Alert, App, Button, Card, Form, Input, Space, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError, errorText, get } from '../../../core/api.ts';
+import { api, errorText } from '../../../core/api.ts';
+import { useApi } from '../../../core/query.tsx';
+import { useSubmit } from '../../../core/useSubmit.ts';
 import { publicLevel } from '../loaders.ts';
 import { LocationPicker, type PickedPoint } from '../LocationPicker.tsx';
 import { PhotoUploader } from '../PhotoUploader.tsx';
@@ -34,30 +36,41 @@ interface Values {
   contactPhone?: string;
 }
 
+/** The form's values as the API's body. */
+function toBody(v: Values): PublicCaseBody {
+  const contact = { name: v.contactName?.trim() || null, phone: v.contactPhone?.trim() || null };
+  return {
+    categoryId: v.categoryId,
+    description: v.description.trim(),
+    address: v.address?.trim() || null,
+    location: v.location ? { lng: v.location.lng, lat: v.location.lat, crs: 'wgs84' } : null,
+    photoTokens: v.photos?.length ? v.photos : undefined,
+    contact: contact.name || contact.phone ? contact : undefined,
+  };
+}
+
+/** A server field name as the form's field. */
+function formField(name: string): string {
+  const [head, sub] = name.split('/');
+  if (head === 'photoTokens') return 'photos';
+  if (head === 'contact' || head === 'reporter') return sub === 'phone' ? 'contactPhone' : 'contactName';
+  return head === 'location' ? 'address' : head!;
+}
+
 /** 群众上报: a citizen reports a problem from a phone, without an account, and gets a number and code. */
 export function PublicReportPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<Values>();
-  const [categories, setCategories] = useState<PublicCategory[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const categoryQuery = useApi<PublicCategory[]>('/api/public/case-categories', { staleTime: 300_000 });
+  const categories = categoryQuery.data ?? (categoryQuery.error ? [] : null);
   const [receipt, setReceipt] = useState<PublicCaseReceipt | null>(null);
   const location = Form.useWatch('location', form);
 
   useEffect(() => {
     document.title = `${t('public.reportTitle')} · ${t('appShort')}`;
   }, [t]);
-
-  useEffect(() => {
-    get<PublicCategory[]>('/api/public/case-categories')
-      .then(setCategories)
-      .catch((err) => {
-        setCategories([]);
-        setError(errorText(err, lang));
-      });
-  }, [lang]);
 
   // The map of grid outlines, when the server offers one; otherwise position and address only.
   const top = useMemo(() => publicLevel(null), []);
@@ -70,20 +83,10 @@ export function PublicReportPage() {
   }, [top]);
   const load = useCallback((id: number | null) => (id === null ? top : publicLevel(id)), [top]);
 
-  const submit = async (v: Values) => {
-    const contact = { name: v.contactName?.trim() || null, phone: v.contactPhone?.trim() || null };
-    const body: PublicCaseBody = {
-      categoryId: v.categoryId,
-      description: v.description.trim(),
-      address: v.address?.trim() || null,
-      location: v.location ? { lng: v.location.lng, lat: v.location.lat, crs: 'wgs84' } : null,
-      photoTokens: v.photos?.length ? v.photos : undefined,
-      contact: contact.name || contact.phone ? contact : undefined,
-    };
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api<PublicCaseReceipt>('POST', '/api/public/cases', body);
+  const { submit, busy, error } = useSubmit<Values, PublicCaseReceipt>(form, {
+    send: (v) => api<PublicCaseReceipt>('POST', '/api/public/cases', toBody(v)),
+    field: formField,
+    onDone: (r, v) => {
       const category = categories?.find((c) => c.id === v.categoryId);
       saveReceipt({
         number: r.number,
@@ -93,30 +96,9 @@ export function PublicReportPage() {
       });
       setReceipt(r);
       window.scrollTo({ top: 0 });
-    } catch (err) {
-      setError(errorText(err, lang));
-      if (err instanceof ApiError && err.fields) {
-        form.setFields(
-          Object.entries(err.fields).map(([name, msg]) => {
-            const [head, sub] = name.split('/');
-            const field =
-              head === 'photoTokens'
-                ? 'photos'
-                : head === 'contact' || head === 'reporter'
-                  ? sub === 'phone'
-                    ? 'contactPhone'
-                    : 'contactName'
-                  : head === 'location'
-                    ? 'address'
-                    : head!;
-            return { name: field as never, errors: [msg] };
-          }),
-        );
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const shownError = error ?? (categoryQuery.error ? errorText(categoryQuery.error, lang) : null);
 
   if (receipt)
     return (
@@ -235,11 +217,11 @@ export function PublicReportPage() {
           </Form.Item>
         </Card>
 
-        {error && (
+        {shownError && (
           <Alert
             type="error"
             showIcon
-            title={error}
+            title={shownError}
             style={{ marginBottom: 12 }}
             data-testid="public-error"
           />

@@ -1,9 +1,10 @@
 import { DeleteOutlined, SearchOutlined } from '@ant-design/icons';
 import type { PublicCaseStatus } from '@wangge/shared';
 import { Alert, Button, Card, Descriptions, Empty, Form, Input, List, Tag, Timeline, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
-import { ApiError, errorText, get, query } from '../../../core/api.ts';
+import { ApiError, errorText, query } from '../../../core/api.ts';
+import { useApi } from '../../../core/query.tsx';
 import { actionName, fmtTime, StateTag } from '../shared.tsx';
 import { useI18n } from '../../../i18n/index.tsx';
 import { forgetReceipt, PublicShell, savedReceipts, type SavedReceipt } from './PublicShell.tsx';
@@ -24,32 +25,28 @@ export function PublicTrackPage() {
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const [form] = Form.useForm<Values>();
-  const [status, setStatus] = useState<PublicCaseStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [asked, setAsked] = useState<Values | null>(null);
+  const answer = useApi<PublicCaseStatus>(
+    asked ? `/api/public/cases/${encodeURIComponent(asked.number)}${query({ code: asked.code })}` : null,
+    { staleTime: 0 },
+  );
+  const status = answer.isError ? null : (answer.data ?? null);
+  const busy = answer.isFetching;
+  const error = answer.error
+    ? answer.error instanceof ApiError && answer.error.status === 404
+      ? t('public.notFound')
+      : errorText(answer.error, lang)
+    : null;
   const [saved, setSaved] = useState<SavedReceipt[]>(() => savedReceipts());
 
   useEffect(() => {
     document.title = `${t('public.trackTitle')} · ${t('appShort')}`;
   }, [t]);
 
-  const look = useCallback(
-    async (number: string, code: string) => {
-      setBusy(true);
-      setError(null);
-      try {
-        setStatus(
-          await get<PublicCaseStatus>(`/api/public/cases/${encodeURIComponent(number)}${query({ code })}`),
-        );
-      } catch (err) {
-        setStatus(null);
-        setError(err instanceof ApiError && err.status === 404 ? t('public.notFound') : errorText(err, lang));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [t, lang],
-  );
+  const look = (number: string, code: string) => {
+    if (asked?.number === number && asked.code === code) void answer.refetch();
+    else setAsked({ number, code });
+  };
 
   // From the receipt: the number in the address, the code in the navigation state; both known,
   // it is looked up at once. A code in the address (a pasted link) is used, then taken out of it.
@@ -58,7 +55,7 @@ export function PublicTrackPage() {
   useEffect(() => {
     if (NUMBER.test(linkNumber) && CODE.test(linkCode)) {
       form.setFieldsValue({ number: linkNumber, code: linkCode });
-      void look(linkNumber, linkCode);
+      look(linkNumber, linkCode);
       if (params.has('code')) setParams({ number: linkNumber }, { replace: true });
     } else if (linkNumber) form.setFieldsValue({ number: linkNumber });
     // Only the address decides.
@@ -70,13 +67,13 @@ export function PublicTrackPage() {
     const code = clean(v.code);
     // The code stays out of the address bar (and so out of the history of a shared phone).
     setParams({ number }, { replace: true });
-    void look(number, code);
+    look(number, code);
   };
 
   const pick = (r: SavedReceipt) => {
     form.setFieldsValue({ number: r.number, code: r.code });
     setParams({ number: r.number }, { replace: true });
-    void look(r.number, r.code);
+    look(r.number, r.code);
   };
 
   return (

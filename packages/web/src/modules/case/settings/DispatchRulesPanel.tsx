@@ -9,7 +9,6 @@ import {
 } from '@wangge/shared';
 import {
   Alert,
-  App,
   Button,
   Card,
   Col,
@@ -30,9 +29,11 @@ import {
   TreeSelect,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, errorText, get, query } from '../../../core/api.ts';
+import { useMemo, useState } from 'react';
+import { api, errorText, query } from '../../../core/api.ts';
+import { useAction, useApi } from '../../../core/query.tsx';
 import { ResponsiveTable, usePaginationBase, type RColumn } from '../../../core/ResponsiveTable.tsx';
+import { useSubmit } from '../../../core/useSubmit.ts';
 import { useI18n } from '../../../i18n/index.tsx';
 import { GridPicker } from '../../grid/GridPicker.tsx';
 import { categoryTree, fmtTime, useCategories, useDepartments } from '../shared.tsx';
@@ -46,31 +47,22 @@ interface RuleValues {
   note?: string;
 }
 
+const RULES = '/api/dispatch-rules';
+
 /** The fields of a rule a change can touch, in the order they are shown. */
 const RULE_FIELDS = ['categoryName', 'gridName', 'departmentName', 'priority', 'active', 'note'] as const;
 
 /** 分流规则: category (subtree) × grid (subtree) → department, with priorities, history and a dry run. */
 export function DispatchRulesPanel() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const categories = useCategories();
   const departments = useDepartments();
-  const [rules, setRules] = useState<DispatchRule[] | null>(null);
+  const rulesQuery = useApi<DispatchRule[]>(RULES);
+  const rules = rulesQuery.data;
   const [filter, setFilter] = useState<{ departmentId?: number; text: string }>({ text: '' });
   const [editing, setEditing] = useState<DispatchRule | 'new' | null>(null);
-  const [busy, setBusy] = useState(false);
   const [history, setHistory] = useState<{ ruleId: number | null } | null>(null);
   const [form] = Form.useForm<RuleValues>();
-
-  const load = useCallback(() => {
-    get<DispatchRule[]>('/api/dispatch-rules')
-      .then(setRules)
-      .catch((err) => {
-        message.error(errorText(err, lang));
-        setRules([]);
-      });
-  }, [lang, message]);
-  useEffect(load, [load]);
 
   const shown = useMemo(() => {
     const text = filter.text.trim().toLowerCase();
@@ -84,6 +76,26 @@ export function DispatchRulesPanel() {
     );
   }, [rules, filter]);
 
+  const save = useSubmit<RuleValues>(form, {
+    send: (v) => {
+      const body: DispatchRuleBody = {
+        categoryId: v.categoryId ?? null,
+        gridId: v.gridId ?? null,
+        departmentId: v.departmentId,
+        priority: v.priority,
+        active: v.active,
+        note: v.note?.trim() || null,
+      };
+      return editing && editing !== 'new'
+        ? api('PUT', `${RULES}/${editing.id}`, body)
+        : api('POST', RULES, body);
+    },
+    invalidates: [RULES],
+    success: t('common.saved'),
+    onDone: () => setEditing(null),
+  });
+  const { clearError } = save;
+
   const open = (rule: DispatchRule | 'new') => {
     form.resetFields();
     if (rule === 'new') form.setFieldsValue({ priority: 100, active: true });
@@ -96,46 +108,14 @@ export function DispatchRulesPanel() {
         active: rule.active,
         note: rule.note ?? '',
       });
+    clearError();
     setEditing(rule);
   };
 
-  const save = async () => {
-    const v = await form.validateFields();
-    const body: DispatchRuleBody = {
-      categoryId: v.categoryId ?? null,
-      gridId: v.gridId ?? null,
-      departmentId: v.departmentId,
-      priority: v.priority,
-      active: v.active,
-      note: v.note?.trim() || null,
-    };
-    setBusy(true);
-    try {
-      if (editing === 'new') await api('POST', '/api/dispatch-rules', body);
-      else if (editing) await api('PUT', `/api/dispatch-rules/${editing.id}`, body);
-      message.success(t('common.saved'));
-      setEditing(null);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-      if (err instanceof ApiError && err.fields)
-        form.setFields(
-          Object.entries(err.fields).map(([name, msg]) => ({ name: name as never, errors: [msg] })),
-        );
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const remove = async (rule: DispatchRule) => {
-    try {
-      await api('DELETE', `/api/dispatch-rules/${rule.id}`);
-      message.success(t('rules.deleted'));
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
+  const remove = useAction((rule: DispatchRule) => api('DELETE', `${RULES}/${rule.id}`), {
+    invalidates: [RULES],
+    success: t('rules.deleted'),
+  });
 
   const columns: RColumn<DispatchRule>[] = [
     {
@@ -189,7 +169,7 @@ export function DispatchRulesPanel() {
           <Button size="small" icon={<HistoryOutlined />} onClick={() => setHistory({ ruleId: r.id })}>
             {t('rules.history')}
           </Button>
-          <Popconfirm title={t('rules.deleteConfirm')} onConfirm={() => void remove(r)}>
+          <Popconfirm title={t('rules.deleteConfirm')} onConfirm={() => remove.run(r)}>
             <Button size="small" danger data-testid="rule-delete">
               {t('common.delete')}
             </Button>
@@ -202,6 +182,7 @@ export function DispatchRulesPanel() {
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }}>
       <Alert type="info" showIcon title={t('rules.hint')} />
+      {rulesQuery.error && <Alert type="error" showIcon title={errorText(rulesQuery.error, lang)} />}
       <div className="wg-filters">
         <Select
           allowClear
@@ -235,8 +216,8 @@ export function DispatchRulesPanel() {
         </Space>
       </div>
       <ResponsiveTable<DispatchRule>
-        rows={rules ? shown : undefined}
-        loading={!rules}
+        rows={rules ? shown : rulesQuery.error ? [] : undefined}
+        loading={!rules && !rulesQuery.error}
         rowKey={(r) => r.id}
         columns={columns}
         rowClassName={(r) => (r.active ? '' : 'wg-row-inactive')}
@@ -248,12 +229,13 @@ export function DispatchRulesPanel() {
         open={editing !== null}
         title={editing === 'new' ? t('rules.create') : t('rules.edit')}
         onCancel={() => setEditing(null)}
-        onOk={() => void save()}
+        onOk={() => void save.submit()}
         okText={t('common.save')}
         cancelText={t('common.cancel')}
-        confirmLoading={busy}
+        confirmLoading={save.busy}
         destroyOnHidden
       >
+        {save.error && <Alert type="error" showIcon title={save.error} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" preserve={false}>
           <Form.Item name="categoryId" label={t('case.category')} extra={t('rules.categoryHint')}>
             <TreeSelect
@@ -309,32 +291,29 @@ export function DispatchRulesPanel() {
   );
 }
 
+interface DryRunValues {
+  categoryId: number;
+  gridId?: number | null;
+  lng?: number;
+  lat?: number;
+}
+
 /** "谁会收到？": the department a new case of this category, in this grid or at this point, would go to. */
 function DryRun() {
   const { t, lang } = useI18n();
   const categories = useCategories();
-  const [form] = Form.useForm<{ categoryId: number; gridId?: number | null; lng?: number; lat?: number }>();
-  const [result, setResult] = useState<DryRunResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<DryRunValues>();
+  // The question asked (null until the first run); the answer comes through the cache.
+  const [asked, setAsked] = useState<string | null>(null);
+  const answer = useApi<DryRunResult>(asked, { keepPrevious: true });
+  const result = answer.error ? null : (answer.data ?? null);
 
-  const run = async () => {
-    const v = await form.validateFields();
-    setBusy(true);
-    setError(null);
-    try {
-      const point = v.gridId ? {} : { lng: v.lng ?? undefined, lat: v.lat ?? undefined };
-      setResult(
-        await get<DryRunResult>(
-          `/api/dispatch-rules/dry-run${query({ categoryId: v.categoryId, gridId: v.gridId ?? undefined, ...point })}`,
-        ),
-      );
-    } catch (err) {
-      setResult(null);
-      setError(errorText(err, lang));
-    } finally {
-      setBusy(false);
-    }
+  const run = (v: DryRunValues) => {
+    const point = v.gridId ? {} : { lng: v.lng ?? undefined, lat: v.lat ?? undefined };
+    const url = `${RULES}/dry-run${query({ categoryId: v.categoryId, gridId: v.gridId ?? undefined, ...point })}`;
+    // The same question again asks the server again (as the button always did).
+    if (url === asked) void answer.refetch();
+    else setAsked(url);
   };
 
   const winner = result?.matches[0];
@@ -357,7 +336,7 @@ function DryRun() {
       }
       data-testid="dry-run"
     >
-      <Form form={form} layout="vertical" onFinish={() => void run()}>
+      <Form form={form} layout="vertical" onFinish={run}>
         <Row gutter={12}>
           <Col xs={24} md={8}>
             <Form.Item name="categoryId" label={t('case.category')} rules={[{ required: true }]}>
@@ -403,11 +382,13 @@ function DryRun() {
             </Form.Item>
           </Col>
         </Row>
-        <Button type="primary" htmlType="submit" loading={busy} data-testid="dryrun-run">
+        <Button type="primary" htmlType="submit" loading={answer.isFetching} data-testid="dryrun-run">
           {t('dryrun.run')}
         </Button>
       </Form>
-      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} />}
+      {answer.error && (
+        <Alert type="error" showIcon title={errorText(answer.error, lang)} style={{ marginTop: 12 }} />
+      )}
       {result && verdict && (
         <div style={{ marginTop: 12 }} data-testid="dryrun-result">
           <Alert
@@ -466,21 +447,11 @@ function RuleHistory({
   const screens = Grid.useBreakpoint();
   const base = usePaginationBase();
   const [page, setPage] = useState({ page: 1, pageSize: 10 });
-  const [data, setData] = useState<PageResult<DispatchRuleChange> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setData(null);
-    get<PageResult<DispatchRuleChange>>(
-      `/api/dispatch-rules/history${query({ ruleId: ruleId ?? undefined, ...page })}`,
-    )
-      .then((r) => live && setData(r))
-      .catch((err) => live && setError(errorText(err, lang)));
-    return () => {
-      live = false;
-    };
-  }, [ruleId, page, lang]);
+  const history = useApi<PageResult<DispatchRuleChange>>(
+    `${RULES}/history${query({ ruleId: ruleId ?? undefined, ...page })}`,
+  );
+  const data = history.data;
+  const error = history.error ? errorText(history.error, lang) : null;
 
   const fieldLabel: Record<(typeof RULE_FIELDS)[number], string> = {
     categoryName: t('case.category'),

@@ -1,7 +1,9 @@
 import type { CaseSettings } from '@wangge/shared';
-import { Alert, App, Button, Card, Col, Form, InputNumber, Row, Space, Switch, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { api, ApiError, errorText, get } from '../../../core/api.ts';
+import { Alert, Button, Card, Col, Form, InputNumber, Row, Space, Switch, Typography } from 'antd';
+import { useEffect } from 'react';
+import { api, errorText } from '../../../core/api.ts';
+import { useApi } from '../../../core/query.tsx';
+import { useSubmit } from '../../../core/useSubmit.ts';
 import { useI18n } from '../../../i18n/index.tsx';
 import { GridPicker } from '../../grid/GridPicker.tsx';
 
@@ -18,6 +20,8 @@ interface Values {
   duplicateHours: number;
   rootId: number | null;
 }
+
+const SETTINGS = '/api/case-settings';
 
 const toValues = (s: CaseSettings): Values => ({
   autoDispatch: s.autoDispatch,
@@ -36,26 +40,18 @@ const toValues = (s: CaseSettings): Values => ({
 /** 开关与定时器: the three switches, the sweep, the warning and escalation thresholds, duplicates. */
 export function SwitchesPanel() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [loaded, setLoaded] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const settings = useApi<CaseSettings>(SETTINGS);
   const warnOn = Form.useWatch('warnOn', form);
   const escalateOn = Form.useWatch('escalateOn', form);
 
   useEffect(() => {
-    get<CaseSettings>('/api/case-settings')
-      .then((s) => {
-        form.setFieldsValue(toValues(s));
-        setLoaded(true);
-      })
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [form, lang, message]);
+    if (settings.data) form.setFieldsValue(toValues(settings.data));
+  }, [settings.data, form]);
 
-  const save = async (v: Values) => {
-    setBusy(true);
-    try {
-      const saved = await api<CaseSettings>('PUT', '/api/case-settings', {
+  const { submit, busy, error } = useSubmit<Values, CaseSettings>(form, {
+    send: (v) =>
+      api<CaseSettings>('PUT', SETTINGS, {
         autoDispatch: v.autoDispatch,
         returnVisit: v.returnVisit,
         autoArchive: v.autoArchive,
@@ -65,19 +61,13 @@ export function SwitchesPanel() {
         duplicateRadiusM: v.duplicateRadiusM,
         duplicateHours: v.duplicateHours,
         rootId: v.rootId ?? null,
-      });
-      form.setFieldsValue(toValues(saved));
-      message.success(t('common.saved'));
-    } catch (err) {
-      message.error(errorText(err, lang));
-      if (err instanceof ApiError && err.fields)
-        form.setFields(
-          Object.entries(err.fields).map(([name, msg]) => ({ name: name as never, errors: [msg] })),
-        );
-    } finally {
-      setBusy(false);
-    }
-  };
+      }),
+    invalidates: [SETTINGS],
+    success: t('common.saved'),
+    // The server's answer is what it keeps (normalised); the form shows that.
+    onDone: (saved) => form.setFieldsValue(toValues(saved)),
+  });
+  const failure = error ?? (settings.error ? errorText(settings.error, lang) : null);
 
   const switchRow = (name: 'autoDispatch' | 'returnVisit' | 'autoArchive') => (
     <Card size="small" style={{ height: '100%' }}>
@@ -98,7 +88,8 @@ export function SwitchesPanel() {
   );
 
   return (
-    <Form<Values> form={form} layout="vertical" onFinish={(v) => void save(v)} disabled={!loaded}>
+    <Form<Values> form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={!settings.data}>
+      {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
         <Col xs={24} md={8}>
           {switchRow('autoDispatch')}

@@ -9,7 +9,6 @@ import {
 } from '@wangge/shared';
 import {
   Alert,
-  App,
   Button,
   Form,
   InputNumber,
@@ -23,13 +22,22 @@ import {
   TreeSelect,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, errorText, get } from '../../../core/api.ts';
+import { useMemo, useState } from 'react';
+import { api, errorText } from '../../../core/api.ts';
+import { useAction, useApi } from '../../../core/query.tsx';
+import { useSubmit } from '../../../core/useSubmit.ts';
 import { useI18n } from '../../../i18n/index.tsx';
 import { categoryName, categoryTree, named, spanText, useCategories, workingText } from '../shared.tsx';
 import { useWorkdayMinutes } from './calendarApi.ts';
 
 const URGENCY_KEYS = Object.keys(URGENCIES) as Urgency[];
+const LIMITS = '/api/case-limits';
+
+interface Values {
+  amount: number;
+  unit: number;
+  natural: boolean;
+}
 
 interface Cell {
   categoryId: number | null;
@@ -41,24 +49,35 @@ interface Cell {
 /** 时限: working minutes per category (or the default) × urgency × stage, as a matrix. */
 export function TimeLimitsPanel() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const categories = useCategories();
   const dayMinutes = useWorkdayMinutes();
-  const [limits, setLimits] = useState<TimeLimit[] | null>(null);
+  const limitsQuery = useApi<TimeLimit[]>(LIMITS);
+  const limits = limitsQuery.data;
   const [extraRows, setExtraRows] = useState<number[]>([]);
   const [adding, setAdding] = useState<number | null>(null);
   const [edit, setEdit] = useState<Cell | null>(null);
-  const [form] = Form.useForm<{ amount: number; unit: number; natural: boolean }>();
+  const [form] = Form.useForm<Values>();
   const unit = Form.useWatch('unit', form);
   const natural = Form.useWatch('natural', form);
   const amount = Form.useWatch('amount', form);
 
-  const load = useCallback(() => {
-    get<TimeLimit[]>('/api/case-limits')
-      .then(setLimits)
-      .catch((err) => message.error(errorText(err, lang)));
-  }, [lang, message]);
-  useEffect(load, [load]);
+  const { submit, busy, error, clearError } = useSubmit<Values>(form, {
+    send: (v) =>
+      api('PUT', LIMITS, {
+        categoryId: edit!.categoryId,
+        urgency: edit!.urgency,
+        stage: edit!.stage,
+        minutes: Math.round(v.amount * v.unit),
+        natural: v.natural,
+      }),
+    invalidates: [LIMITS],
+    success: t('common.saved'),
+    onDone: () => setEdit(null),
+  });
+  const remove = useAction((id: number) => api('DELETE', `${LIMITS}/${id}`), {
+    invalidates: [LIMITS],
+    onDone: () => setEdit(null),
+  });
 
   const rows = useMemo(() => {
     const ids = new Set<number>(extraRows);
@@ -81,37 +100,8 @@ export function TimeLimitsPanel() {
     const day = natural ? 1440 : dayMinutes;
     const unit = m % day === 0 ? day : m % 60 === 0 ? 60 : 1;
     form.setFieldsValue({ amount: m / unit, unit, natural });
+    clearError();
     setEdit(cell);
-  };
-
-  const save = async () => {
-    if (!edit) return;
-    const v = await form.validateFields();
-    try {
-      await api('PUT', '/api/case-limits', {
-        categoryId: edit.categoryId,
-        urgency: edit.urgency,
-        stage: edit.stage,
-        minutes: Math.round(v.amount * v.unit),
-        natural: v.natural,
-      });
-      message.success(t('common.saved'));
-      setEdit(null);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
-  };
-
-  const remove = async () => {
-    if (!edit?.limit) return;
-    try {
-      await api('DELETE', `/api/case-limits/${edit.limit.id}`);
-      setEdit(null);
-      load();
-    } catch (err) {
-      message.error(errorText(err, lang));
-    }
   };
 
   const categoryLabel = (id: number | null) => {
@@ -131,6 +121,14 @@ export function TimeLimitsPanel() {
         style={{ marginBottom: 12 }}
         title={t('limits.hint', { hours: Math.round((dayMinutes / 60) * 10) / 10 })}
       />
+      {limitsQuery.error && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={errorText(limitsQuery.error, lang)}
+        />
+      )}
       <Space wrap style={{ marginBottom: 12 }}>
         <TreeSelect
           style={{ width: 240 }}
@@ -154,7 +152,7 @@ export function TimeLimitsPanel() {
       <Table
         size="small"
         rowKey="key"
-        loading={!limits}
+        loading={!limits && !limitsQuery.error}
         dataSource={rows}
         pagination={false}
         scroll={{ x: 'max-content' }}
@@ -201,14 +199,18 @@ export function TimeLimitsPanel() {
             : ''
         }
         onCancel={() => setEdit(null)}
-        onOk={() => void save()}
+        onOk={() => void submit()}
         okText={t('common.save')}
         cancelText={t('common.cancel')}
+        confirmLoading={busy}
         destroyOnHidden
         footer={(origin) => (
           <Space>
             {edit?.limit && edit.categoryId !== null && (
-              <Popconfirm title={t('limits.removeConfirm')} onConfirm={() => void remove()}>
+              <Popconfirm
+                title={t('limits.removeConfirm')}
+                onConfirm={() => edit.limit && remove.run(edit.limit.id)}
+              >
                 <Button danger>{t('limits.remove')}</Button>
               </Popconfirm>
             )}
@@ -216,6 +218,7 @@ export function TimeLimitsPanel() {
           </Space>
         )}
       >
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical">
           <Form.Item label={t('limits.limit')} required>
             <Space.Compact>

@@ -1,6 +1,5 @@
 import type { CalendarWorkHours, CalendarYear } from '@wangge/shared';
-import { useEffect, useState } from 'react';
-import { get } from '../../../core/api.ts';
+import { useApi } from '../../../core/query.tsx';
 
 /** The shipped hours (8:30–12:00, 13:30–17:30): 450 minutes. */
 export const DEFAULT_DAY_MINUTES = 450;
@@ -14,12 +13,7 @@ export function dayMinutes(hours: CalendarWorkHours[]): number {
 }
 
 /** Minutes of one working day by the calendar's hours (the default when it cannot be read). */
-export function useWorkdayMinutes(reloadKey = 0): number {
-  const [minutes, setMinutes] = useState(DEFAULT_DAY_MINUTES);
-  useEffect(() => {
-    get<CalendarYear>('/api/calendar')
-      .then((c) => setMinutes(dayMinutes(c.hours)))
-      .catch(() => undefined);
-  }, [reloadKey]);
-  return minutes;
+export function useWorkdayMinutes(): number {
+  const calendar = useApi<CalendarYear>('/api/calendar').data;
+  return calendar ? dayMinutes(calendar.hours) : DEFAULT_DAY_MINUTES;
 }
