@@ -113,6 +113,20 @@ export function useInvalidate(): (...paths: string[]) => Promise<void> {
 }
 
 /**
+ * Puts a changed answer into the cache without loading it again (a message marked read stays where
+ * it is until the next visit) and marks the other answers under the same path stale.
+ */
+export function useCacheEdit(): <T>(url: string, change: (old: T) => T) => void {
+  const client = useQueryClient();
+  return (url, change) => {
+    void client.invalidateQueries({ queryKey: prefix(url), refetchType: 'none' });
+    client.setQueryData(apiKey(url), (old: Parameters<typeof change>[0] | undefined) =>
+      old === undefined ? old : change(old),
+    );
+  };
+}
+
+/**
  * A write that is not a form (a button: mark read, revoke, retry): runs `fn`, refreshes `invalidates`,
  * shows the success text and, on failure, the server's message in the UI language.
  */

@@ -4,9 +4,9 @@ import { Alert, App, Badge, Button, Card, Empty, List, Segmented, Space, Typogra
 import { useNavigate } from 'react-router-dom';
 import { api, errorText, query } from '../../core/api.ts';
 import { useListState } from '../../core/ListPage.tsx';
-import { apiKey, queryClient, useAction, useApi } from '../../core/query.tsx';
+import { useAction, useApi, useCacheEdit, useInvalidate } from '../../core/query.tsx';
 import { usePaginationBase } from '../../core/ResponsiveTable.tsx';
-import { inboxChanged } from '../../core/unread.ts';
+import { UNREAD_COUNT } from '../../core/unread.ts';
 import { fmtTime } from '../case/shared.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -30,24 +30,22 @@ export function InboxPage() {
   const inbox = useApi<PageResult<InboxMessage>>(address);
   const data = inbox.data;
 
+  const edit = useCacheEdit();
+  const invalidate = useInvalidate();
   const markRead = useAction((m: InboxMessage) => api<InboxMessage>('POST', `${INBOX}/${m.id}/read`), {
     onDone: (updated) => {
-      // The message stays where it is, now read (also in the unread view, as before a reload); the
-      // other views (every key under ['api', 'inbox']) are marked stale without refetching this one.
-      void queryClient.invalidateQueries({ queryKey: apiKey(INBOX).slice(0, -1), refetchType: 'none' });
-      queryClient.setQueryData<PageResult<InboxMessage>>(
-        apiKey(address),
-        (d) => d && { ...d, items: d.items.map((x) => (x.id === updated.id ? updated : x)) },
-      );
-      inboxChanged();
+      // The message stays where it is, now read (also in the unread view, until the next visit).
+      edit<PageResult<InboxMessage>>(address, (d) => ({
+        ...d,
+        items: d.items.map((x) => (x.id === updated.id ? updated : x)),
+      }));
+      void invalidate(UNREAD_COUNT);
     },
   });
+  // The list and the header's count.
   const readAll = useAction(() => api<{ updated: number }>('POST', `${INBOX}/read-all`), {
     invalidates: [INBOX],
-    onDone: (r) => {
-      message.success(t('inbox.readAllDone', { n: r.updated }));
-      inboxChanged();
-    },
+    onDone: (r) => message.success(t('inbox.readAllDone', { n: r.updated })),
   });
 
   const open = async (m: InboxMessage) => {

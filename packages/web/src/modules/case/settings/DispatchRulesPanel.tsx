@@ -197,24 +197,19 @@ export function DispatchRulesPanel() {
           placeholder={t('rules.searchPlaceholder')}
           onSearch={(text) => setFilter((f) => ({ ...f, text }))}
         />
-        <Space wrap>
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => open('new')}
-            data-testid="rule-create"
-          >
-            {t('rules.create')}
-          </Button>
-          <Button
-            icon={<HistoryOutlined />}
-            onClick={() => setHistory({ ruleId: null })}
-            data-testid="rule-history"
-          >
-            {t('rules.historyAll')}
-          </Button>
-        </Space>
       </div>
+      <Space wrap>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')} data-testid="rule-create">
+          {t('rules.create')}
+        </Button>
+        <Button
+          icon={<HistoryOutlined />}
+          onClick={() => setHistory({ ruleId: null })}
+          data-testid="rule-history"
+        >
+          {t('rules.historyAll')}
+        </Button>
+      </Space>
       <ResponsiveTable<DispatchRule>
         rows={rules ? shown : rulesQuery.error ? [] : undefined}
         loading={!rules && !rulesQuery.error}
