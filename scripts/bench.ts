@@ -10,6 +10,7 @@ import { caseIntake, caseSweep } from './bench/case-intake.ts';
 import { gridImport } from './bench/grid-import.ts';
 import { gridLookup } from './bench/grid-lookup.ts';
 import { ledgerImport } from './bench/ledger-import.ts';
+import { webPages } from './bench/web.ts';
 
 export interface Figure {
   bench: string;
@@ -24,7 +25,15 @@ export interface Benchmark {
   run(): Promise<Figure[]>;
 }
 
-const benchmarks: Benchmark[] = [appStart, gridLookup, gridImport, caseIntake, caseSweep, ledgerImport];
+const benchmarks: Benchmark[] = [
+  appStart,
+  gridLookup,
+  gridImport,
+  caseIntake,
+  caseSweep,
+  ledgerImport,
+  webPages,
+];
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 

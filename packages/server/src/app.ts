@@ -1,10 +1,7 @@
-import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,7 +12,8 @@ import type { Config } from './config.ts';
 import type { App, AppContext } from './context.ts';
 import { FieldCipher, loadDataKey } from './core/pii/crypto.ts';
 import type { Database } from './core/db/database.ts';
-import { AppError, installErrorHandler } from './core/http/errors.ts';
+import { AppError, frameworkErrors, installErrorHandler } from './core/http/errors.ts';
+import { RequestLog } from './core/http/request-log.ts';
 import { Clocks } from './core/clock/clocks.ts';
 import { ClockRetimer } from './core/clock/retimer.ts';
 import { ClockSweeper } from './core/clock/sweep.ts';
@@ -29,6 +27,7 @@ import { OutboxWorker } from './core/notify/outbox.worker.ts';
 import { transportsFrom } from './core/notify/transports.ts';
 import { jobRoutes } from './core/jobs/job.routes.ts';
 import { VERSION } from './version.ts';
+import { isPageAddress, registerCompression, serveWebApp } from './web.ts';
 import { dashboardRoutes } from './dashboard.routes.ts';
 import { PersonalData } from './core/pii/personal.ts';
 import type { Loop, ModuleDef } from './core/module.ts';
@@ -67,6 +66,8 @@ export const KERNEL_PERMISSIONS = ['audit.read', 'audit.verify', 'notify.read', 
 export interface BuildOptions {
   /** Logger on/off; tests keep it off. */
   logger?: boolean;
+  /** Where log lines go (default standard output); tests read them here. */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -97,6 +98,9 @@ export async function buildApp(config: Config, database: Database, options: Buil
         ? false
         : {
             level: config.logLevel,
+            // Through process.stdout rather than pino's own asynchronous writer, so log lines and
+            // the start banner (console.log) come out in the order they were written.
+            stream: options.logStream ?? process.stdout,
             redact: ['req.headers.cookie', 'req.headers.authorization'],
             serializers: {
               req: (req: { method: string; url: string; ip?: string }) => ({
@@ -106,9 +110,11 @@ export async function buildApp(config: Config, database: Database, options: Buil
               }),
             },
           },
+    logController: new RequestLog(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const cipher = new FieldCipher(loadDataKey(config.dataKey, config.dataDir));
@@ -147,6 +153,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   app.decorate('ctx', ctx);
 
   installErrorHandler(app);
+  await registerCompression(app);
   await app.register(cookie);
   // Security headers on every answer. They do not depend on the request: helmet writes them once
   // here, and every answer gets a copy (the Fastify plugin runs helmet anew for every request).
@@ -257,15 +264,10 @@ export async function buildApp(config: Config, database: Database, options: Buil
     for (const m of MODULES) await m.close?.(ctx);
   });
 
-  const webDist =
-    config.webDist && fs.existsSync(path.join(config.webDist, 'index.html')) ? config.webDist : null;
-  if (webDist) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
-  }
+  const servesWeb = await serveWebApp(app, config.webDist);
   app.setNotFoundHandler((request, reply) => {
-    const url = request.url.split('?')[0]!;
-    if (webDist && request.method === 'GET' && !url.startsWith('/api/') && !path.extname(url)) {
-      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    if (servesWeb && isPageAddress(request.method, request.url)) {
+      return reply.type('text/html').sendFile('index.html');
     }
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: '接口或页面不存在' } });
   });

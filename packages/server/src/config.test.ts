@@ -16,6 +16,14 @@ describe('configuration', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('listens on this machine only with the demo (published password) unless HOST is set', () => {
+    expect(parseConfig({}).host).toBe('127.0.0.1');
+    expect(parseConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(parseConfig({ WANGGE_DEMO: 'false' }).host).toBe('0.0.0.0');
+    expect(parseConfig({ DATABASE_URL: 'postgres://u@db/w' }).host).toBe('0.0.0.0');
+    expect(parseConfig({ DATABASE_URL: 'postgres://u@db/w', WANGGE_DEMO: 'true' }).host).toBe('127.0.0.1');
+  });
+
   it('selects PostgreSQL with DATABASE_URL and then turns the demo off unless asked', () => {
     const c = parseConfig({ DATABASE_URL: 'postgres://u@db:5432/wangge' });
     expect(c.databaseUrl).toBe('postgres://u@db:5432/wangge');

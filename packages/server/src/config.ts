@@ -4,6 +4,7 @@ import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '@wangge/shared';
 /** Everything the server reads from its environment, parsed and checked once at start. */
 export interface Config {
   readonly port: number;
+  /** Listen address; default 0.0.0.0, but 127.0.0.1 with the demo dataset. */
   readonly host: string;
   /** Folder for the embedded database, the generated data key and uploads. */
   readonly dataDir: string;
@@ -153,7 +154,8 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
 
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
-    host: env.HOST?.trim() || '0.0.0.0',
+    // The demo's password is published: this machine only, unless HOST says otherwise.
+    host: env.HOST?.trim() || (demo ? '127.0.0.1' : '0.0.0.0'),
     // Relative to where npm was invoked (npm runs workspace scripts inside the package folder).
     dataDir: path.resolve(env.INIT_CWD || process.cwd(), env.WANGGE_DATA_DIR?.trim() || 'data'),
     databaseUrl,

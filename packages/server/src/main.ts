@@ -4,7 +4,7 @@ import { BUILTIN_ROLES } from '@wangge/shared';
 import { buildApp } from './app.ts';
 import { purgeExpiredAudit, sealAll, verifyAuditChain } from './core/audit/audit.service.ts';
 import { prepare, resetDatabase } from './bootstrap.ts';
-import { ConfigError, parseConfig } from './config.ts';
+import { ConfigError, parseConfig, type Config } from './config.ts';
 import { importDivisions } from './modules/grid/divisions.import.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,6 +15,17 @@ function option(name: string): string | undefined {
   const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return undefined;
   return argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The listen address, and what it means with the demo's published password. */
+function listenNote(config: Config, port: number): string {
+  const address = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (!config.demo) return address;
+  return LOOPBACK.has(config.host)
+    ? `${address}（演示模式只在本机监听，对外开放请设 HOST=0.0.0.0 / demo: local only, set HOST=0.0.0.0 to open）`
+    : `${address}（注意：演示密码是公开的，其他机器可访问 / warning: public demo password, reachable from other machines）`;
 }
 
 async function main(): Promise<void> {
@@ -88,6 +99,7 @@ async function main(): Promise<void> {
     '',
     `  网格 Wangge 已启动 / started in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     `  地址 URL:      ${url}`,
+    `  监听 Listen:   ${listenNote(config, port)}`,
     `  接口文档 API:  ${url}api/docs`,
     `  数据库 DB:     ${database.engine === 'pglite' ? `PGlite (${path.join(config.dataDir, 'pgdata')})` : 'PostgreSQL'}`,
   ];

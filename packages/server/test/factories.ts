@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SESSION_COOKIE, type BuiltinRoleKey } from '@wangge/shared';
 import { expect } from 'vitest';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type BuildOptions } from '../src/app.ts';
 import { PasswordHasher } from '../src/modules/identity/password-hasher.ts';
 import { ensureBuiltinRoles, ensureCaseDefaults, ensureSchemes } from '../src/bootstrap.ts';
 import { parseConfig, type Config } from '../src/config.ts';
@@ -43,13 +43,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(database: Database, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  database: Database,
+  overrides: Partial<Config> = {},
+  build: BuildOptions = {},
+): Promise<TestApp> {
   const config = testConfig(overrides);
   await migrateToLatest(database.db);
   await ensureBuiltinRoles(database.db);
   await ensureSchemes(database.db);
   await ensureCaseDefaults(database.db, config.timeZone);
-  const app = await buildApp(config, database, { logger: process.env.TEST_LOG === '1' });
+  const app = await buildApp(config, database, { logger: process.env.TEST_LOG === '1', ...build });
   await app.ready();
   return {
     app,

@@ -38,6 +38,11 @@ export const ERRORS = {
     zh: '系统管理员、安全管理员、审计管理员三种职责不能由同一账号兼任',
     en: 'System, security and audit administration cannot be combined in one account',
   },
+  ADMIN_PERSONAL_DATA: {
+    status: 403,
+    zh: '管理员（系统、安全、审计管理员）的个人信息仅限本人和安全管理员查看或导出',
+    en: "An administrator's personal data is shown or exported only to themselves and the security administrator",
+  },
   SELF_CHANGE_FORBIDDEN: {
     status: 403,
     zh: '不能修改自己的角色、数据范围或状态',

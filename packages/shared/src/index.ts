@@ -9,6 +9,7 @@ export * from './grid-kinds.ts';
 export * from './password.ts';
 export * from './permissions.ts';
 export * from './validators.ts';
+export * from './schemas/numbers.ts';
 export * from './schemas/common.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/admin.ts';

@@ -1,19 +1,28 @@
 import type { Permission } from '@wangge/shared';
-import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from './core/AuthContext.tsx';
-import { AppLayout } from './core/AppLayout.tsx';
-import { NotFoundPage } from './core/NotFoundPage.tsx';
+import { lazyPage } from './core/lazyPage.ts';
 import { QueryProvider } from './core/query.tsx';
 import { useI18n } from './i18n/index.tsx';
 import { MENU, PAGES } from './modules.ts';
-import { ChangePasswordPage } from './modules/identity/ChangePasswordPage.tsx';
-import { LoginPage } from './modules/identity/LoginPage.tsx';
+
+// Every page and the staff layout load when first shown (see lazyPage): the login and the
+// citizens' pages download neither the staff pages nor the layout.
+const AppLayout = lazyPage(() => import('./core/AppLayout.tsx'), 'AppLayout');
+const LoginPage = lazyPage(() => import('./modules/identity/LoginPage.tsx'), 'LoginPage');
+// Result's illustrations are large: the 403 and 404 pages load when shown.
+const ForbiddenPage = lazyPage(() => import('./core/ForbiddenPage.tsx'), 'ForbiddenPage');
+const NotFoundPage = lazyPage(() => import('./core/NotFoundPage.tsx'), 'NotFoundPage');
+const ChangePasswordPage = lazyPage(
+  () => import('./modules/identity/ChangePasswordPage.tsx'),
+  'ChangePasswordPage',
+);
 
 /** The citizens' pages: shown to anyone, logged in or not, without the staff layout. */
 const PUBLIC_PAGES = PAGES.filter((p) => p.public && p.element);
@@ -24,9 +33,16 @@ const FONT =
 
 function Guard({ permissions, children }: { permissions: Permission[]; children: ReactNode }) {
   const { can } = useAuth();
-  const { t } = useI18n();
-  if (!can(...permissions)) return <Result status="403" title="403" subTitle={t('common.forbidden')} />;
+  if (!can(...permissions)) return <ForbiddenPage />;
   return <>{children}</>;
+}
+
+function Loading() {
+  return (
+    <div style={{ display: 'flex', height: '100%', alignItems: 'center', justifyContent: 'center' }}>
+      <Spin size="large" />
+    </div>
+  );
 }
 
 function Routed() {
@@ -41,13 +57,7 @@ function Routed() {
       </Routes>
     );
   }
-  if (me === undefined) {
-    return (
-      <div style={{ display: 'flex', height: '100%', alignItems: 'center', justifyContent: 'center' }}>
-        <Spin size="large" />
-      </div>
-    );
-  }
+  if (me === undefined) return <Loading />;
   if (me === null) {
     return (
       <Routes>
@@ -59,20 +69,22 @@ function Routed() {
   if (me.mustChangePassword) return <ChangePasswordPage forced />;
   return (
     <AppLayout menu={MENU}>
-      <Routes>
-        <Route
-          path="/login"
-          element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />}
-        />
-        {STAFF_PAGES.map((p) => (
+      <Suspense fallback={<Loading />}>
+        <Routes>
           <Route
-            key={p.path}
-            path={p.path}
-            element={p.permissions ? <Guard permissions={p.permissions}>{p.element}</Guard> : p.element}
+            path="/login"
+            element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />}
           />
-        ))}
-        <Route path="*" element={<NotFoundPage />} />
-      </Routes>
+          {STAFF_PAGES.map((p) => (
+            <Route
+              key={p.path}
+              path={p.path}
+              element={p.permissions ? <Guard permissions={p.permissions}>{p.element}</Guard> : p.element}
+            />
+          ))}
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
     </AppLayout>
   );
 }
@@ -88,7 +100,9 @@ export function App() {
     >
       <AntApp style={{ height: '100%' }}>
         <QueryProvider userId={me === undefined ? undefined : (me?.id ?? null)}>
-          <Routed />
+          <Suspense fallback={<Loading />}>
+            <Routed />
+          </Suspense>
         </QueryProvider>
       </AntApp>
     </ConfigProvider>

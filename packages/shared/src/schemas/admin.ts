@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS, USERNAME_PATTERN } from '../constants.ts';
 import { RoleRef, ScopeRef } from './auth.ts';
-import { Id, PageQuery } from './common.ts';
+import { PageQuery } from './common.ts';
+import { Id } from './numbers.ts';
 
 export const UserStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
 export type UserStatus = Static<typeof UserStatus>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../constants.ts';
+import { Int } from './numbers.ts';
 
 export const LoginBody = Type.Object({
   username: Type.String({ minLength: 1, maxLength: LIMITS.usernameMax }),
@@ -41,16 +42,16 @@ export const ChangePasswordBody = Type.Object({
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 
 export const PasswordPolicySchema = Type.Object({
-  minLength: Type.Integer({ minimum: 8, maximum: 64 }),
-  minClasses: Type.Integer({ minimum: 1, maximum: 4 }),
-  expiryDays: Type.Integer({ minimum: 0, maximum: 3650 }),
-  historyCount: Type.Integer({ minimum: 0, maximum: 24 }),
+  minLength: Int(8, 64),
+  minClasses: Int(1, 4),
+  expiryDays: Int(0, 3650),
+  historyCount: Int(0, 24),
 });
 
 export const SecuritySettings = Type.Object({
   passwordPolicy: PasswordPolicySchema,
-  lockThreshold: Type.Integer({ minimum: 3, maximum: 20 }),
-  lockMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
-  idleMinutes: Type.Integer({ minimum: 5, maximum: 480 }),
+  lockThreshold: Int(3, 20),
+  lockMinutes: Int(1, 1440),
+  idleMinutes: Int(5, 480),
 });
 export type SecuritySettings = Static<typeof SecuritySettings>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CALENDAR_DAY_KINDS, type CalendarDayKind } from '../holidays.ts';
+import { Int, Num } from './numbers.ts';
 
 /** 'HH:MM' on the 24-hour clock; '24:00' ends a day. */
 export const TIME_OF_DAY_PATTERN = '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$';
@@ -50,7 +51,7 @@ export type CalendarYear = Static<typeof CalendarYear>;
 
 export const CalendarYearQuery = Type.Object({
   /** Defaults to the current year. */
-  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+  year: Type.Optional(Int(2000, 2100)),
 });
 export type CalendarYearQuery = Static<typeof CalendarYearQuery>;
 
@@ -65,7 +66,7 @@ export type CalendarDayBody = Static<typeof CalendarDayBody>;
 
 export const CalendarDeadlineQuery = Type.Object({
   from: Type.String({ format: 'date-time' }),
-  minutes: Type.Number({ minimum: 0, maximum: CALENDAR_MINUTES_MAX }),
+  minutes: Num(0, CALENDAR_MINUTES_MAX),
   /** Natural (calendar) time instead of working time. */
   natural: Type.Optional(Type.Boolean()),
 });

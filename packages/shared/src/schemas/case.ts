@@ -12,7 +12,8 @@ import {
   URGENCIES,
 } from '../cases.ts';
 import { LIMITS } from '../constants.ts';
-import { Id, PageQuery } from './common.ts';
+import { PageQuery } from './common.ts';
+import { BigId, Id, Int, Latitude, Longitude, Num } from './numbers.ts';
 
 /** A string union of an object's keys, typed. */
 function KeyOf<T extends string>(obj: Record<T, unknown>, options: { description?: string } = {}) {
@@ -44,15 +45,15 @@ export const CaseSettings = Type.Object({
   /** 自动归档开关: on → archived at once; off → they wait in the archive queue. */
   autoArchive: Type.Boolean(),
   /** 定时器触发时间: seconds between overdue sweeps. */
-  sweepSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
+  sweepSeconds: Int(5, 3600),
   /** Pre-due warning when this share of the limit has passed (0.8 = at 80 %); null: no warning. */
-  warnFraction: Nullable(Type.Number({ minimum: 0.1, maximum: 0.99 })),
+  warnFraction: Nullable(Num(0.1, 0.99)),
   /** Escalation to the grid chief above once this multiple of the limit has passed; null: never. */
-  escalateFraction: Nullable(Type.Number({ minimum: 1.01, maximum: 10 })),
+  escalateFraction: Nullable(Num(1.01, 10)),
   /** Duplicate suggestion: open cases of the same category within this radius (metres) … */
-  duplicateRadiusM: Type.Integer({ minimum: 0, maximum: 5000 }),
+  duplicateRadiusM: Int(0, 5000),
   /** … reported within this many hours. */
-  duplicateHours: Type.Integer({ minimum: 0, maximum: 24 * 90 }),
+  duplicateHours: Int(0, 24 * 90),
   /** The grid tree cases are located in; null: the first active tree that is not the divisions tree. */
   rootId: Nullable(Id()),
 });
@@ -77,7 +78,7 @@ export const CaseCategoryBody = Type.Object({
   code: Type.String({ pattern: '^[A-Z0-9_]{1,20}$' }),
   name: Type.String({ minLength: 1, maxLength: 30 }),
   nameEn: Type.Optional(Type.String({ maxLength: 60 })),
-  sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 9999 })),
+  sort: Type.Optional(Int(0, 9999)),
   active: Type.Optional(Type.Boolean()),
 });
 export type CaseCategoryBody = Static<typeof CaseCategoryBody>;
@@ -98,7 +99,7 @@ export const TimeLimitBody = Type.Object({
   categoryId: Type.Optional(Nullable(Id())),
   urgency: UrgencySchema,
   stage: CaseStageSchema,
-  minutes: Type.Integer({ minimum: 1, maximum: 60 * 24 * 365 }),
+  minutes: Int(1, 60 * 24 * 365),
   natural: Type.Optional(Type.Boolean()),
 });
 export type TimeLimitBody = Static<typeof TimeLimitBody>;
@@ -123,7 +124,7 @@ export const DispatchRuleBody = Type.Object({
   categoryId: Type.Optional(Nullable(Id())),
   gridId: Type.Optional(Nullable(Id())),
   departmentId: Id(),
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 9999 })),
+  priority: Type.Optional(Int(0, 9999)),
   active: Type.Optional(Type.Boolean()),
   note: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.noteMax }))),
 });
@@ -140,11 +141,17 @@ export const DispatchRuleChange = Type.Object({
 });
 export type DispatchRuleChange = Static<typeof DispatchRuleChange>;
 
+export const DispatchRuleHistoryQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({ ruleId: Type.Optional(Id()) }),
+]);
+export type DispatchRuleHistoryQuery = Static<typeof DispatchRuleHistoryQuery>;
+
 export const DryRunQuery = Type.Object({
   categoryId: Id(),
   gridId: Type.Optional(Id()),
-  lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
-  lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  lng: Type.Optional(Longitude()),
+  lat: Type.Optional(Latitude()),
   crs: Type.Optional(
     Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
       description: '坐标系：wgs84（默认）、gcj02（高德/腾讯）、bd09（百度），同上报',
@@ -169,8 +176,8 @@ export type DryRunResult = Static<typeof DryRunResult>;
 // ---------------------------------------------------------------- reporting
 
 export const Location = Type.Object({
-  lng: Type.Number({ minimum: -180, maximum: 180 }),
-  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Longitude(),
+  lat: Latitude(),
   crs: Type.Optional(
     Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
       description: '坐标系：wgs84（默认）、gcj02（高德/腾讯）、bd09（百度）',
@@ -265,6 +272,9 @@ export const PublicCaseStatus = Type.Object({
   ),
 });
 export type PublicCaseStatus = Static<typeof PublicCaseStatus>;
+
+/** The area whose children's outlines the citizens' map shows; absent: the top level. */
+export const PublicOutlinesQuery = Type.Object({ parentId: Type.Optional(Id()) });
 
 export const PublicCategory = Type.Object({
   id: Type.Integer(),
@@ -422,10 +432,10 @@ export type CaseCounts = Static<typeof CaseCounts>;
 
 export const DuplicateQuery = Type.Object({
   categoryId: Id(),
-  lng: Type.Number({ minimum: -180, maximum: 180 }),
-  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Longitude(),
+  lat: Latitude(),
   crs: Type.Optional(Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')])),
-  excludeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  excludeId: Type.Optional(BigId()),
 });
 export const DuplicateItem = Type.Object({
   id: Type.Integer(),
@@ -461,7 +471,7 @@ export const CaseRequestBody = Type.Object({
   kind: RequestKindSchema,
   reason: Note(2),
   /** Deferral: extra working minutes on the running clock. */
-  extraMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 * 24 * 90 })),
+  extraMinutes: Type.Optional(Int(1, 60 * 24 * 90)),
 });
 export const DecideBody = Type.Object({ approve: Type.Boolean(), note: Type.Optional(Note()) });
 export const CommentBody = Type.Object({ note: Note(1) });
@@ -476,5 +486,6 @@ export type VoidBody = Static<typeof VoidBody>;
 export type CaseRequestBody = Static<typeof CaseRequestBody>;
 export type DecideBody = Static<typeof DecideBody>;
 
-export const CaseIdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
-export const RequestIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }), requestId: Id() });
+export const CaseIdParam = Type.Object({ id: BigId() });
+export const RequestIdParams = Type.Object({ id: BigId(), requestId: Id() });
+export const CasePhotoParams = Type.Object({ id: BigId(), photoId: BigId() });

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../constants.ts';
+import { Id, Int } from './numbers.ts';
 
 export const ErrorResponse = Type.Object(
   {
@@ -12,12 +13,13 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', description: '统一错误响应' },
 );
 
-export const PageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageMax, default: 1 })),
-  pageSize: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault }),
-  ),
+/** The page and page size of a list query; `pageSizeDefault` when the page size is left out. */
+export const PageFields = (pageSizeDefault: number = LIMITS.pageSizeDefault) => ({
+  page: Type.Optional(Int(1, LIMITS.pageMax, { default: 1 })),
+  pageSize: Type.Optional(Int(1, LIMITS.pageSizeMax, { default: pageSizeDefault })),
 });
+
+export const PageQuery = Type.Object(PageFields());
 export type PageQuery = Static<typeof PageQuery>;
 
 export function Page<T extends ReturnType<typeof Type.Object>>(item: T) {
@@ -35,9 +37,6 @@ export interface PageResult<T> {
   page: number;
   pageSize: number;
 }
-
-/** A database id: a positive 32-bit integer. */
-export const Id = () => Type.Integer({ minimum: 1, maximum: 2147483647 });
 
 export const IdParam = Type.Object({ id: Id() });
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../constants.ts';
-import { Id, PageQuery } from './common.ts';
+import { PageQuery } from './common.ts';
+import { Id, Int } from './numbers.ts';
 
 const DateString = () => Type.String({ format: 'date' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -95,7 +96,7 @@ export type GapQuery = Static<typeof GapQuery>;
 
 export const OverloadQuery = Type.Intersect([
   PageQuery,
-  Type.Object({ nodeId: Id(), max: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 3 })) }),
+  Type.Object({ nodeId: Id(), max: Type.Optional(Int(1, 100, { default: 3 })) }),
 ]);
 export type OverloadQuery = Static<typeof OverloadQuery>;
 

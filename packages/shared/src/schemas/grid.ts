@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../constants.ts';
-import { Id } from './common.ts';
+import { PageFields } from './common.ts';
+import { Id, Int, Latitude, Longitude, Num } from './numbers.ts';
 
 export const GridNode = Type.Object({
   id: Type.Integer(),
@@ -23,8 +24,7 @@ export type GridNode = Static<typeof GridNode>;
 export const GridListQuery = Type.Object({
   parentId: Type.Optional(Id()),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.searchMax })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageMax, default: 1 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: 100 })),
+  ...PageFields(100),
 });
 export type GridListQuery = Static<typeof GridListQuery>;
 
@@ -72,9 +72,7 @@ export const SplitGridBody = Type.Object({
     { minItems: 2, maxItems: 50 },
   ),
   /** Child id → index of the part it goes to; children not listed go by location, else to the first part. */
-  assign: Type.Optional(
-    Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 0, maximum: 49 })),
-  ),
+  assign: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]+$' }), Int(0, 49))),
   effectiveDate: EffectiveDate(),
   note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
 });
@@ -133,8 +131,8 @@ export const GridChange = Type.Object({
 export type GridChange = Static<typeof GridChange>;
 
 export const LocateQuery = Type.Object({
-  lng: Type.Number({ minimum: -180, maximum: 180 }),
-  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Longitude(),
+  lat: Latitude(),
   crs: Type.Optional(
     Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
       description: '输入坐标系：wgs84（默认，含 CGCS2000）、gcj02（高德、腾讯）、bd09（百度）',
@@ -182,6 +180,16 @@ export const DivisionImportBody = Type.Object({
 
 export const JobStarted = Type.Object({ jobId: Type.Integer() });
 
+/** Area tolerance of the topology check, square metres: the default, and the most a request may ask. */
+export const TOLERANCE_M2_DEFAULT = 1;
+const ToleranceM2 = () =>
+  Num(0, 1_000_000, { description: `拓扑检查的面积容差（平方米），默认 ${TOLERANCE_M2_DEFAULT}` });
+
+export const TopologyQuery = Type.Object({ toleranceM2: Type.Optional(ToleranceM2()) });
+
+/** levels=1: the node and its children only; absent: the whole subtree. */
+export const GeoJsonExportQuery = Type.Object({ levels: Type.Optional(Int(0, 20)) });
+
 export const GeoJsonImportQuery = Type.Object({
   crs: Type.Optional(
     Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
@@ -190,9 +198,7 @@ export const GeoJsonImportQuery = Type.Object({
   ),
   dryRun: Type.Optional(Type.Boolean({ description: '只生成报告，不写入' })),
   skipUnmatched: Type.Optional(Type.Boolean({ description: '跳过匹配不到网格的要素' })),
-  toleranceM2: Type.Optional(
-    Type.Number({ minimum: 0, maximum: 1_000_000, description: '拓扑检查的面积容差（平方米），默认 1' }),
-  ),
+  toleranceM2: Type.Optional(ToleranceM2()),
 });
 
 export const FeatureCollectionBody = Type.Object({

@@ -1,12 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../constants.ts';
 import { PageQuery } from './common.ts';
+import { BigId } from './numbers.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = () => Type.String({ format: 'date-time' });
 
 /** A row id of the outbox or the inbox (bigint in the database). */
-export const BigIdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+export const BigIdParam = Type.Object({ id: BigId() });
 
 export const NotifyChannel = Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('inapp')]);
 export type NotifyChannel = Static<typeof NotifyChannel>;
@@ -52,7 +53,7 @@ export const OutboxQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     state: Type.Optional(OutboxState),
-    caseId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+    caseId: Type.Optional(BigId()),
     /** Created on or after this day (deployment time zone). */
     from: Type.Optional(Type.String({ format: 'date' })),
     /** Created on or before this day (deployment time zone). */

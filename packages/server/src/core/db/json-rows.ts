@@ -62,12 +62,31 @@ export async function insertJsonRows<T extends keyof DB & string>(
     group.rows.push(row);
   }
   return [...groups.values()].map(({ columns, rows: members }) => {
-    const names = sql.join(columns.map((c) => sql.ref(c)));
-    // A JSON column given JSON text arrives as a JSON string: read the text as JSON.
-    const values = sql.join(
-      columns.map((c) => (json.has(c) ? sql`(r.${sql.ref(c)} #>> '{}')::jsonb` : sql`r.${sql.ref(c)}`)),
-    );
-    return sql`insert into ${sql.table(table)} (${names})
-      select ${values} from json_populate_recordset(null::${sql.table(table)}, ${wellFormedJson(members)}::json) r`;
+    const head = statementHead(table, columns, json);
+    return sql`${sql.raw(head)}${wellFormedJson(members)}::json) r`;
   });
+}
+
+/** A quoted identifier, as the query compiler writes it. */
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The text of each (table, columns) statement up to its parameter, built once. */
+const heads = new Map<string, string>();
+
+function statementHead(table: string, columns: readonly string[], json: ReadonlySet<string>): string {
+  const key = `${table}:${columns.join(',')}`;
+  let head = heads.get(key);
+  if (head === undefined) {
+    const t = quoted(table);
+    const names = columns.map(quoted).join(', ');
+    // A JSON column given JSON text arrives as a JSON string: read the text as JSON.
+    const values = columns
+      .map((c) => (json.has(c) ? `(r.${quoted(c)} #>> '{}')::jsonb` : `r.${quoted(c)}`))
+      .join(', ');
+    head = `insert into ${t} (${names})
+      select ${values} from json_populate_recordset(null::${t}, `;
+    if (heads.size > 1000) heads.clear();
+    heads.set(key, head);
+  }
+  return head;
 }

@@ -1,5 +1,5 @@
 import { ERRORS, type ErrorCode, type ErrorFields } from '@wangge/shared';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The one error type of the server: a code from the closed set, optional per-field messages. */
 export class AppError extends Error {
@@ -119,20 +119,32 @@ function toAppError(error: FastifyError & { validation?: AjvError[] }): AppError
   return null;
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = toAppError(error);
-    if (!appError) {
-      request.log.error({ err: error }, 'unhandled error');
-      return reply.status(500).send({ error: { code: 'INTERNAL', message: ERRORS.INTERNAL.zh } });
-    }
-    if (appError.status >= 500) request.log.error({ err: error }, appError.code);
-    return reply.status(appError.status).send({
-      error: {
-        code: appError.code,
-        message: appError.message,
-        ...(appError.fields ? { fields: appError.fields } : {}),
-      },
-    });
+function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const appError = toAppError(error);
+  if (!appError) {
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: ERRORS.INTERNAL.zh } });
+  }
+  if (appError.status >= 500) request.log.error({ err: error }, appError.code);
+  return reply.status(appError.status).send({
+    error: {
+      code: appError.code,
+      message: appError.message,
+      ...(appError.fields ? { fields: appError.fields } : {}),
+    },
   });
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler(sendError);
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route runs (a path segment
+ * longer than its limit, a malformed percent-encoding) answers in the same error shape as the
+ * rest, without echoing the address back.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? '请求地址中的参数过长' : '请求地址格式不正确';
+  void sendError(new AppError('BAD_REQUEST', message) as AppError & FastifyError, request, reply);
 }

@@ -109,4 +109,26 @@ export class PersonalData {
     });
     return value;
   }
+
+  /**
+   * Records inside `trx` that a reveal was refused (result `denied`, with the fields asked for
+   * and the refusal's code) and gives back `refusal`: the caller commits `trx`, so the record
+   * stays, and then throws it.
+   */
+  async refuse(
+    trx: Executor,
+    actor: Actor,
+    target: PersonalTarget,
+    fields: { field: string } | { fields: string[] },
+    refusal: AppError,
+  ): Promise<AppError> {
+    await appendAudit(trx, actor, {
+      action: 'personal.reveal',
+      targetType: target.type,
+      targetId: target.id ?? null,
+      after: { ...fields, refused: refusal.code },
+      result: 'denied',
+    });
+    return refusal;
+  }
 }

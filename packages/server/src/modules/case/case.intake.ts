@@ -98,6 +98,8 @@ export interface PlannedIntake {
   who: EntryActor;
   events: PlannedEvent[];
   photoTokens: string[] | undefined;
+  /** The parties `row.parties_enc` seals, in the clear. */
+  parties: IntakeWritten['parties'];
   notices: { template: string; to: NotifyRecipient[] }[];
   noticeData: Record<string, string>;
   audit: {
@@ -115,6 +117,8 @@ export interface PlannedIntake {
 export interface IntakeWritten {
   result: IntakeResult;
   row: DetailRow;
+  /** The parties `row.parties_enc` holds, in the clear (no need to open what was just sealed). */
+  parties: { role: 'A' | 'B'; name: string; phone: string | null }[];
 }
 
 /** Statements as the CTEs `<prefix>0`, `<prefix>1`, … of one statement. */
@@ -200,9 +204,9 @@ export class CaseIntake {
 
   /** A staff report, answered with the new case as its reporter sees it (no read back needed). */
   async reportDetailed(principal: Principal, actor: Actor, input: Intake): Promise<CaseDetail> {
-    const { result, row } = await this.intakeOne(principal, actor, input);
+    const { result, row, parties } = await this.intakeOne(principal, actor, input);
     const ctx = await this.deps.read.context(this.db, principal);
-    return this.deps.read.assemble(principal, result.id, row, ctx);
+    return this.deps.read.assemble(principal, result.id, row, ctx, parties);
   }
 
   private async intakeOne(principal: Principal | null, actor: Actor, input: Intake): Promise<IntakeWritten> {
@@ -372,6 +376,7 @@ export class CaseIntake {
       who,
       events,
       photoTokens: input.photoTokens,
+      parties,
       notices,
       noticeData,
       audit: { state, categoryId: input.categoryId, gridId, departmentId, channel: input.channel },
@@ -546,6 +551,7 @@ export class CaseIntake {
           dueAt,
         },
         row,
+        parties: plan.parties,
       };
     });
   }

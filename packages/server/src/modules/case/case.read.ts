@@ -338,6 +338,8 @@ export class CaseReader {
     caseId: number,
     row: DetailRow,
     ctx: CaseContext,
+    /** The parties as `row.parties_enc` holds them, where the caller has them (just written). */
+    openParties?: { role: string; name: string; phone: string | null }[],
   ): Promise<CaseDetail> {
     const db = this.db;
     const events = (row.events_json ?? []).map((e) => ({ ...e, at: new Date(e.at) }));
@@ -355,13 +357,15 @@ export class CaseReader {
       if (g) ancestors.push({ id, name: g.name, depth });
     }
     const duplicate = row.duplicate_number ? { number: row.duplicate_number } : undefined;
-    const parties = row.parties_enc
-      ? (JSON.parse(this.deps.personal.open(row.parties_enc)!) as {
-          role: string;
-          name: string;
-          phone: string | null;
-        }[])
-      : [];
+    const parties =
+      openParties ??
+      (row.parties_enc
+        ? (JSON.parse(this.deps.personal.open(row.parties_enc)!) as {
+            role: string;
+            name: string;
+            phone: string | null;
+          }[])
+        : []);
     const summary = toSummary(row);
     const pending = requests.find((r) => r.state === 'pending');
     // The record the workflow's relations and guards read, from the page's own columns.

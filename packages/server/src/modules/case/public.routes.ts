@@ -8,6 +8,7 @@ import {
   PublicCaseStatus,
   PublicCategory,
   PublicGridOutlines,
+  PublicOutlinesQuery,
   CASE_STATES,
   categoriesInUse,
 } from '@wangge/shared';
@@ -51,9 +52,7 @@ export function publicCaseRoutes(cases: Cases, config: CaseConfigService) {
         schema: {
           tags,
           summary: '群众上报用的网格边界（逐级）',
-          querystring: Type.Object({
-            parentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
-          }),
+          querystring: PublicOutlinesQuery,
           response: withErrors({ 200: PublicGridOutlines }),
         },
         config: { public: true, rateLimit: { max: PUBLIC_LIMITS.outlinesPerMinute, timeWindow: 60_000 } },

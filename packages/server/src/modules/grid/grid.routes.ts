@@ -8,6 +8,7 @@ import {
   GridNode,
   DivisionImportBody,
   FeatureCollectionBody,
+  GeoJsonExportQuery,
   GeoJsonImportQuery,
   GeoJsonImportResult,
   TopologyReport,
@@ -21,6 +22,8 @@ import {
   RenameGridBody,
   SchemeSummary,
   SplitGridBody,
+  TOLERANCE_M2_DEFAULT,
+  TopologyQuery,
 } from '@wangge/shared';
 import { Type } from 'typebox';
 import { escapeLike } from '../../core/db/like.ts';
@@ -204,7 +207,7 @@ export async function gridRoutes(app: App): Promise<void> {
         tags,
         summary: '导出子树边界（GeoJSON，WGS84）；levels=1 只含本级和直接下级',
         params: IdParam,
-        querystring: Type.Object({ levels: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })) }),
+        querystring: GeoJsonExportQuery,
         response: withErrors({ 200: FeatureCollectionBody }),
       },
       config: { permissions: ['grid.read'] },
@@ -235,7 +238,7 @@ export async function gridRoutes(app: App): Promise<void> {
         crs: request.query.crs ?? 'wgs84',
         dryRun: request.query.dryRun ?? false,
         skipUnmatched: request.query.skipUnmatched ?? false,
-        toleranceM2: request.query.toleranceM2 ?? 1,
+        toleranceM2: request.query.toleranceM2 ?? TOLERANCE_M2_DEFAULT,
       }),
   );
 
@@ -246,15 +249,17 @@ export async function gridRoutes(app: App): Promise<void> {
         tags,
         summary: '拓扑检查：自相交、同级重叠、相对上级的缝隙与越界',
         params: IdParam,
-        querystring: Type.Object({
-          toleranceM2: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
-        }),
+        querystring: TopologyQuery,
         response: withErrors({ 200: TopologyReport }),
       },
       config: { permissions: ['grid.read'] },
     },
     async (request) =>
-      geojson.topology(principalOf(request), request.params.id, request.query.toleranceM2 ?? 1),
+      geojson.topology(
+        principalOf(request),
+        request.params.id,
+        request.query.toleranceM2 ?? TOLERANCE_M2_DEFAULT,
+      ),
   );
 
   const node = async (id: number) =>

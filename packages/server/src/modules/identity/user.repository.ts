@@ -1,3 +1,4 @@
+import { adminDutiesOf, type AdminDuty } from '@wangge/shared';
 import { sql } from 'kysely';
 import type { Principal } from '../../core/access/principal.ts';
 import { coversARoot, inScope } from '../../core/access/scope.ts';
@@ -40,4 +41,15 @@ export async function countVisibleUsers(db: Executor, principal: Principal): Pro
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The administrator duties (三员) a user's roles hold: none for every account but the administrators'. */
+export async function adminDutiesOfUser(db: Executor, userId: number): Promise<AdminDuty[]> {
+  const rows = await db
+    .selectFrom('user_role')
+    .innerJoin('role', 'role.key', 'user_role.role_key')
+    .select('role.permissions')
+    .where('user_role.user_id', '=', userId)
+    .execute();
+  return adminDutiesOf(rows.flatMap((r) => r.permissions));
 }

@@ -142,12 +142,13 @@ export async function userRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
-        summary: '查看完整手机号（记入审计）',
+        summary: '查看完整手机号（记入审计；管理员的仅限本人和安全管理员）',
         params: IdParam,
         body: RevealBody,
         response: withErrors({ 200: RevealedPhone }),
       },
-      config: { permissions: ['user.phone.reveal'] },
+      // The security administrator (user.grant) reaches it for the administrators' phones only.
+      config: { permissions: ['user.phone.reveal', 'user.grant'] },
     },
     async (request) => ({
       phone: await users.revealPhone(

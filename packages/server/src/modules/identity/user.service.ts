@@ -14,7 +14,7 @@ import { escapeLike } from '../../core/db/like.ts';
 import type { AuthService } from './auth.service.ts';
 import type { Principal } from '../../core/access/principal.ts';
 import { coversARoot, requireInScope } from '../../core/access/scope.ts';
-import { visibleUsers } from './user.repository.ts';
+import { adminDutiesOfUser, visibleUsers } from './user.repository.ts';
 import type { Executor } from '../../core/db/types.ts';
 import type { DB } from '../../core/db/types.ts';
 import type { Kysely } from 'kysely';
@@ -51,16 +51,27 @@ export class UserService {
    * reach (三员分立): the system administrator cannot reset the audit administrator's password.
    */
   private async assertDutiesCovered(trx: Executor, principal: Principal, userId: number): Promise<void> {
-    const rows = await trx
-      .selectFrom('user_role')
-      .innerJoin('role', 'role.key', 'user_role.role_key')
-      .select('role.permissions')
-      .where('user_role.user_id', '=', userId)
-      .execute();
     const mine = new Set(adminDutiesOf(principal.permissions));
-    if (adminDutiesOf(rows.flatMap((r) => r.permissions)).some((duty) => !mine.has(duty))) {
+    if ((await adminDutiesOfUser(trx, userId)).some((duty) => !mine.has(duty))) {
       throw new AppError('FORBIDDEN', '不能管理持有其他管理员职责的账号');
     }
+  }
+
+  /**
+   * Why `principal` may not see user `userId`'s personal data in full, or null when they may.
+   * An administrator's (三员) is theirs and the security administrator's to see, whoever else
+   * holds the reveal permission; anyone else's needs the reveal permission.
+   */
+  private async revealRefusal(trx: Executor, principal: Principal, userId: number): Promise<AppError | null> {
+    if (principal.userId === userId) return null;
+    if ((await adminDutiesOfUser(trx, userId)).length > 0) {
+      return adminDutiesOf(principal.permissions).includes('security')
+        ? null
+        : new AppError('ADMIN_PERSONAL_DATA');
+    }
+    return principal.permissions.has('user.phone.reveal')
+      ? null
+      : new AppError('FORBIDDEN', '没有查看该用户完整手机号的权限');
   }
 
   private phoneFields(phone: string | null | undefined) {
@@ -291,15 +302,9 @@ export class UserService {
       const [before] = await this.summaries(trx, [id]);
       // Administrator duties are deployment-wide: only a granter whose scope covers a whole tree
       // may give or take them.
-      const previous = await trx
-        .selectFrom('user_role')
-        .innerJoin('role', 'role.key', 'user_role.role_key')
-        .select('role.permissions')
-        .where('user_role.user_id', '=', id)
-        .execute();
       const touchesAdmin =
         adminDutiesOf(roles.flatMap((r) => r.permissions)).length > 0 ||
-        adminDutiesOf(previous.flatMap((r) => r.permissions)).length > 0;
+        (await adminDutiesOfUser(trx, id)).length > 0;
       if (touchesAdmin && !coversARoot(principal)) {
         throw new AppError('FORBIDDEN', '只有管辖整个网格树的安全管理员才能分配管理员角色');
       }
@@ -361,18 +366,31 @@ export class UserService {
     });
   }
 
-  /** Shows a phone number in full; the reveal itself is an audited event (PIPL). */
+  /**
+   * Shows a phone number in full; the reveal itself is an audited event (PIPL), and so is a
+   * refusal (an administrator's phone asked for by someone other than them or the security
+   * administrator).
+   */
   async revealPhone(principal: Principal, actor: Actor, id: number, reason?: string): Promise<string | null> {
-    return this.db.transaction().execute(async (trx) => {
+    const target = { type: 'user', id };
+    const outcome = await this.db.transaction().execute(async (trx) => {
       await this.assertVisible(trx, principal, id);
+      const refusal = await this.revealRefusal(trx, principal, id);
+      if (refusal)
+        return { refused: await this.personal.refuse(trx, actor, target, { field: 'phone' }, refusal) };
       const row = await trx
         .selectFrom('app_user')
         .select('phone_enc')
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
-      return this.personal.reveal(trx, actor, { type: 'user', id }, { field: 'phone' }, reason, () =>
-        this.personal.open(row.phone_enc),
-      );
+      return {
+        phone: await this.personal.reveal(trx, actor, target, { field: 'phone' }, reason, () =>
+          this.personal.open(row.phone_enc),
+        ),
+      };
     });
+    // Thrown after the commit, so the refusal stays on record.
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.phone;
   }
 }

@@ -1,7 +1,9 @@
 import { FileSearchOutlined, LoginOutlined } from '@ant-design/icons';
+import { lazyPage } from '../../core/lazyPage.ts';
 import { defineWebModule } from '../../core/modules.ts';
-import { AuditLogPage } from './AuditLogPage.tsx';
-import { LoginLogPage } from './LoginLogPage.tsx';
+
+const AuditLogPage = lazyPage(() => import('./AuditLogPage.tsx'), 'AuditLogPage');
+const LoginLogPage = lazyPage(() => import('./LoginLogPage.tsx'), 'LoginLogPage');
 
 export const auditModule = defineWebModule({
   name: 'audit',

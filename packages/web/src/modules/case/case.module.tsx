@@ -6,16 +6,18 @@ import {
   SendOutlined,
   UnorderedListOutlined,
 } from '@ant-design/icons';
+import { lazyPage } from '../../core/lazyPage.ts';
 import { defineWebModule } from '../../core/modules.ts';
-import { CaseDetailPage } from './CaseDetailPage.tsx';
-import { CaseListPage } from './CaseListPage.tsx';
-import { CaseReportPage } from './CaseReportPage.tsx';
-import { DeptInboxPage } from './DeptInboxPage.tsx';
-import { DispatchConsolePage } from './DispatchConsolePage.tsx';
-import { OverduePage } from './OverduePage.tsx';
-import { PublicReportPage } from './public/PublicReportPage.tsx';
-import { PublicTrackPage } from './public/PublicTrackPage.tsx';
-import { CaseSettingsPage } from './settings/CaseSettingsPage.tsx';
+
+const CaseDetailPage = lazyPage(() => import('./CaseDetailPage.tsx'), 'CaseDetailPage');
+const CaseListPage = lazyPage(() => import('./CaseListPage.tsx'), 'CaseListPage');
+const CaseReportPage = lazyPage(() => import('./CaseReportPage.tsx'), 'CaseReportPage');
+const DeptInboxPage = lazyPage(() => import('./DeptInboxPage.tsx'), 'DeptInboxPage');
+const DispatchConsolePage = lazyPage(() => import('./DispatchConsolePage.tsx'), 'DispatchConsolePage');
+const OverduePage = lazyPage(() => import('./OverduePage.tsx'), 'OverduePage');
+const PublicReportPage = lazyPage(() => import('./public/PublicReportPage.tsx'), 'PublicReportPage');
+const PublicTrackPage = lazyPage(() => import('./public/PublicTrackPage.tsx'), 'PublicTrackPage');
+const CaseSettingsPage = lazyPage(() => import('./settings/CaseSettingsPage.tsx'), 'CaseSettingsPage');
 
 export const caseModule = defineWebModule({
   name: 'case',

@@ -1,6 +1,8 @@
 import { DashboardOutlined } from '@ant-design/icons';
+import { lazyPage } from '../../core/lazyPage.ts';
 import { defineWebModule } from '../../core/modules.ts';
-import { HomePage } from './HomePage.tsx';
+
+const HomePage = lazyPage(() => import('./HomePage.tsx'), 'HomePage');
 
 export const dashboardModule = defineWebModule({
   name: 'dashboard',

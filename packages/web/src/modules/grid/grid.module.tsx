@@ -1,7 +1,9 @@
 import { ClusterOutlined, ImportOutlined } from '@ant-design/icons';
+import { lazyPage } from '../../core/lazyPage.ts';
 import { defineWebModule } from '../../core/modules.ts';
-import { DivisionsImportPage } from './DivisionsImportPage.tsx';
-import { GridsPage } from './GridsPage.tsx';
+
+const DivisionsImportPage = lazyPage(() => import('./DivisionsImportPage.tsx'), 'DivisionsImportPage');
+const GridsPage = lazyPage(() => import('./GridsPage.tsx'), 'GridsPage');
 
 export const gridModule = defineWebModule({
   name: 'grid',

@@ -1,10 +1,12 @@
 import { ApiOutlined, KeyOutlined, SafetyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { lazyPage } from '../../core/lazyPage.ts';
 import { defineWebModule } from '../../core/modules.ts';
-import { ApiKeysPage } from './ApiKeysPage.tsx';
-import { ChangePasswordPage } from './ChangePasswordPage.tsx';
-import { RolesPage } from './RolesPage.tsx';
-import { SecurityPage } from './SecurityPage.tsx';
-import { UsersPage } from './UsersPage.tsx';
+
+const ApiKeysPage = lazyPage(() => import('./ApiKeysPage.tsx'), 'ApiKeysPage');
+const ChangePasswordPage = lazyPage(() => import('./ChangePasswordPage.tsx'), 'ChangePasswordPage');
+const RolesPage = lazyPage(() => import('./RolesPage.tsx'), 'RolesPage');
+const SecurityPage = lazyPage(() => import('./SecurityPage.tsx'), 'SecurityPage');
+const UsersPage = lazyPage(() => import('./UsersPage.tsx'), 'UsersPage');
 
 export const identityModule = defineWebModule({
   name: 'identity',

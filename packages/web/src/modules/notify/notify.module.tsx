@@ -1,8 +1,10 @@
 import { MailOutlined, MessageOutlined, SnippetsOutlined } from '@ant-design/icons';
+import { lazyPage } from '../../core/lazyPage.ts';
 import { defineWebModule } from '../../core/modules.ts';
-import { InboxPage } from './InboxPage.tsx';
-import { NotifyTemplatesPage } from './NotifyTemplatesPage.tsx';
-import { OutboxPage } from './OutboxPage.tsx';
+
+const InboxPage = lazyPage(() => import('./InboxPage.tsx'), 'InboxPage');
+const NotifyTemplatesPage = lazyPage(() => import('./NotifyTemplatesPage.tsx'), 'NotifyTemplatesPage');
+const OutboxPage = lazyPage(() => import('./OutboxPage.tsx'), 'OutboxPage');
 
 export const notifyModule = defineWebModule({
   name: 'notify',

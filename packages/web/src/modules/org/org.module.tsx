@@ -1,5 +1,7 @@
+import { lazyPage } from '../../core/lazyPage.ts';
 import { defineWebModule } from '../../core/modules.ts';
-import { RosterImportPage } from './RosterImportPage.tsx';
+
+const RosterImportPage = lazyPage(() => import('./RosterImportPage.tsx'), 'RosterImportPage');
 
 export const orgModule = defineWebModule({
   name: 'org',
