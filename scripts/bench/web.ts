@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../packages/web/test/chromium.ts';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { buildApp } from '../../packages/server/src/app.ts';
 import { prepare } from '../../packages/server/src/bootstrap.ts';
@@ -13,17 +14,6 @@ import { parseConfig } from '../../packages/server/src/config.ts';
 import type { Benchmark, Figure } from '../bench.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Chrome DevTools' "Fast 3G" preset (bytes per second, milliseconds). */
 const FAST_3G = {
   offline: false,
@@ -138,7 +128,7 @@ export const webPages: Benchmark = {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const blankUrl = `http://127.0.0.1:${(blank.address() as AddressInfo).port}/`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
       console.error('web.login: JavaScript of the login page…');
       const login = await scriptBytes(browser, `${base}/login`, '[data-testid=login-submit]');

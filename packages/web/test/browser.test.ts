@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 import { testEngines } from '../../server/test/engines.ts';
 import { testConfig } from '../../server/test/factories.ts';
 import { buildApp } from '../../server/src/app.ts';
@@ -17,7 +18,6 @@ import type { App } from '../../server/src/context.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDist = path.resolve(here, '../dist');
 const shots = path.resolve(here, '../test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.WANGGE_REQUIRE_BROWSER === '1';
 const available = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(webDist, 'index.html'));
 const DEMO_PASSWORD = 'Wangge@2026';
@@ -41,16 +41,7 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     fs.mkdirSync(shots, { recursive: true });
   });
