@@ -23,6 +23,20 @@ describe.each(testEngines())('kept sessions on $name', (engine) => {
     return { status: res.statusCode, body: res.json() };
   };
   const grids = (c = cookie) => t.app.inject({ method: 'GET', url: '/api/grids', headers: { cookie: c } });
+  // Every pooled connection hears every announcement, each when the event loop reads its socket:
+  // on a loaded machine the announcement of a setup write (a new role, the login's session) may
+  // reach a connection well after the write. Waits until none has come for a while.
+  const announcementsSettled = async (quietMs = 300, maxMs = 10_000) => {
+    let last = Date.now();
+    const hear = () => (last = Date.now());
+    t.database.notifications.on('wangge_auth', hear);
+    try {
+      const until = Date.now() + maxMs;
+      while (Date.now() - last < quietMs && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      t.database.notifications.off('wangge_auth', hear);
+    }
+  };
 
   it('sees role, role-definition, scope, grid and user changes written straight to the database at once', async () => {
     chief = await buildUser(t, {
@@ -206,6 +220,7 @@ describe.each(testEngines())('kept sessions on $name', (engine) => {
         scopes: [territory.townA.id],
       });
       const c = await login(t.app, 'kept_lost');
+      await announcementsSettled();
       expect((await me(c)).body.roles).toHaveLength(1);
       // A change nobody announces (the trigger is off for it)...
       await sql`alter table user_role disable trigger user_role_auth_changed`.execute(t.db);
