@@ -8,6 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from 'helmet';
 import { auditRoutes } from './core/audit/audit.routes.ts';
 import { AuditSealer, dailyAuditPurge } from './core/audit/audit.service.ts';
+import { AuditCatalog } from './core/audit/audit.vocabulary.ts';
+import { KERNEL_AUDIT } from './kernel.audit.ts';
 import type { Config } from './config.ts';
 import type { App, AppContext } from './context.ts';
 import { FieldCipher, loadDataKey } from './core/pii/crypto.ts';
@@ -61,7 +63,21 @@ export const MODULES: readonly ModuleDef[] = [
 ];
 
 /** Permissions the kernel and the composition root own (the rest belong to the modules). */
-export const KERNEL_PERMISSIONS = ['audit.read', 'audit.verify', 'notify.read', 'dashboard.read'] as const;
+export const KERNEL_PERMISSIONS = [
+  'audit.read',
+  'audit.verify',
+  'audit.export',
+  'notify.read',
+  'dashboard.read',
+] as const;
+
+/** The names of everything written into the audit log: the kernel's and each module's. */
+export function auditCatalog(): AuditCatalog {
+  return new AuditCatalog([
+    { owner: 'kernel', vocabulary: KERNEL_AUDIT },
+    ...MODULES.map((m) => ({ owner: m.name, vocabulary: m.audit ?? {} })),
+  ]);
+}
 
 export interface BuildOptions {
   /** Logger on/off; tests keep it off. */
@@ -74,6 +90,16 @@ export interface BuildOptions {
  * Builds the HTTP application on an open, migrated database. Does not listen: `main.ts` does,
  * tests call `app.inject()`.
  */
+/** The origin of the configured basemap's tiles, as a CSP source (none without a basemap). */
+function basemapOrigins(config: Config): string[] {
+  if (!config.basemapUrl) return [];
+  try {
+    return [new URL(config.basemapUrl.replace(/\{[a-z]+\}/g, '0')).origin];
+  } catch {
+    return [];
+  }
+}
+
 /** The headers a request-independent middleware such as helmet sets, collected once. */
 function headersOf(
   middleware: (req: IncomingMessage, res: ServerResponse, next: () => void) => void,
@@ -164,9 +190,10 @@ export async function buildApp(config: Config, database: Database, options: Buil
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:', ...basemapOrigins(config)],
           fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
+          // The maps fetch basemap tiles (WANGGE_BASEMAP_URL) from the tile server's origin.
+          connectSrc: ["'self'", ...basemapOrigins(config)],
           workerSrc: ["'self'", 'blob:'],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
@@ -212,7 +239,7 @@ export async function buildApp(config: Config, database: Database, options: Buil
   await ctx.jobs.recover();
   for (const m of MODULES) m.hooks?.(app);
   await app.register(healthRoutes);
-  await app.register(auditRoutes);
+  await app.register(auditRoutes({ catalog: auditCatalog(), timeZone: config.timeZone }));
   await app.register(dashboardRoutes);
   await app.register(jobRoutes);
   // The case configurators edit the notification templates (the cases' notices are most of them).

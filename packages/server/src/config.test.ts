@@ -76,4 +76,16 @@ describe('configuration', () => {
     });
     expect(c.passwordPolicy).toEqual({ minLength: 12, minClasses: 4, expiryDays: 0, historyCount: 5 });
   });
+
+  it('takes a basemap tile template with {z}/{x}/{y}, or none', () => {
+    expect(parseConfig({}).basemapUrl).toBeNull();
+    const url = 'https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=k';
+    expect(parseConfig({ WANGGE_BASEMAP_URL: url }).basemapUrl).toBe(url);
+    for (const bad of [
+      'https://tiles.example.cn/{z}/{x}.png',
+      'ftp://h/{z}/{x}/{y}.png',
+      'not a url {z}{x}{y}',
+    ])
+      expect(() => parseConfig({ WANGGE_BASEMAP_URL: bad })).toThrow(/WANGGE_BASEMAP_URL/);
+  });
 });

@@ -28,6 +28,12 @@ export interface Config {
   readonly gridCodeDigits: 2 | 3;
   /** A CJK font file (TTF/OTF/TTC) for PDFs; null searches the usual system locations. */
   readonly pdfFont: string | null;
+  /**
+   * Raster tile URL template (`https://…/{z}/{x}/{y}.png`, Web Mercator, WGS84 coordinates) drawn
+   * under the grid on printed notice boards and under the report pages' location maps (served by
+   * `GET /api/public/map-settings`); null: outlines only.
+   */
+  readonly basemapUrl: string | null;
   /** Time zone of the deployment's calendar: "today", effective dates, working time. */
   readonly timeZone: string;
   readonly sessionIdleMinutes: number;
@@ -171,6 +177,7 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     timeZone: env.WANGGE_TIME_ZONE?.trim() || 'Asia/Shanghai',
     pdfFont: env.WANGGE_PDF_FONT?.trim() || null,
+    basemapUrl: parseBasemapUrl(env.WANGGE_BASEMAP_URL, problems),
     gridCodeDigits: int('WANGGE_GRID_CODE_DIGITS', 2, 2, 3) as 2 | 3,
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 5, 480),
     sessionMaxHours: int('SESSION_MAX_HOURS', 12, 1, 168),
@@ -206,6 +213,24 @@ export function parseConfig(env: Env = process.env, overrides: Partial<Config> =
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** A tile URL template: http(s), with the {z}, {x} and {y} placeholders. */
+function parseBasemapUrl(value: string | undefined, problems: string[]): string | null {
+  const raw = value?.trim();
+  if (!raw) return null;
+  let ok = ['{z}', '{x}', '{y}'].every((p) => raw.includes(p));
+  try {
+    const u = new URL(raw.replace(/\{[zxy]\}/g, '0'));
+    ok &&= (u.protocol === 'http:' || u.protocol === 'https:') && Boolean(u.hostname);
+  } catch {
+    ok = false;
+  }
+  if (ok) return raw;
+  problems.push(
+    'WANGGE_BASEMAP_URL 应为含 {z}/{x}/{y} 的瓦片地址，如 https://tiles.example.cn/{z}/{x}/{y}.png (must be a tile URL template with {z}, {x} and {y})',
+  );
+  return null;
 }
 
 type NotifyConfig = Pick<

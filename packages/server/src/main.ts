@@ -30,7 +30,9 @@ function listenNote(config: Config, port: number): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const config = parseConfig(process.env, { webDist: path.resolve(here, '../../web/dist') });
+  const config = parseConfig(process.env, {
+    webDist: process.env.WANGGE_WEB_DIST ?? path.resolve(here, '../../web/dist'),
+  });
 
   if (args.has('--reset-demo')) {
     await resetDatabase(config);

@@ -101,6 +101,19 @@ export const CASE_ACTIONS = {
   remind: { zh: '催办', en: 'Reminder' },
   escalate: { zh: '升级', en: 'Escalated' },
   comment: { zh: '备注', en: 'Note' },
+  // Supervision of a case in hand.
+  urge: { zh: '催办', en: 'Urged' },
+  reassign: { zh: '改派', en: 'Reassigned' },
+  recall: { zh: '撤回', en: 'Recalled' },
+  devolve: { zh: '退回属地', en: 'Handed to the local unit' },
+  assist: { zh: '协办', en: 'Assistance requested' },
+  assistFeedback: { zh: '协办反馈', en: 'Assisting unit fed back' },
+  supervise: { zh: '督办', en: 'Under supervision' },
+  handOver: { zh: '交办', en: 'Handed to an officer' },
+  // The citizen's own steps (the public pages).
+  rate: { zh: '群众评价', en: 'Rated by the citizen' },
+  reopen: { zh: '群众要求重新办理', en: 'Reopened by the citizen' },
+  follow: { zh: '群众附议', en: 'Another citizen reported it too' },
 } as const;
 export type CaseAction = keyof typeof CASE_ACTIONS;
 

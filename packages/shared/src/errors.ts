@@ -82,6 +82,11 @@ export const ERRORS = {
     zh: '该位置不在任何网格内，请重新选择位置或网格',
     en: 'The location lies in no grid; pick another place or a grid',
   },
+  LOCATION_OUTSIDE_GRID: {
+    status: 400,
+    zh: '所选位置不在所选网格内，请重新选择位置，或不选网格由位置确定',
+    en: 'The location lies outside the chosen grid; pick the place again, or leave the grid to the location',
+  },
   INVALID_UPLOAD: { status: 400, zh: '上传的文件类型或大小不符合要求', en: 'Invalid upload' },
   API_KEY_INVALID: { status: 403, zh: '接口密钥无效或已停用', en: 'Invalid or revoked API key' },
   CONFLICT: { status: 409, zh: '数据已被修改或已存在，请刷新后重试', en: 'Conflict with existing data' },

@@ -5,70 +5,27 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
-import { testEngines } from '../../server/test/engines.ts';
-import { testConfig } from '../../server/test/factories.ts';
-import { buildApp } from '../../server/src/app.ts';
-import { prepare } from '../../server/src/bootstrap.ts';
+import { browserTestsRun, DEMO_PASSWORD, shots, startHarness, type Harness } from './harness.ts';
 import type { App } from '../../server/src/context.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const webDist = path.resolve(here, '../dist');
-const shots = path.resolve(here, '../test-results');
-const required = process.env.WANGGE_REQUIRE_BROWSER === '1';
-const available = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(webDist, 'index.html'));
-const DEMO_PASSWORD = 'Wangge@2026';
-
-describe.skipIf(!available && !required)('web app in Chromium', () => {
+describe.skipIf(!browserTestsRun)('web app in Chromium', () => {
+  let h: Harness;
   let app: App;
-  let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
-    if (!fs.existsSync(path.join(webDist, 'index.html')))
-      throw new Error('web app not built: npm run build:web');
-    const config = testConfig({ demo: true, webDist, demoPassword: DEMO_PASSWORD });
-    const database = await testEngines()[0]!.open();
-    await prepare(config, database);
-    app = await buildApp(config, database, { logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-    });
-    fs.mkdirSync(shots, { recursive: true });
+    h = await startHarness();
+    ({ app, base } = h);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (app) {
-      await app.close();
-      await app.ctx.db.destroy();
-    }
+    await h?.close();
   });
 
-  async function newPage(width = 1366, height = 800): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    return page;
-  }
-
-  async function logIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await page.click('[data-testid=login-submit]');
-  }
+  const newPage = (width?: number, height?: number) => h.newPage(width, height);
+  const logIn = (page: Page, username: string, password?: string) => h.logIn(page, username, password);
 
   const stateOf = async (caseId: number) =>
     (await app.ctx.db.selectFrom('cases').select('state').where('id', '=', caseId).executeTakeFirstOrThrow())
@@ -359,7 +316,7 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     expect(await app.ctx.locator.locate(rootId, grid.lng!, grid.lat!)).toBe(grid.id);
 
     // 1. The citizen, on a phone, without an account, with the phone's position.
-    const phone = await browser.newContext({
+    const phone = await h.browser.newContext({
       viewport: { width: 390, height: 844 },
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
@@ -456,7 +413,7 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     ).map((e) => e.action);
     expect(actions).toEqual(['report', 'dispatch', 'accept', 'feedback', 'visit', 'auto_archive']);
 
-    // 5. The citizen sees it done, without names of staff or departments.
+    // 5. The citizen sees it done and which unit handled it, without the names of staff.
     await citizen.goto(`${base}/track`);
     await citizen.fill('[data-testid=track-number]', number);
     await citizen.fill('[data-testid=track-code]', code);
@@ -464,7 +421,13 @@ describe.skipIf(!available && !required)('web app in Chromium', () => {
     await citizen.waitForSelector('[data-testid=track-timeline]');
     const tracked = await citizen.locator('[data-testid=track-result]').innerText();
     expect(tracked).toContain('已办结');
-    expect(tracked).not.toContain('执法局');
+    expect(tracked).toContain('县综合行政执法局');
+    const staff = await app.ctx.db
+      .selectFrom('app_user')
+      .select('display_name')
+      .where('username', 'in', ['command', 'dept', 'socialworker'])
+      .execute();
+    for (const u of staff) expect(tracked).not.toContain(u.display_name);
     await citizen.screenshot({ path: path.join(shots, 'public-track-archived.png'), fullPage: true });
     await phone.close();
   });

@@ -1,4 +1,5 @@
 import type { Permission } from '@wangge/shared';
+import type { AuditVocabulary } from './audit/audit.vocabulary.ts';
 import type { App, AppContext } from './http/context.ts';
 
 /** A background loop a module runs: started when the server is ready, stopped when it closes. */
@@ -19,6 +20,11 @@ export interface ModuleDef {
   name: string;
   /** The permissions the module owns (their names and duties are in `@wangge/shared`). */
   permissions: readonly Permission[];
+  /**
+   * What the module writes into the audit log, named for people: a label (zh, en) for every
+   * action it writes and the kinds of target it owns, with how to name one and link its page.
+   */
+  audit?: AuditVocabulary;
   /** Builds the module's services; what it returns is added to the context. */
   build?(ctx: AppContext): Partial<AppContext>;
   /** Request hooks, installed before any module's routes (authentication). */

@@ -118,6 +118,52 @@ export async function loadDemoCases(
       .values({ department_id: row.id, person_id: person.id, role: 'liaison' })
       .execute();
   }
+  // Each township's and subdistrict's own unit (属地单位), for cases handed back to the locality.
+  const towns = await db
+    .selectFrom('grid_node')
+    .select(['id', 'name', 'code'])
+    .where('kind', 'in', ['street', 'town', 'township'])
+    .where('valid_to', 'is', null)
+    .orderBy('code')
+    .execute();
+  const townDept = users.get('towndept');
+  const townDeptGrid = townDept
+    ? (
+        await db
+          .selectFrom('user_scope')
+          .select('grid_id')
+          .where('user_id', '=', townDept.id)
+          .executeTakeFirst()
+      )?.grid_id
+    : undefined;
+  for (const [i, town] of towns.entries()) {
+    const row = await db
+      .insertInto('department')
+      .values({
+        name: `${town.name}综合治理中心`,
+        code: `ZZ${town.code ?? i}`,
+        sectors: [],
+        categories: [],
+        grid_id: town.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // The unit of the township in the `towndept` login's scope is theirs.
+    const loginUser = town.id === townDeptGrid ? townDept : undefined;
+    const person = await db
+      .insertInto('person')
+      .values({
+        name: loginUser?.display_name ?? `${town.name}综治联络员`,
+        organisation: `${town.name}综合治理中心`,
+        user_id: loginUser?.id ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('department_staff')
+      .values({ department_id: row.id, person_id: person.id, role: 'liaison' })
+      .execute();
+  }
   const system: Actor = {
     id: users.get('command')?.id ?? null,
     name: 'command',

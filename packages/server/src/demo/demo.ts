@@ -163,6 +163,12 @@ export async function loadDemo(
       { username: 'dept', role: 'department_staff', scopes: [countyId], scope: divisions.county.name },
       { username: 'dept2', role: 'department_staff', scopes: [countyId], scope: divisions.county.name },
       {
+        username: 'towndept',
+        role: 'department_staff',
+        scopes: [townIds.get(firstTown.code)!],
+        scope: firstTown.name,
+      },
+      {
         username: 'townchief',
         role: 'grid_chief',
         scopes: [townIds.get(firstTown.code)!],

@@ -13,6 +13,9 @@ import * as m20261202T1000 from './2026-12-02T1000_quiet_session_touch.ts';
 import * as m20261207T1000 from './2026-12-07T1000_timeline.ts';
 import * as m20261207T1100 from './2026-12-07T1100_clocks.ts';
 import * as m20261207T1200 from './2026-12-07T1200_person_id_number.ts';
+import * as m20261208T1000 from './2026-12-08T1000_case_supervision.ts';
+import * as m20261208T1100 from './2026-12-08T1100_grid_department.ts';
+import * as m20261208T1300 from './2026-12-08T1300_case_citizen.ts';
 
 /** Every migration, keyed by its timestamped name; Kysely applies them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -29,6 +32,9 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1000_timeline': m20261207T1000,
   '2026-12-07T1100_clocks': m20261207T1100,
   '2026-12-07T1200_person_id_number': m20261207T1200,
+  '2026-12-08T1000_case_supervision': m20261208T1000,
+  '2026-12-08T1100_grid_department': m20261208T1100,
+  '2026-12-08T1300_case_citizen': m20261208T1300,
 };
 
 /** Brings the schema to the latest version (every migration above). */

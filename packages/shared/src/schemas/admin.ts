@@ -127,6 +127,31 @@ export const PermissionInfo = Type.Object({
   duty: Type.Union([Type.Literal('system'), Type.Literal('security'), Type.Literal('audit'), Type.Null()]),
 });
 
+/** A name in both languages (an audit action, a kind of target). */
+export const Bilingual = Type.Object({ zh: Type.String(), en: Type.String() });
+export type Bilingual = Static<typeof Bilingual>;
+
+export const AuditResultSchema = Type.Union([
+  Type.Literal('success'),
+  Type.Literal('failure'),
+  Type.Literal('denied'),
+]);
+
+/** What an entry was about, named: the kind, the name of the thing and its page in the web app. */
+export const AuditTarget = Type.Object({
+  type: Type.String(),
+  /** The kind's name (用户, 事件 …); null for a kind no module declares. */
+  typeLabel: Type.Union([Bilingual, Type.Null()]),
+  id: Type.Union([Type.String(), Type.Null()]),
+  /** The target's name (user name, case number, grid name …); null when it cannot be named. */
+  name: Type.Union([Type.String(), Type.Null()]),
+  /** The name in English where it has one (roles, settings); else `name`. */
+  nameEn: Type.Union([Type.String(), Type.Null()]),
+  /** Path of the target's page in the web app, where it has one. */
+  link: Type.Union([Type.String(), Type.Null()]),
+});
+export type AuditTarget = Static<typeof AuditTarget>;
+
 export const AuditEntry = Type.Object({
   seq: Type.Integer(),
   at: Type.String({ format: 'date-time' }),
@@ -135,8 +160,11 @@ export const AuditEntry = Type.Object({
   ip: Type.Union([Type.String(), Type.Null()]),
   userAgent: Type.Union([Type.String(), Type.Null()]),
   action: Type.String(),
+  /** The action's name; null for an action no module declares (shown by its code). */
+  actionLabel: Type.Union([Bilingual, Type.Null()]),
   targetType: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
+  target: Type.Union([AuditTarget, Type.Null()]),
   before: Type.Unknown(),
   after: Type.Unknown(),
   result: Type.String(),
@@ -144,16 +172,32 @@ export const AuditEntry = Type.Object({
 });
 export type AuditEntry = Static<typeof AuditEntry>;
 
-export const AuditQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    actor: Type.Optional(Type.String({ maxLength: LIMITS.searchMax })),
-    action: Type.Optional(Type.String({ maxLength: 60 })),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
-  }),
-]);
+const AUDIT_KEY = '^[a-z][a-z0-9_.]*$';
+
+/** The log's filters (of the list and of the export). */
+export const AuditFilters = Type.Object({
+  /** Part of the actor's user name. */
+  actor: Type.Optional(Type.String({ maxLength: LIMITS.searchMax })),
+  /** One action, by its code. */
+  action: Type.Optional(Type.String({ maxLength: 60, pattern: AUDIT_KEY })),
+  /** One kind of target. */
+  targetType: Type.Optional(Type.String({ maxLength: 60, pattern: AUDIT_KEY })),
+  result: Type.Optional(AuditResultSchema),
+  /** First and last day (in the deployment's time zone), both included. */
+  from: Type.Optional(Type.String({ format: 'date' })),
+  to: Type.Optional(Type.String({ format: 'date' })),
+});
+export type AuditFilters = Static<typeof AuditFilters>;
+
+export const AuditQuery = Type.Intersect([PageQuery, AuditFilters]);
 export type AuditQuery = Static<typeof AuditQuery>;
+
+/** The actions and kinds of target the modules declare, for the log's filters. */
+export const AuditVocabularyInfo = Type.Object({
+  actions: Type.Array(Type.Object({ key: Type.String(), zh: Type.String(), en: Type.String() })),
+  targets: Type.Array(Type.Object({ type: Type.String(), zh: Type.String(), en: Type.String() })),
+});
+export type AuditVocabularyInfo = Static<typeof AuditVocabularyInfo>;
 
 export const AuditVerifyResult = Type.Object({
   ok: Type.Boolean(),

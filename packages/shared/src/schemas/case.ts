@@ -3,7 +3,6 @@ import {
   ALERT_KINDS,
   CASE_CHANNELS,
   CASE_NATURES,
-  CASE_PHOTO_MAX,
   CASE_STAGES,
   CASE_STATES,
   HANDLING_TYPES,
@@ -13,6 +12,8 @@ import {
 } from '../cases.ts';
 import { LIMITS } from '../constants.ts';
 import { PageQuery } from './common.ts';
+import { CaseSupervision } from './case.supervision.ts';
+import { PhotoTokens } from './tokens.ts';
 import { BigId, Id, Int, Latitude, Longitude, Num } from './numbers.ts';
 
 /** A string union of an object's keys, typed. */
@@ -56,6 +57,8 @@ export const CaseSettings = Type.Object({
   duplicateHours: Int(0, 24 * 90),
   /** The grid tree cases are located in; null: the first active tree that is not the divisions tree. */
   rootId: Nullable(Id()),
+  /** Days after closing within which the citizen may reopen the case (0: citizens cannot reopen). */
+  reopenDays: Int(0, 365),
 });
 export type CaseSettings = Static<typeof CaseSettings>;
 
@@ -193,12 +196,6 @@ export const PartyInput = Type.Object({
 });
 export type PartyInput = Static<typeof PartyInput>;
 
-const PhotoTokens = () =>
-  Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }), {
-    maxItems: CASE_PHOTO_MAX,
-    uniqueItems: true,
-  });
-
 export const CreateCaseBody = Type.Object({
   categoryId: Id(),
   nature: CaseNatureSchema,
@@ -251,27 +248,7 @@ export type PublicCaseReceipt = Static<typeof PublicCaseReceipt>;
 
 export const PublicCaseQuery = Type.Object({ code: Type.String({ pattern: '^[0-9A-Z]{6}$' }) });
 
-export const PublicCaseStatus = Type.Object({
-  number: Type.String(),
-  category: Type.String(),
-  description: Type.String(),
-  address: Nullable(Type.String()),
-  state: CaseStateSchema,
-  stateName: Type.String(),
-  closed: Type.Boolean(),
-  reportedAt: DateTime(),
-  updatedAt: DateTime(),
-  /** Steps without names of staff or other people. */
-  timeline: Type.Array(
-    Type.Object({
-      at: DateTime(),
-      action: Type.String(),
-      actionName: Type.String(),
-      note: Nullable(Type.String()),
-    }),
-  ),
-});
-export type PublicCaseStatus = Static<typeof PublicCaseStatus>;
+// PublicCaseStatus: see case-public.ts.
 
 /** The area whose children's outlines the citizens' map shows; absent: the top level. */
 export const PublicOutlinesQuery = Type.Object({ parentId: Type.Optional(Id()) });
@@ -314,6 +291,18 @@ export type PhotoUploadResult = Static<typeof PhotoUploadResult>;
 
 // ---------------------------------------------------------------- reading
 
+/** The step that sent a case back for re-dispatch (a department's rejection …). */
+export const CaseReturned = Type.Object({
+  /** The timeline action (reject …). */
+  action: Type.String(),
+  departmentId: Nullable(Type.Integer()),
+  departmentName: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  by: Type.String(),
+  at: DateTime(),
+});
+export type CaseReturned = Static<typeof CaseReturned>;
+
 export const CaseSummary = Type.Object({
   id: Type.Integer(),
   number: Type.String(),
@@ -343,6 +332,12 @@ export const CaseSummary = Type.Object({
   deferred: Type.Boolean(),
   round: Type.Integer(),
   onSpot: Type.Boolean(),
+  /** Under formal supervision (督办). */
+  supervised: Type.Boolean(),
+  /** Times urged (催办). */
+  urgeCount: Type.Integer(),
+  /** Why a case waiting for re-dispatch came back (its last step into 被驳回): unit, reason, who, when. */
+  returned: Type.Optional(Nullable(CaseReturned)),
 });
 export type CaseSummary = Static<typeof CaseSummary>;
 
@@ -397,6 +392,7 @@ export const CaseDetail = Type.Intersect([
     /** What the viewer may do now: accept, reject, feedback, dispatch, visit, archive, void, request, decide. */
     allowedActions: Type.Array(Type.String()),
   }),
+  CaseSupervision,
 ]);
 export type CaseDetail = Static<typeof CaseDetail>;
 
@@ -418,7 +414,25 @@ export const CaseListQuery = Type.Intersect([
     to: Type.Optional(Type.String({ format: 'date' })),
     /** Department inbox: cases of the caller's departments. */
     mine: Type.Optional(Type.Boolean()),
-    sort: Type.Optional(Type.Union([Type.Literal('reported'), Type.Literal('due'), Type.Literal('updated')])),
+    /** Reported through this channel. */
+    channel: Type.Optional(CaseChannelSchema),
+    /** 即将超时 (true only): the running clock has passed its warning threshold, not yet its deadline. */
+    dueSoon: Type.Optional(Type.Boolean()),
+    /** Done late: accepted (accept) or fed back (feedback) after a deadline of that stage ran out. */
+    late: Type.Optional(Type.Union([Type.Literal('accept'), Type.Literal('feedback')])),
+    /** The return visit's result (the latest visit): satisfied or not. */
+    satisfied: Type.Optional(Type.Boolean()),
+    /** Under formal supervision (督办). */
+    supervised: Type.Optional(Type.Boolean()),
+    /** queue: urgent first, then the oldest (the dispatch queues). */
+    sort: Type.Optional(
+      Type.Union([
+        Type.Literal('reported'),
+        Type.Literal('due'),
+        Type.Literal('updated'),
+        Type.Literal('queue'),
+      ]),
+    ),
   }),
 ]);
 export type CaseListQuery = Static<typeof CaseListQuery>;

@@ -17,7 +17,7 @@ export const Person = Type.Object({
 });
 
 export const PhotoBody = Type.Object({
-  /** data:image/jpeg;base64,… (JPEG, PNG or WebP, at most 2 MB). */
+  /** data:image/jpeg;base64,… (JPEG or PNG, at most 2 MB: it is printed on notice boards). */
   dataUrl: Type.String({
     minLength: 20,
     maxLength: 3_000_000,
@@ -50,11 +50,35 @@ export const Duty = Type.Object({
   nodeCode: Type.Union([Type.String(), Type.Null()]),
   role: Type.String(),
   roleName: Type.String(),
+  /** The person has a photo (`GET /api/people/:personId/photo`). */
+  personHasPhoto: Type.Boolean(),
   validFrom: DateString(),
   validTo: Nullable(DateString()),
   note: Type.Union([Type.String(), Type.Null()]),
 });
 export type Duty = Static<typeof Duty>;
+
+/** A grid's supervising department (主管部门): its own, and the one in force (its own or inherited). */
+export const GridDepartment = Type.Object({
+  own: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]),
+  effective: Type.Union([
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      /** The node it is set on: this grid, or the nearest grid above with one. */
+      fromNodeId: Type.Integer(),
+      fromNodeName: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+});
+export type GridDepartment = Static<typeof GridDepartment>;
+
+export const GridDepartmentBody = Type.Object({
+  /** null: none of its own (the grid above's applies). */
+  departmentId: Type.Union([Id(), Type.Null()]),
+});
+export type GridDepartmentBody = Static<typeof GridDepartmentBody>;
 
 export const AssignDutyBody = Type.Object({
   personId: Id(),
@@ -121,6 +145,9 @@ export const Department = Type.Object({
   code: Type.String(),
   sectors: Type.Array(Type.String()),
   categories: Type.Array(Type.String()),
+  /** A township's or community's own unit (属地): the grid it answers for; null: a county department. */
+  gridId: Type.Union([Type.Integer(), Type.Null()]),
+  gridName: Type.Union([Type.String(), Type.Null()]),
   staff: Type.Array(Type.Object({ personId: Type.Integer(), name: Type.String(), role: Type.String() })),
 });
 export type Department = Static<typeof Department>;
@@ -134,6 +161,8 @@ export const DepartmentBody = Type.Object({
   categories: Type.Optional(
     Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 100, uniqueItems: true }),
   ),
+  /** Makes it the own unit of a township or community (属地单位) for cases in that grid. */
+  gridId: Type.Optional(Type.Union([Id(), Type.Null()])),
 });
 export type DepartmentBody = Static<typeof DepartmentBody>;
 

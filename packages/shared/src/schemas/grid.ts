@@ -256,3 +256,27 @@ export const Dashboard = Type.Object({
   gridCounts: Type.Array(Type.Object({ kind: Type.String(), count: Type.Integer() })),
   userCount: Type.Union([Type.Integer(), Type.Null()]),
 });
+
+/**
+ * What the grid map colours grids by, each counted over a grid's whole subtree: `duty_gaps` the
+ * base grids with nobody on duty, `open_cases` the cases in an open state located there.
+ */
+export const GRID_MEASURES = ['duty_gaps', 'open_cases'] as const;
+export type GridMeasureKey = (typeof GRID_MEASURES)[number];
+
+export const GridMeasureQuery = Type.Object({
+  measure: Type.Union([Type.Literal('duty_gaps'), Type.Literal('open_cases')], {
+    description: 'duty_gaps 无人值守的基础网格数；open_cases 未结事件数（均按整个子树计）',
+  }),
+  parentId: Type.Optional(Id({ description: '上级网格；不填则为本人管辖的子树根' })),
+  ...PageFields(100),
+});
+export type GridMeasureQuery = Static<typeof GridMeasureQuery>;
+
+export const GridMeasureItem = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  code: Type.Union([Type.String(), Type.Null()]),
+  value: Type.Integer(),
+});
+export type GridMeasureItem = Static<typeof GridMeasureItem>;

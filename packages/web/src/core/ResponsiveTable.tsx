@@ -13,7 +13,7 @@ export interface RColumn<T> {
   phone?: 'head' | 'actions' | 'hide';
   width?: number | string;
   /** Desktop only: hide below this breakpoint (as antd's `responsive`). */
-  responsive?: ('sm' | 'md' | 'lg' | 'xl')[];
+  responsive?: ('sm' | 'md' | 'lg' | 'xl' | 'xxl')[];
   /**
    * Desktop: keep the column in view at the right edge while the rest scrolls (the default for
    * the row actions, `phone: 'actions'`, so a wide list never cuts its buttons off).

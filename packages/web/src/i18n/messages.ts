@@ -5,6 +5,7 @@ import * as dashboardMessages from '../modules/dashboard/dashboard.messages.ts';
 import * as gridMessages from '../modules/grid/grid.messages.ts';
 import * as orgMessages from '../modules/org/org.messages.ts';
 import * as caseMessages from '../modules/case/case.messages.ts';
+import * as citizenMessages from '../modules/case/public/citizen.messages.ts';
 import * as notifyMessages from '../modules/notify/notify.messages.ts';
 import * as identityMessages from '../modules/identity/identity.messages.ts';
 import * as auditMessages from '../modules/audit/audit.messages.ts';
@@ -145,6 +146,7 @@ export const zh = {
   ...gridMessages.zh,
   ...orgMessages.zh,
   ...caseMessages.zh,
+  ...citizenMessages.zh,
   ...notifyMessages.zh,
   ...identityMessages.zh,
   ...auditMessages.zh,
@@ -158,6 +160,7 @@ export const en: Record<MessageKey, string> = {
   ...gridMessages.en,
   ...orgMessages.en,
   ...caseMessages.en,
+  ...citizenMessages.en,
   ...notifyMessages.en,
   ...identityMessages.en,
   ...auditMessages.en,

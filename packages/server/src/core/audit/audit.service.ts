@@ -1,9 +1,10 @@
-import type { AuditEntry, AuditQuery, AuditVerifyResult, PageResult } from '@wangge/shared';
+import type { AuditEntry, AuditFilters, AuditQuery, AuditVerifyResult, PageResult } from '@wangge/shared';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DB, Executor } from '../db/types.ts';
 import { entryHash, GENESIS_HASH, type HashedFields } from './audit.hash.ts';
 import type { AuditLogTable } from './audit.table.ts';
 import { escapeLike } from '../db/like.ts';
+import { AppError } from '../http/errors.ts';
 import { paginate } from '../http/paginate.ts';
 import { PeriodicTask } from '../schedule/periodic.ts';
 import { claimOnce, periodOf } from '../schedule/claims.ts';
@@ -346,33 +347,85 @@ function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
 }
 
+/** An entry as stored, before its action and target are named (`AuditCatalog.describe`). */
+export type StoredAuditEntry = Omit<AuditEntry, 'actionLabel' | 'target'>;
+
+/** The sealed entries matching the filters; days are those of `timeZone`, both ends included. */
+function filtered(db: Executor, query: AuditFilters, timeZone: string) {
+  if (query.from && query.to && query.from > query.to) {
+    throw new AppError('VALIDATION_FAILED', undefined, { to: '结束日期不能早于开始日期' });
+  }
+  let q = db.selectFrom('audit_log').where('hash', 'is not', null);
+  if (query.actor) q = q.where('actor_name', 'ilike', `%${escapeLike(query.actor)}%`);
+  if (query.action) q = q.where('action', '=', query.action);
+  if (query.targetType) q = q.where('target_type', '=', query.targetType);
+  if (query.result) q = q.where('result', '=', query.result);
+  if (query.from)
+    q = q.where('at', '>=', sql<Date>`(${query.from}::date)::timestamp at time zone ${timeZone}`);
+  if (query.to)
+    q = q.where('at', '<', sql<Date>`(${query.to}::date + 1)::timestamp at time zone ${timeZone}`);
+  return q;
+}
+
+function stored(r: AuditRow): StoredAuditEntry {
+  return {
+    seq: r.seq!,
+    at: iso(r.at)!,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    before: r.before,
+    after: r.after,
+    result: r.result,
+    hash: r.hash!,
+  };
+}
+
 /**
  * One page of the log, newest first (insertion order). Everything committed before the call is
  * sealed first, so the page shows it with its chain position and hash; an entry committing
  * while the page is read is left for the next call, as if it had committed just after.
  */
-export async function listAudit(db: Executor, query: AuditQuery): Promise<PageResult<AuditEntry>> {
+export async function listAudit(
+  db: Executor,
+  query: AuditQuery,
+  timeZone = 'UTC',
+): Promise<PageResult<StoredAuditEntry>> {
+  const q = filtered(db, query, timeZone);
   await sealAll(db);
-  let q = db.selectFrom('audit_log').where('hash', 'is not', null);
-  if (query.actor) q = q.where('actor_name', 'ilike', `%${escapeLike(query.actor)}%`);
-  if (query.action) q = q.where('action', 'like', `${escapeLike(query.action)}%`);
-  if (query.from) q = q.where('at', '>=', new Date(query.from));
-  if (query.to) q = q.where('at', '<', new Date(query.to));
-  return paginate(q.selectAll().orderBy('id', 'desc'), query, (rows) =>
-    rows.map((r) => ({
-      seq: r.seq!,
-      at: iso(r.at)!,
-      actorId: r.actor_id,
-      actorName: r.actor_name,
-      ip: r.ip,
-      userAgent: r.user_agent,
-      action: r.action,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      before: r.before,
-      after: r.after,
-      result: r.result,
-      hash: r.hash!,
-    })),
-  );
+  return paginate(q.selectAll().orderBy('id', 'desc'), query, (rows) => rows.map(stored));
+}
+
+/**
+ * Every entry matching the filters, newest first, for an export of at most `max` entries; more
+ * is refused (the filters are to be narrowed), so an export is never silently cut.
+ */
+export async function allAudit(
+  db: Executor,
+  query: AuditFilters,
+  timeZone: string,
+  max: number,
+): Promise<StoredAuditEntry[]> {
+  const q = filtered(db, query, timeZone);
+  await sealAll(db);
+  const rows = await q
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(max + 1)
+    .execute();
+  if (rows.length > max) {
+    const { n } = await q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `一次最多导出 ${max} 条，请缩小筛选范围（当前 ${Number(n)} 条）`,
+      {
+        _: '结果过多',
+      },
+    );
+  }
+  return rows.map(stored);
 }

@@ -34,8 +34,8 @@ export interface ClockKind {
   kind: string;
   /** The reminder thresholds (fractions of the limit) of this kind's clocks. */
   alerts(db: Executor): Promise<AlertSettings>;
-  /** Sends reminders the sweep has claimed, in the sweep's transaction. */
-  remind(trx: Executor, due: readonly DueReminder[]): Promise<void>;
+  /** Sends reminders the sweep has claimed, in the sweep's transaction (`now`: the sweep's time). */
+  remind(trx: Executor, due: readonly DueReminder[], now: Date): Promise<void>;
 }
 
 /**

@@ -144,7 +144,7 @@ export class ClockSweeper {
       });
       byKind.set(p.row.subject_kind, list);
     }
-    for (const [kind, due] of byKind) await clocks.kind(kind).remind(trx, due);
+    for (const [kind, due] of byKind) await clocks.kind(kind).remind(trx, due, now);
 
     // Move every examined clock to its next threshold (or off the sweep's index).
     await sql`update clock set next_alert_at = v.at, next_alert = v.kind

@@ -82,8 +82,10 @@ export interface Step<S extends string, R, C, I> {
 export interface Notice<S extends string, R, C, I> {
   template: string;
   to(step: Step<S, R, C, I>): Promise<NotifyRecipient[]> | NotifyRecipient[];
-  /** Values for the template beyond the record's own. */
-  extra?(step: Step<S, R, C, I>): { [key: string]: string | number | null };
+  /** Values for the template beyond the record's own (may read the database: a unit's name …). */
+  extra?(
+    step: Step<S, R, C, I>,
+  ): Promise<{ [key: string]: string | number | null }> | { [key: string]: string | number | null };
 }
 
 /** The clock change a transition brings, from the states' clock stages. */
@@ -246,7 +248,8 @@ export class Workflow<S extends string, R extends Subject<S>, C> {
       const notices = [...(moved ? (spec.states[step.to].notify ?? []) : []), ...(act.notify ?? [])];
       for (const n of notices) {
         const to = await n.to(step);
-        if (to.length) await spec.send(trx, n.template, step.updated, to, n.extra?.(step) ?? {}, step.clock);
+        if (to.length)
+          await spec.send(trx, n.template, step.updated, to, (await n.extra?.(step)) ?? {}, step.clock);
       }
       const audit = act.audit?.(step) ?? {};
       await appendAudit(trx, actor, {

@@ -27,6 +27,7 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
   duplicateRadiusM: 200,
   duplicateHours: 72,
   rootId: null,
+  reopenDays: 7,
 };
 
 /** Shipped default limits in working minutes (a working day of the default hours is 450 minutes). */

@@ -1,4 +1,4 @@
-import type { CaseStage, CaseState, CaseSummary, Urgency } from '@wangge/shared';
+import type { CaseReturned, CaseStage, CaseState, CaseSummary, Urgency } from '@wangge/shared';
 import { ZoneClock } from '../../core/calendar/time-zone.ts';
 
 /** YYYYMMDD of an instant in the deployment's time zone (case numbers). */
@@ -48,6 +48,9 @@ export function toSummary(r: {
   deferred: boolean;
   round: number;
   on_spot: boolean;
+  supervised_at: Date | null;
+  urge_count: number;
+  returned_json?: ReturnedJson | null;
 }): CaseSummary {
   const now = Date.now();
   return {
@@ -78,5 +81,31 @@ export function toSummary(r: {
     deferred: r.deferred,
     round: r.round,
     onSpot: r.on_spot,
+    supervised: r.supervised_at !== null,
+    urgeCount: r.urge_count,
+    ...(r.returned_json === undefined ? {} : { returned: returned(r.returned_json) }),
   };
+}
+
+/** The step that sent a case back, as `CaseReader.returnedColumn` reads it (timestamps as text). */
+export interface ReturnedJson {
+  action: string;
+  unit_id: number | null;
+  unit_name: string | null;
+  note: string | null;
+  actor_name: string;
+  at: string;
+}
+
+export function returned(r: ReturnedJson | null): CaseReturned | null {
+  return r
+    ? {
+        action: r.action,
+        departmentId: r.unit_id,
+        departmentName: r.unit_name,
+        reason: r.note,
+        by: r.actor_name,
+        at: new Date(r.at).toISOString(),
+      }
+    : null;
 }

@@ -626,8 +626,10 @@ describe.each(testEngines())('cases on $name', (engine) => {
     expect(receipt.number).toMatch(/^SJ\d{14}$/);
     expect(receipt.accessCode).toMatch(/^[0-9A-Z]{6}$/);
     const status = await ok('', 'GET', `/api/public/cases/${receipt.number}?code=${receipt.accessCode}`);
-    expect(status.stateName).toBe('已分派待接受');
-    expect(JSON.stringify(status)).not.toContain('城管');
+    // In citizens' words, naming the unit in charge but no staff (case.citizen.http.test.ts has more).
+    expect(status.stateName).toBe('已转承办单位');
+    expect(status.unit).toBe('城管执法局');
+    expect(JSON.stringify(status)).not.toMatch(/cg1|cg2|1390000/);
     expect(JSON.stringify(status)).not.toContain('13700000000');
     const wrong = await call('', 'GET', `/api/public/cases/${receipt.number}?code=AAAAAA`);
     expect(wrong.statusCode).toBe(404);

@@ -21,6 +21,7 @@ import type { CaseConfigService } from './case-config.service.ts';
 import { fmtTime, ymdCompact } from './case.format.ts';
 import { CASE, initialState, isClosed, stageOf, switchesOf } from './case.machine.ts';
 import type { CasePeople } from './case.people.ts';
+import { UNSUPERVISED } from './case.supervision.read.ts';
 import type { CaseReader, DetailRow, PhotoJson, EventJson } from './case.read.ts';
 import type { CasesTable } from './case.table.ts';
 import { IntakeQueue } from './intake.queue.ts';
@@ -100,7 +101,8 @@ export interface PlannedIntake {
   photoTokens: string[] | undefined;
   /** The parties `row.parties_enc` seals, in the clear. */
   parties: IntakeWritten['parties'];
-  notices: { template: string; to: NotifyRecipient[] }[];
+  /** `data`: values of this notice beyond the shared `noticeData`. */
+  notices: { template: string; to: NotifyRecipient[]; data?: Record<string, string> }[];
   noticeData: Record<string, string>;
   audit: {
     state: CaseState;
@@ -226,7 +228,7 @@ export class CaseIntake {
     }
 
     // Location: a picked point is converted to WGS84 and located in the case tree; a picked grid
-    // must exist, be active, and (for staff) lie in the reporter's scope.
+    // must exist, be active, (for staff) lie in the reporter's scope, and hold the point if both.
     let lng: number | null = null;
     let lat: number | null = null;
     let gridId = input.gridId ?? null;
@@ -257,6 +259,11 @@ export class CaseIntake {
       throw new AppError('VALIDATION_FAILED', undefined, { gridId: '网格不存在或已撤销' });
     if (principal && input.reporterKind === 'staff' && !pathInScope(grid.path, principal.scopePaths)) {
       throw new AppError('OUT_OF_SCOPE', '该位置不在您的管辖范围内');
+    }
+    // A point and a grid both given must agree (a grid in scope cannot carry a point elsewhere).
+    if (input.gridId != null && lng !== null && lat !== null) {
+      if (!(await this.deps.locator.holds(grid.path, lng, lat)))
+        throw new AppError('LOCATION_OUTSIDE_GRID', undefined, { location: '位置不在所选网格内' });
     }
 
     const urgency: Urgency = input.handlingType === 'emergency' ? 'urgent' : (input.urgency ?? 'normal');
@@ -311,7 +318,7 @@ export class CaseIntake {
         data: { ruleId: rule!.id },
       });
     }
-    const notices: { template: string; to: NotifyRecipient[] }[] = [];
+    const notices: PlannedIntake['notices'] = [];
     if (state === 'assigned') {
       notices.push({
         template: 'case.assigned',
@@ -322,6 +329,8 @@ export class CaseIntake {
       notices.push({
         template: 'case.handled',
         to: await this.deps.people.nearestUsers(db, 'case.visit', grid.path),
+        // Handled on the spot: the one who handled it fed it back, not a department.
+        data: { department: who.name },
       });
     }
     if (urgency === 'urgent' && input.handlingType === 'emergency') {
@@ -341,6 +350,7 @@ export class CaseIntake {
     };
     const row: Omit<Insertable<CasesTable>, 'number'> = {
       access_hash: accessCode ? this.deps.personal.index(`case-access:${accessCode}`) : null,
+      access_code_enc: accessCode ? this.deps.personal.encrypt(accessCode) : null,
       category_id: input.categoryId,
       nature: input.nature,
       handling_type: input.handlingType,
@@ -415,7 +425,7 @@ export class CaseIntake {
           to: n.to,
           caseId: id,
           link: `/cases/${id}`,
-          data: { number, ...plan.noticeData, link: `/cases/${id}` },
+          data: { number, ...plan.noticeData, ...n.data, link: `/cases/${id}` },
         })),
       ),
     );
@@ -514,6 +524,8 @@ export class CaseIntake {
         grid_path: plan.gridPath,
         department_id: r.department_id ?? null,
         department_name: plan.noticeData.department || null,
+        // A new case has not been sent back.
+        returned_json: null,
         address: r.address ?? null,
         lng: r.lng ?? null,
         lat: r.lat ?? null,
@@ -527,6 +539,7 @@ export class CaseIntake {
         deferred: false,
         round: 1,
         on_spot: r.on_spot ?? false,
+        ...UNSUPERVISED,
         description: r.description,
         parties_enc: r.parties_enc ?? null,
         reporter_name: r.reporter_name ?? null,

@@ -16,6 +16,9 @@ const TRANSITIONS: Transition[] = [
   'visit_unsatisfied',
   'archive',
   'void',
+  'reassign',
+  'recall',
+  'devolve',
 ];
 
 /** The seed's diagram, written out as a table: state × transition → next state, per switch setting. */
@@ -25,9 +28,15 @@ function expected(state: CaseState, t: Transition, s: Switches): CaseState | nul
   const table: Partial<Record<CaseState, Partial<Record<Transition, CaseState>>>> = {
     pending_dispatch: { dispatch: 'assigned', void: 'voided' },
     rejected: { dispatch: 'assigned', void: 'voided' },
-    assigned: { accept: 'accepted', reject: 'rejected' },
-    accepted: { feedback: afterFeedback },
-    rework: { feedback: afterFeedback },
+    assigned: {
+      accept: 'accepted',
+      reject: 'rejected',
+      reassign: 'assigned',
+      recall: 'pending_dispatch',
+      devolve: 'assigned',
+    },
+    accepted: { feedback: afterFeedback, reassign: 'assigned', recall: 'pending_dispatch' },
+    rework: { feedback: afterFeedback, reassign: 'assigned', recall: 'pending_dispatch' },
     handled: {
       visit_satisfied: closeState,
       visit_unsatisfied: 'rework',
@@ -52,8 +61,8 @@ describe('case state machine', () => {
         }
       }
     }
-    // 8 switch settings × 9 states × 8 transitions.
-    expect(legal + illegal).toBe(8 * 9 * 8);
+    // 8 switch settings × 9 states × 11 transitions.
+    expect(legal + illegal).toBe(8 * 9 * 11);
     expect(illegal).toBeGreaterThan(legal);
   });
 

@@ -1,4 +1,4 @@
-import type { CaseStage, CaseState } from '@wangge/shared';
+import { CITIZEN_CLOSED_STATES, type CaseStage, type CaseState } from '@wangge/shared';
 import type { StateType } from '../../core/workflow/workflow.ts';
 
 /** The subject kind of cases in the kernel's timeline, attachments, clocks and audit. */
@@ -36,6 +36,9 @@ export const STATES: { [K in CaseState]: { type: StateType; clock?: CaseStage } 
   voided: { type: 'closed' },
 };
 
+/** A unit has the case in hand: to accept, to feed back, or again after an unsatisfied visit. */
+export const IN_HAND = ['assigned', 'accepted', 'rework'] as const satisfies readonly CaseState[];
+
 /**
  * Where each transition of the seed's diagram may start and where it leads, under the switches:
  * the workflow (case.workflow.ts) adds who may take it and what it writes.
@@ -63,6 +66,18 @@ export const MOVES = {
     when: (c: { state: string }, ctx: CaseContext) => !(c.state === 'handled' && ctx.switches.returnVisit),
     to: 'archived',
   },
+  // Supervision of a case in hand (the seed's 催办、改派、撤回; 退回属地 to a township or community).
+  reassign: { label: '改派', from: IN_HAND, to: 'assigned' },
+  recall: { label: '撤回', from: IN_HAND, to: 'pending_dispatch' },
+  devolve: { label: '退回属地', from: ['assigned'], to: 'assigned' },
+  // The citizen's reopening of a closed case (the public pages, case.citizen.ts): back to the
+  // unit that handled it for another round, or to the dispatch queue when none did.
+  reopen: {
+    label: '重新办理',
+    from: CITIZEN_CLOSED_STATES,
+    to: (c: { department_id: number | null }): CaseState =>
+      c.department_id === null ? 'pending_dispatch' : 'rework',
+  },
 } as const satisfies Record<
   string,
   {
@@ -81,7 +96,10 @@ export type Transition =
   | 'visit_satisfied'
   | 'visit_unsatisfied'
   | 'archive'
-  | 'void';
+  | 'void'
+  | 'reassign'
+  | 'recall'
+  | 'devolve';
 
 /**
  * Where a new case starts. On-the-spot handling (routine cases closed by the grid member) counts

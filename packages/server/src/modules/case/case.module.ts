@@ -1,9 +1,15 @@
 import path from 'node:path';
 import { defineModule } from '../../core/module.ts';
+import { caseAudit } from './case.audit.ts';
 import { CaseConfigService } from './case-config.service.ts';
+import { openCasesMeasure } from './case.measures.ts';
 import { caseRoutes } from './case.routes.ts';
+import { caseSupervisionRoutes } from './case.supervision.routes.ts';
+import { caseStatsRoutes } from './case.stats.routes.ts';
 import { Cases } from './cases.ts';
+import { dispatchRoutes } from './dispatch.routes.ts';
 import { publicCaseRoutes } from './public.routes.ts';
+import { publicMapRoutes } from './public-map.routes.ts';
 
 /**
  * Cases (事件): intake from the desk, the phone, the public page and Open311; the workflow of
@@ -13,6 +19,7 @@ import { publicCaseRoutes } from './public.routes.ts';
  */
 export const caseModule = defineModule({
   name: 'case',
+  audit: caseAudit,
   permissions: [
     'case.read',
     'case.report',
@@ -21,6 +28,7 @@ export const caseModule = defineModule({
     'case.visit',
     'case.archive',
     'case.approve',
+    'case.supervise',
     'case.export',
     'case.party.reveal',
     'case.config',
@@ -38,10 +46,15 @@ export const caseModule = defineModule({
       photoDir: path.join(ctx.config.uploadDir, 'cases'),
       intakeConcurrency: ctx.engine === 'pglite' ? 1 : 2,
     });
+    ctx.gridMeasures.register('open_cases', openCasesMeasure);
     return { caseConfig, cases };
   },
   routes: async (app) => {
     await app.register(caseRoutes(app.ctx.cases, app.ctx.caseConfig));
+    await app.register(caseSupervisionRoutes(app.ctx.cases));
+    await app.register(caseStatsRoutes(app.ctx.cases, app.ctx.caseConfig));
+    await app.register(dispatchRoutes(app.ctx.caseConfig));
     await app.register(publicCaseRoutes(app.ctx.cases, app.ctx.caseConfig));
+    await app.register(publicMapRoutes(app.ctx.caseConfig));
   },
 });

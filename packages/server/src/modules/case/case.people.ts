@@ -1,6 +1,7 @@
 import { CASE_STAGES, CASE_STATES, type CaseStage, type CaseState } from '@wangge/shared';
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../core/db/types.ts';
+import { AppError } from '../../core/http/errors.ts';
 import type { NotifyRecipient, NotifyService } from '../../core/notify/notify.service.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import type { CasesTable } from './case.table.ts';
@@ -63,6 +64,31 @@ export class CasePeople {
       .where('d.closed_at', 'is', null)
       .execute();
     return [...new Set(rows.map((r) => r.department_id))];
+  }
+
+  /** The staff of a case's handling unit, to a user working in that unit. */
+  async unitOfficers(
+    db: Executor,
+    userId: number,
+    caseId: number,
+  ): Promise<{ personId: number; name: string; role: string }[]> {
+    const row = await db
+      .selectFrom('cases')
+      .select('department_id')
+      .where('id', '=', caseId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', '事件不存在');
+    const mine = await this.departmentsOf(db, userId);
+    if (row.department_id === null || !mine.includes(row.department_id))
+      throw new AppError('CASE_NOT_ASSIGNED_TO_YOU');
+    const staff = await db
+      .selectFrom('department_staff as s')
+      .innerJoin('person as p', 'p.id', 's.person_id')
+      .select(['p.id', 'p.name', 's.role'])
+      .where('s.department_id', '=', row.department_id)
+      .orderBy('p.name')
+      .execute();
+    return staff.map((r) => ({ personId: r.id, name: r.name, role: r.role }));
   }
 
   async departmentStaff(db: Executor, departmentId: number): Promise<NotifyRecipient[]> {
@@ -147,7 +173,8 @@ export class CasePeople {
       template,
       to,
       caseId: row.id,
-      link: `/cases/${row.id}`,
+      // A notice may link elsewhere (the citizen's tracking page): `extra.link` wins.
+      link: typeof extra.link === 'string' ? extra.link : `/cases/${row.id}`,
       data: {
         number: row.number,
         title: row.title,

@@ -24,10 +24,11 @@ import type { PersonalData } from '../../core/pii/personal.ts';
 import type { Workflow } from '../../core/workflow/workflow.ts';
 import type { Attachments } from '../../core/files/attachments.ts';
 import type { CaseConfigService } from './case-config.service.ts';
-import { haversineM, toSummary } from './case.format.ts';
+import { haversineM, toSummary, type ReturnedJson } from './case.format.ts';
 import { toWgs84, type Crs } from '../grid/locator.service.ts';
 import type { CaseContext } from './case.machine.ts';
 import type { CasePeople } from './case.people.ts';
+import { assisting, SUPERVISION_COLUMNS, toSupervision } from './case.supervision.read.ts';
 import type { CaseRecord } from './case.workflow.ts';
 
 /** Rows as json_build_object returns them: timestamps as ISO strings. */
@@ -106,6 +107,7 @@ export class CaseReader {
       eb.or([
         canRead ? inScope(eb.ref('g.path'), principal.scopePaths) : sql<boolean>`false`,
         canHandle && departments.length ? eb('c.department_id', 'in', departments) : sql<boolean>`false`,
+        canHandle && departments.length ? assisting(eb, departments) : sql<boolean>`false`,
         eb('c.reporter_user_id', '=', principal.userId),
       ]);
   }
@@ -167,7 +169,20 @@ export class CaseReader {
     'c.deferred',
     'c.round',
     'c.on_spot',
+    'c.supervised_at',
+    'c.urge_count',
   ] as const;
+
+  /**
+   * A case waiting for re-dispatch: the step that sent it back (the last entry into 被驳回), with
+   * the unit and reason; null in every other state.
+   */
+  static readonly returnedColumn = sql<ReturnedJson | null>`case when c.state = 'rejected' then
+      (select json_build_object('action', e.action, 'unit_id', e.unit_id, 'unit_name', ud.name,
+              'note', e.note, 'actor_name', e.actor_name, 'at', e.at)
+         from timeline_entry e left join department ud on ud.id = e.unit_id
+        where e.subject_kind = 'case' and e.subject_id = c.id and e.to_state = 'rejected'
+        order by e.id desc limit 1) end`.as('returned_json');
 
   async list(principal: Principal, query: CaseListQuery, limit?: number): Promise<PageResult<CaseSummary>> {
     const departments = await this.departmentsOf(this.db, principal);
@@ -198,6 +213,9 @@ export class CaseReader {
     }
     const now = new Date();
     const tz = this.deps.timeZone;
+    // 即将超时 follows the reminders' warning threshold; without one nothing is "due soon".
+    const warns = query.dueSoon ? (await this.deps.config.settings()).warnFraction !== null : false;
+    const late = query.late;
     const base = this.summaryQuery(this.db)
       .where(this.visibility(principal, departments))
       .$if(states !== null, (q) => q.where('c.state', 'in', states!))
@@ -205,9 +223,46 @@ export class CaseReader {
       .$if(gridPath !== null, (q) => q.where('g.path', 'like', `${gridPath!}%`))
       .$if(query.departmentId !== undefined, (q) => q.where('c.department_id', '=', query.departmentId!))
       .$if(Boolean(query.mine), (q) =>
-        q.where('c.department_id', 'in', departments.length ? departments : [0]),
+        q.where((eb) =>
+          eb.or([
+            eb('c.department_id', 'in', departments.length ? departments : [0]),
+            assisting(eb, departments.length ? departments : [0], 'open'),
+          ]),
+        ),
+      )
+      .$if(query.supervised !== undefined, (q) =>
+        q.where('c.supervised_at', query.supervised ? 'is not' : 'is', null),
       )
       .$if(query.urgency !== undefined, (q) => q.where('c.urgency', '=', query.urgency!))
+      .$if(query.channel !== undefined, (q) => q.where('c.channel', '=', query.channel!))
+      .$if(query.satisfied !== undefined, (q) => q.where('c.visit_satisfied', '=', query.satisfied!))
+      .$if(query.dueSoon === true, (q) =>
+        !warns
+          ? q.where(sql<boolean>`false`)
+          : q
+              .where('k.stage', 'is not', null)
+              .where('k.parked_at', 'is', null)
+              .where('k.due_at', '>=', now)
+              // The warning has passed: sent (the next alert is a later one) or due, not yet swept.
+              .where((eb) =>
+                eb.or([eb('k.next_alert', 'is distinct from', 'warn'), eb('k.next_alert_at', '<=', now)]),
+              ),
+      )
+      .$if(late !== undefined, (q) =>
+        q
+          .where(late === 'accept' ? 'c.accepted_at' : 'c.handled_at', 'is not', null)
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('clock as lk')
+                .select('lk.stage')
+                .where('lk.subject_kind', '=', CASE)
+                .whereRef('lk.subject_id', '=', 'c.id')
+                .where('lk.stage', '=', late!)
+                .where('lk.stopped_at', 'is not', null)
+                .whereRef('lk.stopped_at', '>', 'lk.due_at'),
+            ),
+          ),
+      )
       .$if(query.parked !== undefined, (q) => q.where('k.parked_at', query.parked ? 'is not' : 'is', null))
       .$if(query.overdue !== undefined, (q) =>
         q
@@ -237,10 +292,14 @@ export class CaseReader {
     const sort = query.sort ?? (query.overdue ? 'due' : 'reported');
     return paginate(
       base
-        .select([...CaseReader.summaryColumns])
+        .select([...CaseReader.summaryColumns, CaseReader.returnedColumn])
         .$if(sort === 'reported', (q) => q.orderBy('c.reported_at', 'desc'))
         .$if(sort === 'updated', (q) => q.orderBy('c.updated_at', 'desc'))
         .$if(sort === 'due', (q) => q.orderBy(sql`k.due_at asc nulls last`))
+        // The dispatch queues: urgent first, then the longest waiting.
+        .$if(sort === 'queue', (q) =>
+          q.orderBy(sql`case when c.urgency = 'urgent' then 0 else 1 end`).orderBy('c.reported_at', 'asc'),
+        )
         .orderBy('c.id', 'desc'),
       { page: query.page, pageSize: limit ?? query.pageSize },
       (rows) => rows.map((r) => toSummary(r)),
@@ -302,6 +361,7 @@ export class CaseReader {
     return this.summaryQuery(db)
       .select([
         ...CaseReader.summaryColumns,
+        CaseReader.returnedColumn,
         'c.description',
         'c.parties_enc',
         'c.reporter_name',
@@ -311,6 +371,7 @@ export class CaseReader {
         'c.rework_count',
         'c.duplicate_of',
         'c.reporter_user_id',
+        ...SUPERVISION_COLUMNS,
         sql<EventJson[] | null>`(select json_agg(json_build_object(
               'id', e.id, 'at', e.at, 'action', e.action, 'from_state', e.from_state, 'to_state', e.to_state,
               'actor_name', e.actor_name, 'department_name', ed.name, 'note', e.note, 'data', e.data) order by e.id)
@@ -372,6 +433,7 @@ export class CaseReader {
     const record = {
       ...row,
       pending: pending ? { id: pending.id, requestedBy: pending.requested_by } : null,
+      assists: (row.assists_json ?? []).map((a) => ({ departmentId: a.department_id, state: a.state })),
     } as unknown as CaseRecord;
     const clock = row.stage ? { stage: row.stage, parked_at: row.parked_at } : null;
     const allowed = this.deps.workflow.allowed(principal, record, ctx, clock);
@@ -429,6 +491,7 @@ export class CaseReader {
       reworkCount: row.rework_count,
       duplicateOf: duplicate?.number ?? null,
       allowedActions: allowed,
+      ...toSupervision(row),
     };
   }
 

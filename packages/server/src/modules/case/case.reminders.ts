@@ -1,4 +1,11 @@
-import { ALERT_KINDS, CASE_STAGES, type AlertKind, type CaseStage } from '@wangge/shared';
+import {
+  ALERT_KINDS,
+  CASE_STAGES,
+  CASE_STATES,
+  type AlertKind,
+  type CaseStage,
+  type CaseState,
+} from '@wangge/shared';
 import { SYSTEM_ACTOR } from '../../core/audit/audit.service.ts';
 import type { ClockKind } from '../../core/clock/clocks.ts';
 import type { Executor } from '../../core/db/types.ts';
@@ -26,11 +33,23 @@ export function caseClockKind(deps: {
       const s = await deps.config.settings(db);
       return { warnFraction: s.warnFraction, escalateFraction: s.escalateFraction };
     },
-    remind: async (trx, due) => {
+    remind: async (trx, due, now) => {
       const rows = await trx
         .selectFrom('cases as c')
         .innerJoin('grid_node as g', 'g.id', 'c.grid_id')
-        .select(['c.id', 'c.number', 'c.title', 'c.department_id', 'g.path as grid_path'])
+        .leftJoin('department as d', 'd.id', 'c.department_id')
+        .select([
+          'c.id',
+          'c.number',
+          'c.title',
+          'c.category_id',
+          'c.state',
+          'c.department_id',
+          'c.assignee_person_id',
+          'd.name as department_name',
+          'g.path as grid_path',
+          'g.name as grid_name',
+        ])
         .where(
           'c.id',
           'in',
@@ -75,8 +94,13 @@ export function caseClockKind(deps: {
           data: {
             number: row.number,
             title: row.title,
+            category: await deps.config.categoryName(row.category_id, trx),
+            grid: row.grid_name,
+            department: row.department_name ?? '',
+            state: CASE_STATES[row.state as CaseState]?.zh ?? row.state,
             stage: CASE_STAGES[d.stage as CaseStage].zh,
             dueAt: fmtTime(d.dueAt, deps.timeZone),
+            hours: hoursApart(d.dueAt, now),
             link: `/cases/${row.id}`,
           },
         });
@@ -86,10 +110,19 @@ export function caseClockKind(deps: {
   };
 }
 
+/**
+ * Whole hours between the deadline and now (left before it, or past it), '' under one hour:
+ * the templates' `{{#hours}}` sections say nothing then.
+ */
+function hoursApart(dueAt: Date, now: Date): string {
+  const hours = Math.floor(Math.abs(dueAt.getTime() - now.getTime()) / 3_600_000);
+  return hours >= 1 ? String(hours) : '';
+}
+
 function recipients(
   trx: Executor,
   people: CasePeople,
-  row: { department_id: number | null; stage: string; grid_path: string },
+  row: { department_id: number | null; assignee_person_id: number | null; stage: string; grid_path: string },
   kind: AlertKind,
   cache: Map<string, Promise<NotifyRecipient[]>>,
 ): Promise<NotifyRecipient[]> {
@@ -98,7 +131,7 @@ function recipients(
       ? `chief:${row.grid_path}`
       : row.stage === 'visit'
         ? `visit:${row.grid_path}`
-        : `dept:${row.department_id}`;
+        : `dept:${row.department_id}:${row.assignee_person_id ?? ''}`;
   let hit = cache.get(key);
   if (!hit) {
     hit =
@@ -106,9 +139,11 @@ function recipients(
         ? people.chiefAbove(trx, row.grid_path)
         : row.stage === 'visit'
           ? people.nearestUsers(trx, 'case.visit', row.grid_path)
-          : row.department_id === null
-            ? Promise.resolve([])
-            : people.departmentStaff(trx, row.department_id);
+          : row.assignee_person_id !== null
+            ? Promise.resolve([{ personId: row.assignee_person_id }])
+            : row.department_id === null
+              ? Promise.resolve([])
+              : people.departmentStaff(trx, row.department_id);
     cache.set(key, hit);
   }
   return hit;

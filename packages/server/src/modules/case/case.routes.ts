@@ -48,7 +48,7 @@ import { withErrors } from '../../core/http/responses.ts';
 import type { CaseConfigService } from './case-config.service.ts';
 import type { Cases } from './cases.ts';
 import { nodeById } from '../grid/grid.repository.ts';
-import type { BaseInput } from '../../core/workflow/workflow.ts';
+import { caseActionRoute } from './case.action-route.ts';
 
 const READERS: Permission[] = ['case.read', 'case.handle'];
 const ANY_CASE: Permission[] = ['case.read', 'case.handle', 'case.report', 'case.config'];
@@ -441,28 +441,7 @@ export function caseRoutes(cases: Cases, config: CaseConfigService) {
 
     // Each workflow action at POST /api/cases/:id/<path>; who may take it is the workflow's
     // declaration (the route admits the permissions any of its grants names).
-    const action = <B extends Parameters<typeof Type.Object>[0]>(
-      name: string,
-      summary: string,
-      body: ReturnType<typeof Type.Object<B>>,
-      input: (request: { body: unknown }) => BaseInput,
-      path = name,
-    ) =>
-      app.post(
-        `/api/cases/:id/${path}`,
-        {
-          schema: { tags, summary, params: CaseIdParam, body, response: withErrors({ 200: CaseDetail }) },
-          config: { permissions: cases.workflow.permissionsOf(name) as Permission[] },
-        },
-        async (request) =>
-          cases.act(
-            principalOf(request),
-            actorOf(request),
-            (request.params as { id: number }).id,
-            name,
-            input({ body: request.body }),
-          ),
-      );
+    const action = caseActionRoute(app, cases);
 
     action('dispatch', '分派给部门（待分发、被驳回的事件）', DispatchBody, (r) => {
       const b = r.body as { departmentId: number; note?: string };

@@ -54,6 +54,8 @@ export interface CasesTable {
   id: Generated<number>;
   number: string;
   access_hash: string | null;
+  /** The access code, sealed (the closing SMS links back with it); null for staff reports. */
+  access_code_enc: ColumnType<string | null, string | null | undefined, string | null>;
   category_id: number;
   nature: string;
   handling_type: string;
@@ -86,6 +88,26 @@ export interface CasesTable {
   handled_at: Date | null;
   closed_at: Date | null;
   updated_at: Updated;
+  urge_count: ColumnType<number, number | undefined, number>;
+  urged_at: Date | null;
+  /** The officer of the handling unit it is handed to (gets its notices). */
+  assignee_person_id: ColumnType<number | null, number | null | undefined, number | null>;
+  supervised_by: ColumnType<number | null, number | null | undefined, number | null>;
+  supervised_by_name: ColumnType<string | null, string | null | undefined, string | null>;
+  supervised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  supervision_note: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An assisting unit (协办) of a case: asked by the dispatcher, feeding back to the lead unit. */
+export interface CaseAssistTable {
+  case_id: number;
+  department_id: number;
+  state: ColumnType<'open' | 'done', 'open' | undefined, 'open' | 'done'>;
+  requested_at: Created;
+  requested_by_name: string;
+  note: string | null;
+  fed_back_at: Date | null;
+  fed_back_by_name: string | null;
 }
 
 export interface CaseRequestTable {
@@ -112,5 +134,6 @@ declare module '../../core/db/types.ts' {
     case_time_limit: CaseTimeLimitTable;
     cases: CasesTable;
     case_request: CaseRequestTable;
+    case_assist: CaseAssistTable;
   }
 }

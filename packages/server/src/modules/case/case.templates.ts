@@ -1,4 +1,5 @@
 import type { TemplateDefinition } from '../../core/notify/notify.templates.ts';
+import { SUPERVISION_TEMPLATES } from './case.supervision.templates.ts';
 
 const CASE_VARS = ['number', 'title', 'category', 'grid', 'department', 'state', 'dueAt', 'stage', 'link'];
 const FOOTER = '\n\n—— 网格化管理平台（系统自动发送，请勿直接回复）';
@@ -157,14 +158,22 @@ export const CASE_TEMPLATES: Record<string, TemplateDefinition> = {
     inappTitle: '挂账/缓办申请审批结果：{{title}}',
     inappBody: '事件 {{number}} 的挂账/缓办申请{{reason}}。',
   },
+  // To the citizen who reported it, when it closes: what was done (`summary`, the department's
+  // feedback made safe for the public) and `link` back to the tracking page with number and code.
   'case.reporter.update': {
-    name: '向群众反馈办理进展（短信）',
-    vars: ['number', 'title', 'state', 'link'],
+    name: '向群众反馈办理结果（短信）',
+    vars: ['number', 'title', 'state', 'summary', 'link'],
     channels: ['sms'],
     emailSubject: '您反映的问题（编号 {{number}}）{{state}}',
-    emailBody: '您好：\n\n您反映的问题（编号 {{number}}）{{state}}。感谢您对网格化管理工作的支持！' + FOOTER,
-    smsText: '您反映的问题（编号 {{number}}）{{state}}，感谢您的支持！',
+    emailBody:
+      '您好：\n\n您反映的问题（编号 {{number}}）{{state}}。{{#summary}}\n处理结果：{{summary}}\n{{/summary}}' +
+      '{{#link}}\n查看处理结果并评价：{{link}}\n{{/link}}\n感谢您对网格化管理工作的支持！' +
+      FOOTER,
+    smsText:
+      '您反映的问题（编号 {{number}}）{{state}}{{#summary}}：{{summary}}{{/summary}}，感谢您的支持！' +
+      '{{#link}}查看结果并评价：{{link}}{{/link}}',
     inappTitle: '您反映的问题（编号 {{number}}）{{state}}',
-    inappBody: '您反映的问题（编号 {{number}}）{{state}}。',
+    inappBody: '您反映的问题（编号 {{number}}）{{state}}。{{#summary}}处理结果：{{summary}}{{/summary}}',
   },
+  ...SUPERVISION_TEMPLATES,
 };

@@ -21,8 +21,10 @@ import {
   type WorkflowSpec,
 } from '../../core/workflow/workflow.ts';
 import type { CaseConfigService } from './case-config.service.ts';
+import { citizenActions, citizenRelation, CITIZEN_RELATION, closingNotice } from './case.citizen.ts';
 import { CASE, MOVES, STATES, switchesOf, type CaseContext } from './case.machine.ts';
 import type { CasePeople } from './case.people.ts';
+import { checkUnit, supervisionActions } from './case.supervision.ts';
 import type { CasesTable } from './case.table.ts';
 
 /** A case as its actions see it: the row, its grid's path and the pending request, if any. */
@@ -30,10 +32,12 @@ export type CaseRecord = Omit<Selectable<CasesTable>, 'state'> & {
   state: CaseState;
   grid_path: string;
   pending: { id: number; requestedBy: number | null } | null;
+  /** Its assisting units (协办). */
+  assists: { departmentId: number; state: 'open' | 'done' }[];
 };
 
-type CaseStep<I = BaseInput> = Step<CaseState, CaseRecord, CaseContext, I>;
-type CaseAction<I extends BaseInput = BaseInput> = ActionSpec<CaseState, CaseRecord, CaseContext, I>;
+export type CaseStep<I = BaseInput> = Step<CaseState, CaseRecord, CaseContext, I>;
+export type CaseAction<I extends BaseInput = BaseInput> = ActionSpec<CaseState, CaseRecord, CaseContext, I>;
 
 /** Who may read a case may comment on it: the read permissions and reporters. */
 export const COMMENTERS: Permission[] = ['case.read', 'case.handle', 'case.report'];
@@ -65,24 +69,23 @@ const autoArchive = (step: CaseStep) =>
  */
 export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, CaseRecord, CaseContext> {
   const { people, clocks } = deps;
-  const departmentStaff = (step: CaseStep) =>
-    step.updated.department_id === null ? [] : people.departmentStaff(step.trx, step.updated.department_id);
+  // Who handles the case: the officer it was handed to, else its unit's staff.
+  const departmentStaff = async (step: CaseStep) =>
+    step.updated.assignee_person_id !== null
+      ? [{ personId: step.updated.assignee_person_id }]
+      : step.updated.department_id === null
+        ? []
+        : people.departmentStaff(step.trx, step.updated.department_id);
   const nearest = (permission: string) => (step: CaseStep) =>
     people.nearestUsers(step.trx, permission, step.record.grid_path);
 
   const dispatch: CaseAction<BaseInput & { departmentId: number }> = {
     ...MOVES.dispatch,
     by: [DISPATCHER],
-    validate: async ({ trx, input }) => {
-      const dep = await trx
-        .selectFrom('department')
-        .select(['id', 'closed_at'])
-        .where('id', '=', input.departmentId)
-        .executeTakeFirst();
-      if (!dep || dep.closed_at)
-        throw new AppError('VALIDATION_FAILED', undefined, { departmentId: '部门不存在或已撤销' });
+    validate: async ({ trx, input, record }) => {
+      await checkUnit(trx, input.departmentId, record.grid_path);
     },
-    set: ({ input }) => ({ department_id: input.departmentId }),
+    set: ({ input }) => ({ department_id: input.departmentId, assignee_person_id: null }),
     audit: transitionAudit,
   };
 
@@ -261,21 +264,35 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
     states: {
       ...STATES,
       assigned: { ...STATES.assigned, notify: [{ template: 'case.assigned', to: departmentStaff }] },
-      rework: { ...STATES.rework, notify: [{ template: 'case.rework', to: departmentStaff }] },
-      rejected: { ...STATES.rejected, notify: [{ template: 'case.rejected', to: nearest('case.dispatch') }] },
-      handled: { ...STATES.handled, notify: [{ template: 'case.handled', to: nearest('case.visit') }] },
-      archived: {
-        ...STATES.archived,
+      rework: {
+        ...STATES.rework,
+        // The return visit's opinion (or whatever note sent the case back) is the reason.
         notify: [
           {
-            template: 'case.reporter.update',
-            to: ({ updated: c }) =>
-              c.reporter_kind !== 'staff' && c.reporter_phone_enc
-                ? [{ phone: deps.personal.open(c.reporter_phone_enc)!, name: c.reporter_name ?? '' }]
-                : [],
+            template: 'case.rework',
+            to: departmentStaff,
+            extra: ({ input }) => ({ reason: input.note ?? '' }),
           },
         ],
       },
+      rejected: {
+        ...STATES.rejected,
+        notify: [
+          {
+            template: 'case.rejected',
+            to: nearest('case.dispatch'),
+            // The case comes back unassigned: the unit that sent it back is the one it had before.
+            extra: async ({ trx, record, input }) => ({
+              department:
+                record.department_id === null ? '' : await people.departmentName(trx, record.department_id),
+              reason: input.note ?? '',
+            }),
+          },
+        ],
+      },
+      handled: { ...STATES.handled, notify: [{ template: 'case.handled', to: nearest('case.visit') }] },
+      // The citizen reporter hears what was done, with the link back (case.citizen.ts).
+      archived: { ...STATES.archived, notify: [closingNotice(deps)] },
     },
     // In the order the case page offers them.
     actions: {
@@ -291,13 +308,19 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
         ...MOVES.reject,
         by: [HANDLER],
         // The rejecting department is kept on the timeline entry; the case goes back unassigned.
-        set: () => ({ department_id: null }),
+        set: () => ({ department_id: null, assignee_person_id: null }),
         entry: ({ record }) => ({ unitId: record.department_id }),
         audit: transitionAudit,
       },
       feedback: {
         ...MOVES.feedback,
         by: [HANDLER],
+        guards: [
+          {
+            holds: (c) => c.assists.every((a) => a.state === 'done'),
+            error: () => new AppError('CASE_STATE', '协办单位尚未全部反馈，请待协办反馈后再反馈'),
+          },
+        ],
         set: ({ now }) => ({ handled_at: now }),
         attachments: 'feedback',
         also: autoArchive,
@@ -309,6 +332,7 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
         by: [{ permission: 'case.archive', relation: SCOPE }],
         audit: transitionAudit,
       },
+      ...supervisionActions({ people, handler: HANDLER, dispatcher: DISPATCHER, handlers: departmentStaff }),
       request,
       decide,
       comment: {
@@ -316,10 +340,18 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
         by: COMMENTERS.map((permission) => ({ permission, relation: 'visible' })),
         denied: () => new AppError('OUT_OF_SCOPE'),
       },
+      // The citizen's own actions from the public pages (case.citizen.ts): rate, reopen, follow.
+      ...citizenActions(deps),
     },
     relations: {
+      [CITIZEN_RELATION]: citizenRelation,
       department: {
         holds: (_p, c, ctx) => c.department_id !== null && ctx.departments.includes(c.department_id),
+        error: () => new AppError('CASE_NOT_ASSIGNED_TO_YOU'),
+      },
+      assisting: {
+        holds: (_p, c, ctx) =>
+          c.assists.some((a) => a.state === 'open' && ctx.departments.includes(a.departmentId)),
         error: () => new AppError('CASE_NOT_ASSIGNED_TO_YOU'),
       },
       visible: {
@@ -355,7 +387,12 @@ export function caseWorkflow(deps: CaseWorkflowDeps): WorkflowSpec<CaseState, Ca
 /** Who may see a case: readers in scope, its department's staff, its reporter. */
 export function visibleTo(
   p: Principal,
-  c: { grid_path: string; department_id: number | null; reporter_user_id: number | null },
+  c: {
+    grid_path: string;
+    department_id: number | null;
+    reporter_user_id: number | null;
+    assists?: readonly { departmentId: number }[];
+  },
   ctx: Pick<CaseContext, 'departments'>,
 ): boolean {
   return (
@@ -363,6 +400,8 @@ export function visibleTo(
     (p.permissions.has('case.handle') &&
       c.department_id !== null &&
       ctx.departments.includes(c.department_id)) ||
+    (p.permissions.has('case.handle') &&
+      (c.assists ?? []).some((a) => ctx.departments.includes(a.departmentId))) ||
     c.reporter_user_id === p.userId
   );
 }
@@ -371,7 +410,7 @@ export function visibleTo(
 async function lockCase(trx: Executor, id: number): Promise<CaseRecord> {
   const row = await trx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', '事件不存在');
-  const [grid, pending] = await Promise.all([
+  const [grid, pending, assists] = await Promise.all([
     trx.selectFrom('grid_node').select('path').where('id', '=', row.grid_id).executeTakeFirstOrThrow(),
     trx
       .selectFrom('case_request')
@@ -379,11 +418,13 @@ async function lockCase(trx: Executor, id: number): Promise<CaseRecord> {
       .where('case_id', '=', id)
       .where('state', '=', 'pending')
       .executeTakeFirst(),
+    trx.selectFrom('case_assist').select(['department_id', 'state']).where('case_id', '=', id).execute(),
   ]);
   return {
     ...row,
     state: row.state as CaseState,
     grid_path: grid.path,
     pending: pending ? { id: pending.id, requestedBy: pending.requested_by } : null,
+    assists: assists.map((a) => ({ departmentId: a.department_id, state: a.state })),
   };
 }

@@ -1,4 +1,10 @@
-import { CASE_PHOTO_MAX, CASE_PHOTO_MAX_BYTES, type CaseDetail, type CaseState } from '@wangge/shared';
+import {
+  CASE_PHOTO_MAX,
+  CASE_PHOTO_MAX_BYTES,
+  type CaseDetail,
+  type CaseState,
+  type UnitOfficer,
+} from '@wangge/shared';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../../core/access/principal.ts';
 import type { Actor } from '../../core/audit/audit.service.ts';
@@ -48,8 +54,11 @@ export class Cases {
   readonly ledger: CaseLedger;
   readonly public: CasePublic;
 
+  private readonly db: Kysely<DB>;
+
   constructor(deps: CaseDeps) {
     const { db, personal, config, timeZone } = deps;
+    this.db = db;
     this.people = new CasePeople({ config, notify: deps.notify, timeZone });
     // What the case module brings to the kernel: its clock kind and its notices.
     deps.clocks.register(caseClockKind({ config, people: this.people, notify: deps.notify, timeZone }));
@@ -86,12 +95,23 @@ export class Cases {
       intakeConcurrency: deps.intakeConcurrency,
     });
     this.ledger = new CaseLedger({ db, read: this.read, timeZone });
-    this.public = new CasePublic({ db, personal });
+    this.public = new CasePublic({
+      db,
+      personal,
+      config,
+      workflow: this.workflow,
+      attachments: this.photos,
+    });
   }
 
   /** How the intake queue has grouped reports into transactions. */
   get intakeStats(): Readonly<{ batches: number; reports: number; largest: number }> {
     return this.intake.stats;
+  }
+
+  /** The staff of the case's handling unit, to the staff of that unit (交办 candidates). */
+  officers(principal: Principal, caseId: number): Promise<UnitOfficer[]> {
+    return this.people.unitOfficers(this.db, principal.userId, caseId);
   }
 
   /**

@@ -9,9 +9,16 @@ import {
   PublicCategory,
   PublicGridOutlines,
   PublicOutlinesQuery,
-  CASE_STATES,
+  PublicFollowReceipt,
+  PublicNearbyCase,
+  PublicNearbyQuery,
+  PublicPhotoParams,
+  PublicRateBody,
+  PublicReopenBody,
+  PUBLIC_CASE_STATES,
   categoriesInUse,
 } from '@wangge/shared';
+import fs from 'node:fs';
 import { Type } from 'typebox';
 import type { App } from '../../core/http/context.ts';
 import { AppError } from '../../core/http/errors.ts';
@@ -27,6 +34,14 @@ export const PUBLIC_LIMITS = {
   photosPerHour: 60,
   lookupsPerMinute: 30,
   outlinesPerMinute: 120,
+  /** Photos on a tracking page (each checks the number and code). */
+  photosPerMinute: 120,
+  /** Ratings and reopenings per hour. */
+  ratingsPerHour: 20,
+  /** Looks for open reports near a point. */
+  nearbyPerMinute: 30,
+  /** Follows (附议), counted like reports. */
+  followsPerHour: 20,
 };
 
 /**
@@ -147,7 +162,7 @@ export function publicCaseRoutes(cases: Cases, config: CaseConfigService) {
           number: result.number,
           accessCode: result.accessCode!,
           state: result.state,
-          stateName: CASE_STATES[result.state].zh,
+          stateName: PUBLIC_CASE_STATES[result.state].zh,
         });
       },
     );
@@ -165,6 +180,107 @@ export function publicCaseRoutes(cases: Cases, config: CaseConfigService) {
         config: { public: true, rateLimit: { max: PUBLIC_LIMITS.lookupsPerMinute, timeWindow: 60_000 } },
       },
       async (request) => cases.public.publicStatus(request.params.number, request.query.code),
+    );
+
+    // ---------------------------------------------------------------- the citizen's own steps
+
+    app.get(
+      '/api/public/cases/:number/photos/:photoId',
+      {
+        schema: {
+          tags,
+          summary: '按编号和查询码查看事件照片（本人上报的照片和处理后的照片）',
+          params: PublicPhotoParams,
+          querystring: PublicCaseQuery,
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.photosPerMinute, timeWindow: 60_000 } },
+      },
+      async (request, reply) => {
+        const { number, photoId } = request.params;
+        const photo = await cases.public.photo(number, request.query.code, photoId);
+        if (!fs.existsSync(photo.file)) throw new AppError('NOT_FOUND', '照片文件不存在');
+        return reply
+          .type(photo.type)
+          .header('cache-control', 'private, max-age=3600')
+          .send(fs.createReadStream(photo.file));
+      },
+    );
+
+    app.post(
+      '/api/public/cases/:number/rating',
+      {
+        schema: {
+          tags,
+          summary: '群众评价已办结的事件（满意/基本满意/不满意，每轮办理一次）',
+          params: CaseNumberParam,
+          body: PublicRateBody,
+          response: withErrors({ 200: PublicCaseStatus }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.ratingsPerHour, timeWindow: 3600_000 } },
+      },
+      async (request) =>
+        cases.public.rate(
+          citizen(request.ip, request.headers['user-agent']),
+          request.params.number,
+          request.body,
+        ),
+    );
+
+    app.post(
+      '/api/public/cases/:number/reopen',
+      {
+        schema: {
+          tags,
+          summary: '群众在办结后规定天数内要求重新办理（须说明理由）',
+          params: CaseNumberParam,
+          body: PublicReopenBody,
+          response: withErrors({ 200: PublicCaseStatus }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.ratingsPerHour, timeWindow: 3600_000 } },
+      },
+      async (request) =>
+        cases.public.reopen(
+          citizen(request.ip, request.headers['user-agent']),
+          request.params.number,
+          request.body,
+        ),
+    );
+
+    app.get(
+      '/api/public/cases/nearby',
+      {
+        schema: {
+          tags,
+          summary: '附近已有人反映：同类未办结的反映（不含个人信息和查询码）',
+          querystring: PublicNearbyQuery,
+          response: withErrors({ 200: Type.Array(PublicNearbyCase) }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.nearbyPerMinute, timeWindow: 60_000 } },
+      },
+      async (request) => cases.public.nearby(request.query),
+    );
+
+    app.post(
+      '/api/public/cases/:number/follow',
+      {
+        schema: {
+          tags,
+          summary: '我也遇到了：附议附近已有的反映（不新建事件），返回只读查询码',
+          params: CaseNumberParam,
+          response: withErrors({ 201: PublicFollowReceipt }),
+        },
+        config: { public: true, rateLimit: { max: PUBLIC_LIMITS.followsPerHour, timeWindow: 3600_000 } },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await cases.public.follow(
+              citizen(request.ip, request.headers['user-agent']),
+              request.params.number,
+              request.ip,
+            ),
+          ),
     );
   };
 }

@@ -431,7 +431,10 @@ describe.each(testEngines())('grid tree on $name', (engine) => {
       expect(intoItself.statusCode).toBe(400);
     });
 
-    it('closes only with its children, when asked to', async () => {
+    it('closes only with its children, when asked to, and never a tree’s root', async () => {
+      const root = await call('POST', `/api/grids/${county.id}/close`, { cascade: true });
+      expect(root.statusCode).toBe(400);
+      expect(root.json().error.message).toBe('网格树的根节点不能撤销');
       const refused = await call('POST', `/api/grids/${townB.id}/close`, {});
       expect(refused.json().error.code).toBe('GRID_HAS_CHILDREN');
       const res = await call('POST', `/api/grids/${townB.id}/close`, { cascade: true });

@@ -301,6 +301,9 @@ export class GridService extends GridChanges {
     const effectiveDate = this.effectiveDate(body.effectiveDate);
     return this.change(async (trx) => {
       const [node] = await this.lockNodes(trx, principal, [id]);
+      // A tree's root holds everyone's scope and every record under it: it is not closed.
+      if (node!.parent_id === null)
+        throw new AppError('VALIDATION_FAILED', '网格树的根节点不能撤销', { id: '根节点不能撤销' });
       const descendants = await trx
         .selectFrom('grid_node')
         .select(NODE_COLUMNS)

@@ -56,4 +56,36 @@ export class LocatorService {
   async locate(rootId: number, lng: number, lat: number): Promise<number | null> {
     return (await this.locator(rootId)).locate(lng, lat);
   }
+
+  /**
+   * Whether a WGS84 point lies in the grid with materialised path `gridPath`, as far as the drawn
+   * outlines tell: the deepest drawn grid holding the point is the grid or one of its parts; or,
+   * where the grid itself is not drawn, the point lies in its deepest drawn ancestor and in none
+   * of the other drawn grids below that ancestor. A point of a tree with no outline at all agrees.
+   */
+  async holds(gridPath: string, lng: number, lat: number): Promise<boolean> {
+    const chain = gridPath.split('/').filter(Boolean).map(Number);
+    if (!chain.length) return false;
+    const located = await this.locate(chain[0]!, lng, lat);
+    if (located !== null) {
+      const row = await this.db
+        .selectFrom('grid_node')
+        .select('path')
+        .where('id', '=', located)
+        .executeTakeFirst();
+      if (row?.path.startsWith(gridPath)) return true;
+    }
+    // Not inside: it agrees only when every node of the chain below the located one is undrawn.
+    const start = located === null ? 0 : chain.indexOf(located) + 1;
+    if (start === 0 && located !== null) return false;
+    const below = chain.slice(start);
+    if (!below.length) return false;
+    const drawn = await this.db
+      .selectFrom('grid_node')
+      .select('id')
+      .where('id', 'in', below)
+      .where('geometry', 'is not', null)
+      .executeTakeFirst();
+    return drawn === undefined;
+  }
 }

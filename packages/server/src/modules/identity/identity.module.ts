@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module.ts';
+import { identityAudit } from './identity.audit.ts';
 import { installAuthHooks } from './auth.hooks.ts';
 import { authRoutes } from './auth.routes.ts';
 import { AuthService } from './auth.service.ts';
@@ -11,6 +12,7 @@ import { userRoutes } from './user.routes.ts';
 /** Accounts, sessions, roles and data scope, security settings, the login log. */
 export const identityModule = defineModule({
   name: 'identity',
+  audit: identityAudit,
   permissions: [
     'user.read',
     'user.write',

@@ -10,7 +10,14 @@ export class DepartmentService {
 
   async list(db: Executor = this.db): Promise<Department[]> {
     const [rows, staff] = await Promise.all([
-      db.selectFrom('department').selectAll().where('closed_at', 'is', null).orderBy('code').execute(),
+      db
+        .selectFrom('department as d')
+        .leftJoin('grid_node as g', 'g.id', 'd.grid_id')
+        .selectAll('d')
+        .select('g.name as grid_name')
+        .where('d.closed_at', 'is', null)
+        .orderBy('d.code')
+        .execute(),
       db
         .selectFrom('department_staff as s')
         .innerJoin('person as p', 'p.id', 's.person_id')
@@ -24,6 +31,8 @@ export class DepartmentService {
       code: d.code,
       sectors: d.sectors,
       categories: d.categories,
+      gridId: d.grid_id,
+      gridName: d.grid_name,
       staff: staff
         .filter((s) => s.department_id === d.id)
         .map((s) => ({ personId: s.person_id, name: s.name, role: s.role })),
@@ -51,6 +60,7 @@ export class DepartmentService {
           code: body.code,
           sectors: body.sectors ?? [],
           categories: body.categories ?? [],
+          grid_id: await this.unitGrid(trx, body.gridId),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -63,6 +73,19 @@ export class DepartmentService {
       });
       return dep;
     });
+  }
+
+  /** The grid of a township's or community's own unit: an existing grid in force. */
+  private async unitGrid(db: Executor, gridId: number | null | undefined): Promise<number | null> {
+    if (gridId === undefined || gridId === null) return null;
+    const grid = await db
+      .selectFrom('grid_node')
+      .select(['id', 'valid_to'])
+      .where('id', '=', gridId)
+      .executeTakeFirst();
+    if (!grid || grid.valid_to)
+      throw new AppError('VALIDATION_FAILED', undefined, { gridId: '网格不存在或已撤销' });
+    return grid.id;
   }
 
   async update(actor: Actor, id: number, body: DepartmentBody): Promise<Department> {
@@ -82,6 +105,7 @@ export class DepartmentService {
           code: body.code,
           sectors: body.sectors ?? [],
           categories: body.categories ?? [],
+          ...(body.gridId === undefined ? {} : { grid_id: await this.unitGrid(trx, body.gridId) }),
           updated_at: new Date(),
         })
         .where('id', '=', id)

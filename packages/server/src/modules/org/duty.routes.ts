@@ -20,13 +20,12 @@ import {
   RevealBody,
   StaffBody,
 } from '@wangge/shared';
-import path from 'node:path';
 import { Type } from 'typebox';
 import { actorOf, principalOf, type App } from '../../core/http/context.ts';
 import { withErrors } from '../../core/http/responses.ts';
 import { DepartmentService } from './department.service.ts';
 import { DutyService } from './duty.service.ts';
-import { PersonService } from './person.service.ts';
+import { peoplePhotoDir, PersonService } from './person.service.ts';
 
 export async function dutyRoutes(app: App): Promise<void> {
   const duties = new DutyService(app.ctx.db, app.ctx.personal, app.ctx.config.timeZone);
@@ -85,7 +84,8 @@ export async function dutyRoutes(app: App): Promise<void> {
     }),
   );
 
-  const photos = path.join(app.ctx.config.dataDir, 'uploads', 'people');
+  // Beside the case photos, in the configured upload folder (WANGGE_UPLOAD_DIR).
+  const photos = peoplePhotoDir(app.ctx.config.uploadDir);
 
   app.put(
     '/api/people/:id/photo',
@@ -93,7 +93,7 @@ export async function dutyRoutes(app: App): Promise<void> {
       bodyLimit: 4 * 1024 * 1024,
       schema: {
         tags,
-        summary: '上传人员照片（JPEG/PNG/WebP，≤2 MB）',
+        summary: '上传人员照片（JPEG/PNG，≤2 MB）',
         params: IdParam,
         body: PhotoBody,
         response: withErrors({ 200: Person }),

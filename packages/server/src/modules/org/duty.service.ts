@@ -22,6 +22,7 @@ import { pageFrom, paginate, type PageRequest } from '../../core/http/paginate.t
 import { gridScope } from '../grid/grid.scope.ts';
 import type { PersonalData } from '../../core/pii/personal.ts';
 import { MOBILE } from '../../core/pii/kinds.ts';
+import { gapCondition } from './duty.gaps.ts';
 import { PersonService } from './person.service.ts';
 
 /** One person holds a role on a node at most once at a time. */
@@ -228,6 +229,7 @@ export class DutyService {
         'd.person_id',
         'p.name as person_name',
         'p.phone_enc',
+        'p.photo_path',
         'd.node_id',
         'g.name as node_name',
         'g.code as node_code',
@@ -251,6 +253,7 @@ export class DutyService {
         nodeCode: r.node_code,
         role: r.role,
         roleName: isDutyRole(r.role) ? DUTY_ROLES[r.role].zh : r.role,
+        personHasPhoto: r.photo_path !== null,
         validFrom: r.valid_from,
         validTo: r.valid_to,
         note: r.note,
@@ -300,34 +303,8 @@ export class DutyService {
       .select(['path'])
       .where('id', '=', nodeId)
       .executeTakeFirstOrThrow();
-    const schemes = await this.db.selectFrom('scheme').select(['key', 'definition']).execute();
-    const baseLevel = new Map(
-      schemes.map((s) => [s.key, (s.definition as Scheme).levels.findIndex((l) => l.base)] as const),
-    );
-    const baseConditions = [...baseLevel].filter(([, level]) => level >= 0);
-    const q = this.db
-      .selectFrom('grid_node as g')
-      .where('g.path', 'like', `${node.path}%`)
-      .where('g.valid_to', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('g.scheme', 'is', null), eb('g.kind', '=', 'base_grid')]),
-          ...baseConditions.map(([key, level]) =>
-            eb.and([eb('g.scheme', '=', key), eb('g.level', '=', level)]),
-          ),
-        ]),
-      )
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('duty as d')
-              .select(sql`1`.as('one'))
-              .whereRef('d.node_id', '=', 'g.id')
-              .where('d.valid_to', 'is', null),
-          ),
-        ),
-      );
+    const isGap = await gapCondition(this.db);
+    const q = this.db.selectFrom('grid_node as g').where('g.path', 'like', `${node.path}%`).where(isGap);
     return paginate(
       q.select(['g.id', 'g.name', 'g.code', 'g.kind', 'g.path']).orderBy('g.path'),
       page,

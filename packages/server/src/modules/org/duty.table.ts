@@ -31,6 +31,8 @@ export interface DepartmentTable {
   code: string;
   sectors: string[];
   categories: string[];
+  /** A township's or community's own unit (属地): the grid it answers for; null for county departments. */
+  grid_id: ColumnType<number | null, number | null | undefined, number | null>;
   closed_at: Date | null;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
@@ -42,8 +44,16 @@ export interface DepartmentStaffTable {
   role: string;
 }
 
+/** A grid's supervising department (主管部门), inherited by the subtree below it. */
+export interface GridDepartmentTable {
+  node_id: number;
+  department_id: number;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 declare module '../../core/db/types.ts' {
   interface DB {
+    grid_department: GridDepartmentTable;
     person: PersonTable;
     duty: DutyTable;
     department: DepartmentTable;

@@ -19,6 +19,9 @@ import { MOBILE } from '../../core/pii/kinds.ts';
 
 const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
 
+/** Where people's photos are kept: `people/` in the upload folder. */
+export const peoplePhotoDir = (uploadDir: string) => path.join(uploadDir, 'people');
+
 /**
  * People (人员): the person records duties are assigned to, with or without a login; their phone
  * as personal data (masked, revealed under audit) and their photo.
@@ -174,7 +177,10 @@ export class PersonService {
     });
   }
 
-  /** Stores a person's photo (JPEG, PNG or WebP, checked by content) in the upload folder. */
+  /**
+   * Stores a person's photo (JPEG or PNG, checked by content: PDF can embed both, and the photo is
+   * printed on notice boards) in the upload folder.
+   */
   async setPhoto(
     principal: Principal,
     actor: Actor,
@@ -185,8 +191,10 @@ export class PersonService {
     const [, mime, base64] = /^data:(image\/(?:jpeg|png|webp));base64,(.*)$/s.exec(dataUrl) ?? [];
     const bytes = base64 ? Buffer.from(base64, 'base64') : Buffer.alloc(0);
     const kind = imageKind(bytes);
-    if (!mime || !kind || `image/${kind}` !== mime) {
-      throw new AppError('VALIDATION_FAILED', '照片格式不正确', { dataUrl: '只接受 JPEG、PNG 或 WebP 图片' });
+    if (!mime || !kind || `image/${kind}` !== mime || kind === 'webp') {
+      throw new AppError('VALIDATION_FAILED', '照片格式不正确：只接受 JPEG 或 PNG 图片（用于打印公示牌）', {
+        dataUrl: '只接受 JPEG 或 PNG 图片',
+      });
     }
     if (bytes.length > PHOTO_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', '照片不能超过 2 MB');
     return this.db.transaction().execute(async (trx) => {

@@ -2,18 +2,20 @@ import {
   REQUEST_KINDS,
   type CaseDetail,
   type CaseRequest,
-  type DryRunResult,
+  type DispatchPreview,
   type RequestKind,
 } from '@wangge/shared';
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import { useEffect } from 'react';
-import { api, query } from '../../core/api.ts';
+import { api } from '../../core/api.ts';
 import { useApi } from '../../core/query.tsx';
 import { useSubmit } from '../../core/useSubmit.ts';
 import type { ActionLook } from '../../core/WorkflowActions.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { DispatchBrief } from './DispatchBrief.tsx';
 import { PhotoUploader } from './PhotoUploader.tsx';
+import { VisitBrief } from './VisitBrief.tsx';
 import { useWorkdayMinutes } from './settings/calendarApi.ts';
 import { named, useDepartments } from './shared.tsx';
 
@@ -131,12 +133,17 @@ export function ActionDialog({
   const departments = useDepartments();
   const workday = useWorkdayMinutes();
   const open = kind !== null && target !== null;
-  const dryRun =
-    useApi<DryRunResult>(
-      open && kind === 'dispatch'
-        ? `/api/dispatch-rules/dry-run${query({ categoryId: target.categoryId, gridId: target.gridId })}`
-        : null,
-    ).data ?? null;
+  // The case as reported (a list row has no description or photos) for the dialogs that decide on it,
+  // and what a dispatch would do: the rules' suggestion (never a unit that sent it back) and deadline.
+  const detail = useApi<CaseDetail>(
+    open && (kind === 'dispatch' || kind === 'visit') ? `/api/cases/${target.id}` : null,
+  ).data;
+  const preview = useApi<DispatchPreview>(
+    open && kind === 'dispatch' ? `/api/cases/${target.id}/dispatch-preview` : null,
+  ).data;
+  const shownDetail = detail && detail.id === target?.id ? detail : undefined;
+  const shownPreview = preview && shownDetail ? preview : undefined;
+  const sentBack = new Set(shownPreview?.returns.map((r) => r.departmentId) ?? []);
   const requestKind = Form.useWatch('kind', form) as RequestKind | undefined;
   const pending = target?.requests?.find((r) => r.state === 'pending');
 
@@ -161,9 +168,9 @@ export function ActionDialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, kind, target, form]);
 
-  // The best dispatch rule's department, once the dry run is in and after the form was reset for this
-  // case (the user may still change it).
-  const best = dryRun?.matches[0]?.departmentId;
+  // The suggested department, once the preview is in and after the form was reset for this case (the
+  // user may still change it); a unit that sent the case back is never put there again.
+  const best = preview?.suggestion?.departmentId;
   useEffect(() => {
     if (open && best && !form.getFieldValue('departmentId')) form.setFieldsValue({ departmentId: best });
   }, [open, target, best, form]);
@@ -193,7 +200,9 @@ export function ActionDialog({
       <Input.TextArea rows={3} maxLength={1000} showCount data-testid="action-reason" />
     </Form.Item>
   );
-  const suggestion = dryRun?.matches[0];
+  const suggestion = shownPreview?.suggestion ?? null;
+  // The rules' first choice, when it was skipped because it sent the case back.
+  const skipped = shownPreview?.matches.find((m) => sentBack.has(m.departmentId));
 
   return (
     <Modal
@@ -205,6 +214,7 @@ export function ActionDialog({
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       destroyOnHidden
+      width={kind === 'dispatch' || kind === 'visit' ? 640 : undefined}
       okButtonProps={{ 'data-testid': 'action-ok' }}
     >
       <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>
@@ -216,7 +226,8 @@ export function ActionDialog({
       <Form form={form} layout="vertical" preserve={false}>
         {kind === 'dispatch' && (
           <>
-            {dryRun && (
+            <DispatchBrief detail={shownDetail} preview={shownPreview} />
+            {shownPreview && (
               <Alert
                 type={suggestion ? 'info' : 'warning'}
                 showIcon
@@ -225,7 +236,9 @@ export function ActionDialog({
                 title={
                   suggestion
                     ? t('dispatch.suggestion', { department: suggestion.departmentName })
-                    : t('dispatch.noSuggestion')
+                    : skipped
+                      ? t('dispatch.skippedNone')
+                      : t('dispatch.noSuggestion')
                 }
                 description={
                   suggestion ? (
@@ -235,6 +248,11 @@ export function ActionDialog({
                           .filter(Boolean)
                           .join(' · ')}
                       </Typography.Text>
+                      {skipped && (
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t('dispatch.skipped', { unit: skipped.departmentName })}
+                        </Typography.Text>
+                      )}
                       <Button
                         size="small"
                         type="link"
@@ -250,7 +268,10 @@ export function ActionDialog({
             <Form.Item name="departmentId" label={t('case.department')} rules={[{ required: true }]}>
               <Select
                 showSearch={{ optionFilterProp: 'label' }}
-                options={departments.map((d) => ({ value: d.id, label: d.name }))}
+                options={departments.map((d) => ({
+                  value: d.id,
+                  label: sentBack.has(d.id) ? `${d.name}（${t('dispatch.sentBack')}）` : d.name,
+                }))}
                 data-testid="dispatch-department"
               />
             </Form.Item>
@@ -269,6 +290,7 @@ export function ActionDialog({
         )}
         {kind === 'visit' && (
           <>
+            <VisitBrief detail={shownDetail} />
             <Form.Item name="satisfied" label={t('visit.result')} rules={[{ required: true }]}>
               <Radio.Group
                 optionType="button"

@@ -31,6 +31,8 @@ import { useAction, useApi } from '../../core/query.tsx';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { WorkflowActions } from '../../core/WorkflowActions.tsx';
 import { ActionDialog, CASE_ACTION_LOOK, type CaseActionKind } from './ActionDialog.tsx';
+import { SUPERVISION_LOOK, SupervisionDialog, type SupervisionKind } from './SupervisionDialog.tsx';
+import { SupervisionPanel } from './SupervisionPanel.tsx';
 import type { Geometry, Outline } from '../grid/geo.ts';
 import { actionName, actorLabel, Countdown, fmtTime, named, StateTag, UrgencyTag } from './shared.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -49,6 +51,7 @@ export function CaseDetailPage() {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<CaseActionKind | null>(null);
+  const [supervising, setSupervising] = useState<SupervisionKind | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const query = useApi<CaseDetail>(`/api/cases/${caseId}`);
   const detail = query.data ?? null;
@@ -151,6 +154,13 @@ export function CaseDetailPage() {
             onAction={setDialog}
             testId="case-actions"
           />
+          <WorkflowActions
+            allowed={detail.allowedActions}
+            look={SUPERVISION_LOOK}
+            onAction={setSupervising}
+            testId="case-supervision-actions"
+          />
+          <SupervisionPanel detail={detail} />
         </Space>
       </Card>
 
@@ -340,6 +350,7 @@ export function CaseDetailPage() {
         onClose={() => setDialog(null)}
         onDone={() => setDialog(null)}
       />
+      <SupervisionDialog kind={supervising} detail={detail} onClose={() => setSupervising(null)} />
     </Space>
   );
 }

@@ -1,6 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { CASE_STATE_KEYS, CASE_STATES, URGENCIES } from '@wangge/shared';
-import { Button, DatePicker, Input, Select, TreeSelect } from 'antd';
+import { CASE_CHANNELS, CASE_STATE_KEYS, CASE_STATES, URGENCIES } from '@wangge/shared';
+import { Button, DatePicker, Input, Select, Tag, TreeSelect } from 'antd';
 import dayjs from 'dayjs';
 import { query } from '../../core/api.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
@@ -8,9 +8,27 @@ import { ListPage, useListState } from '../../core/ListPage.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { GridPicker } from '../grid/GridPicker.tsx';
 import { useCaseRows } from './CaseTable.tsx';
-import { categoryTree, named, useCategories } from './shared.tsx';
+import { categoryTree, named, useCategories, useDepartments } from './shared.tsx';
 
-const FILTERS = ['state', 'categoryId', 'gridId', 'overdue', 'urgency', 'from', 'to', 'q', 'sort'] as const;
+const FILTERS = [
+  'state',
+  'categoryId',
+  'gridId',
+  'overdue',
+  'urgency',
+  'channel',
+  'from',
+  'to',
+  'q',
+  'sort',
+  // Set by the links of the work dashboard; shown as tags to take off.
+  'mine',
+  'dueSoon',
+  'late',
+  'satisfied',
+  'departmentId',
+  'supervised',
+] as const;
 
 /** 事件列表: every case in scope, filtered; the filters live in the address so Back keeps them. */
 export function CaseListPage() {
@@ -19,6 +37,26 @@ export function CaseListPage() {
   const categories = useCategories();
   const list = useListState(FILTERS);
   const { filters, set } = list;
+  const departments = useDepartments();
+  const tags = [
+    filters.mine === 'true' && { key: 'mine', label: t('case.filter.mine') },
+    filters.dueSoon === 'true' && { key: 'dueSoon', label: t('case.filter.dueSoon') },
+    filters.late && {
+      key: 'late',
+      label: t(filters.late === 'accept' ? 'case.filter.late.accept' : 'case.filter.late.feedback'),
+    },
+    filters.satisfied && {
+      key: 'satisfied',
+      label: t(filters.satisfied === 'true' ? 'case.filter.satisfied.true' : 'case.filter.satisfied.false'),
+    },
+    filters.departmentId && {
+      key: 'departmentId',
+      label: t('case.filter.department', {
+        name:
+          departments.find((d) => String(d.id) === filters.departmentId)?.name ?? `#${filters.departmentId}`,
+      }),
+    },
+  ].filter((x): x is { key: (typeof FILTERS)[number]; label: string } => Boolean(x));
   const rows = useCaseRows();
 
   const exportUrl = `/api/cases/export${query(filters)}`;
@@ -77,6 +115,28 @@ export function CaseListPage() {
           />
           <Select
             allowClear
+            placeholder={t('case.channel')}
+            value={filters.channel}
+            onChange={(v) => set({ channel: v })}
+            options={Object.keys(CASE_CHANNELS).map((c) => ({
+              value: c,
+              label: named(CASE_CHANNELS, c, lang),
+            }))}
+            data-testid="filter-channel"
+          />
+          <Select
+            allowClear
+            placeholder={t('sup.supervised')}
+            value={filters.supervised}
+            onChange={(v) => set({ supervised: v })}
+            options={[
+              { value: 'true', label: t('sup.filter.supervised') },
+              { value: 'false', label: t('sup.filter.notSupervised') },
+            ]}
+            data-testid="filter-supervised"
+          />
+          <Select
+            allowClear
             placeholder={t('case.urgency')}
             value={filters.urgency}
             onChange={(v) => set({ urgency: v })}
@@ -108,6 +168,15 @@ export function CaseListPage() {
             onSearch={(q) => set({ q: q.trim() })}
             data-testid="filter-q"
           />
+          {tags.length > 0 && (
+            <div data-testid="filter-tags">
+              {tags.map((tag) => (
+                <Tag key={tag.key} closable color="blue" onClose={() => set({ [tag.key]: null })}>
+                  {tag.label}
+                </Tag>
+              ))}
+            </div>
+          )}
         </>
       }
     />

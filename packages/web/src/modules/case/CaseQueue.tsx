@@ -15,6 +15,8 @@ export interface QueueTab {
   count?: number;
   /** Quick actions on each row. */
   actions?: CaseActionKind[];
+  /** Show why each case came back (the re-dispatch queue). */
+  returned?: boolean;
 }
 
 /** Tabs of case lists with quick actions; the open tab and page are kept in the address. */
@@ -35,6 +37,7 @@ export function CaseQueue({ tabs, testId }: { tabs: QueueTab[]; testId: string }
           />
         )
       : undefined,
+    { returned: active?.returned ?? false },
   );
   if (!active) return null;
   return (

@@ -30,7 +30,7 @@ import { useApi } from '../../core/query.tsx';
 import { useSubmit } from '../../core/useSubmit.ts';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { GridPicker } from '../grid/GridPicker.tsx';
-import { deskLevels } from './loaders.ts';
+import { deskLevels, deskPlaces } from './loaders.ts';
 import { LocationPicker, type PickedPoint } from './LocationPicker.tsx';
 import { PhotoUploader } from './PhotoUploader.tsx';
 import { categoryTree, fmtTime, named, useCategories } from './shared.tsx';
@@ -105,6 +105,11 @@ export function CaseReportPage() {
 
   const load = useMemo(() => (me ? deskLevels(me, t('map.myScope')) : null), [me, t]);
 
+  // A point picked on the map decides the grid (the server refuses a grid that does not hold it).
+  useEffect(() => {
+    if (location) form.setFieldValue('gridId', location.gridId ?? null);
+  }, [location, form]);
+
   // Emergencies are always urgent (the server enforces it): show it so.
   useEffect(() => {
     if (handlingType === 'emergency') form.setFieldValue('urgency', 'urgent');
@@ -159,8 +164,9 @@ export function CaseReportPage() {
       data-testid="case-report-form"
       scrollToFirstError
     >
-      <Row gutter={[12, 12]}>
-        <Col xs={24} lg={12}>
+      {/* Desk: the case on the left, place and photos on the right; phones: place, photos, then the rest. */}
+      <div className="wg-report-layout">
+        <div className="wg-report-case">
           <Card size="small" title={t('menu.caseReport')}>
             <Form.Item name="categoryId" label={t('case.category')} rules={[{ required: true }]}>
               <TreeSelect
@@ -286,11 +292,11 @@ export function CaseReportPage() {
               )}
             </Row>
           </Card>
-        </Col>
-        <Col xs={24} lg={12}>
+        </div>
+        <div className="wg-report-place">
           <Card size="small" title={t('report.place')}>
             <Form.Item name="location" style={{ marginBottom: 8 }} extra={t('report.placeHint')}>
-              {load && <LocationPicker load={load} rootKey={me?.id} geolocate />}
+              {load && <LocationPicker load={load} search={deskPlaces} rootKey={me?.id} geolocate />}
             </Form.Item>
             <Form.Item name="gridId" label={t('report.orGrid')}>
               <GridPicker placeholder={t('report.gridPlaceholder')} style={{ width: '100%' }} />
@@ -321,7 +327,9 @@ export function CaseReportPage() {
               />
             )}
           </Card>
-          <Card size="small" title={t('case.photos')} style={{ marginTop: 12 }}>
+        </div>
+        <div className="wg-report-photos">
+          <Card size="small" title={t('case.photos')}>
             <Form.Item name="photos" style={{ marginBottom: 0 }}>
               <PhotoUploader />
             </Form.Item>
@@ -347,8 +355,8 @@ export function CaseReportPage() {
               )}
             </Card>
           )}
-        </Col>
-      </Row>
+        </div>
+      </div>
       {error && (
         <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} data-testid="report-error" />
       )}

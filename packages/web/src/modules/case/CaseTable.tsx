@@ -1,3 +1,4 @@
+import { SupervisionTags } from './SupervisionPanel.tsx';
 import { CASE_STAGES, type CaseSummary } from '@wangge/shared';
 import { Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -10,8 +11,34 @@ import { Countdown, fmtTime, named, StateTag, UrgencyTag } from './shared.tsx';
  * How a case list shows its rows (for `ListPage`): columns on the desk, one card per case on a
  * phone; overdue and urgent cases stand out; the deadline and the actions stay in view at the right.
  */
-export function useCaseRows(actions?: (c: CaseSummary) => ReactNode) {
+export function useCaseRows(
+  actions?: (c: CaseSummary) => ReactNode,
+  opts: {
+    /** Show why each case came back (the re-dispatch queue). */
+    returned?: boolean;
+  } = {},
+) {
   const { t, lang } = useI18n();
+  const returned = (c: CaseSummary) =>
+    c.returned ? (
+      <div style={{ maxWidth: 220, minWidth: 150 }} data-testid="case-returned">
+        <Typography.Text type="danger" style={{ fontSize: 12 }}>
+          {c.returned.departmentName
+            ? t('dispatch.returnedBy', { unit: c.returned.departmentName })
+            : t('dispatch.returnedByWho', { who: c.returned.by })}{' '}
+          · {fmtTime(c.returned.at)}
+        </Typography.Text>
+        <Typography.Paragraph
+          style={{ margin: 0, fontSize: 13 }}
+          ellipsis={{ rows: 2, tooltip: c.returned.reason }}
+          data-testid="case-returned-reason"
+        >
+          {c.returned.reason ?? '—'}
+        </Typography.Paragraph>
+      </div>
+    ) : (
+      '—'
+    );
   const due = (c: CaseSummary) =>
     c.stage ? (
       <Space size={2} wrap>
@@ -33,11 +60,12 @@ export function useCaseRows(actions?: (c: CaseSummary) => ReactNode) {
       title: t('case.title'),
       render: (c) => (
         <Space size={4}>
-          <Typography.Text ellipsis style={{ maxWidth: 260 }} title={c.title}>
+          <Typography.Text ellipsis style={{ maxWidth: opts.returned ? 200 : 260 }} title={c.title}>
             {c.title}
           </Typography.Text>
           {c.onSpot && <Tag color="green">{t('case.onSpotShort')}</Tag>}
           {c.round > 1 && <Tag color="volcano">{t('case.round', { n: c.round })}</Tag>}
+          <SupervisionTags c={c} />
         </Space>
       ),
     },
@@ -52,8 +80,22 @@ export function useCaseRows(actions?: (c: CaseSummary) => ReactNode) {
         </Space>
       ),
     },
-    { key: 'grid', title: t('case.grid'), render: (c) => c.gridName, responsive: ['lg'] },
-    { key: 'department', title: t('case.department'), render: (c) => c.departmentName ?? '—' },
+    {
+      key: 'grid',
+      title: t('case.grid'),
+      render: (c) => c.gridName,
+      // The re-dispatch queue gives the room to the reason (the place is in the dialog).
+      responsive: opts.returned ? ['xxl'] : ['lg'],
+    },
+    ...(opts.returned
+      ? [{ key: 'returned', title: t('dispatch.returned'), render: returned }]
+      : [
+          {
+            key: 'department',
+            title: t('case.department'),
+            render: (c: CaseSummary) => c.departmentName ?? '—',
+          },
+        ]),
     { key: 'reportedAt', title: t('case.reportedAt'), render: (c) => fmtTime(c.reportedAt) },
     { key: 'due', title: t('case.due'), render: due, fixed: 'right' },
     ...(actions
@@ -68,6 +110,7 @@ export function useCaseRows(actions?: (c: CaseSummary) => ReactNode) {
           {c.number}
         </Link>
         <Space size={0}>
+          <SupervisionTags c={c} />
           <UrgencyTag urgency={c.urgency} />
           <StateTag state={c.state} />
         </Space>
@@ -81,6 +124,7 @@ export function useCaseRows(actions?: (c: CaseSummary) => ReactNode) {
         {c.categoryName} · {c.gridName}
         {c.departmentName ? ` · ${c.departmentName}` : ''} · {fmtTime(c.reportedAt)}
       </Typography.Text>
+      {opts.returned && c.returned && <div style={{ marginTop: 4 }}>{returned(c)}</div>}
       {c.stage && <div style={{ marginTop: 4 }}>{due(c)}</div>}
       {actions && <div style={{ marginTop: 6 }}>{actions(c)}</div>}
     </>

@@ -17,16 +17,18 @@ export function DispatchConsolePage() {
           {
             key: 'pending',
             label: t('queue.pendingDispatch'),
-            filter: { state: 'pending_dispatch', sort: 'reported' },
+            // Urgent first, then the longest waiting.
+            filter: { state: 'pending_dispatch', sort: 'queue' },
             count: n('pending_dispatch'),
             actions: ['dispatch', 'void'] as const,
           },
           {
             key: 'rejected',
             label: t('queue.rejected'),
-            filter: { state: 'rejected', sort: 'updated' },
+            filter: { state: 'rejected', sort: 'queue' },
             count: n('rejected'),
             actions: ['dispatch', 'void'] as const,
+            returned: true,
           },
         ]
       : []),

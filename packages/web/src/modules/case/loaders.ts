@@ -1,4 +1,4 @@
-import type { Me } from '@wangge/shared';
+import type { Me, PageResult, PlaceHit } from '@wangge/shared';
 import { query } from '../../core/api.ts';
 import { fetchApi } from '../../core/query.tsx';
 import type { Geometry, Outline } from '../grid/geo.ts';
@@ -63,4 +63,15 @@ export async function publicLevel(id: number | null): Promise<MapLevel> {
     focus: area.geometry ? { id: area.id, name: area.name, geometry: area.geometry } : null,
     parts: area.parts.map((p) => ({ id: p.id, name: p.name, leaf: p.leaf, geometry: p.geometry })),
   };
+}
+
+/** The desk's place search: grids of the user's scope by name. */
+export async function deskPlaces(text: string): Promise<PlaceHit[]> {
+  return (await fetchApi<PageResult<PlaceHit>>(`/api/grids/places${query({ q: text, pageSize: 10 })}`)).items;
+}
+
+/** The citizens' place search: grids of the case territory by name. */
+export async function publicPlaces(text: string): Promise<PlaceHit[]> {
+  return (await fetchApi<PageResult<PlaceHit>>(`/api/public/grid-places${query({ q: text, pageSize: 10 })}`))
+    .items;
 }

@@ -4,6 +4,8 @@ import dayjs from 'dayjs';
 import { useAuth } from '../../core/AuthContext.tsx';
 import { useApi } from '../../core/query.tsx';
 import { useI18n } from '../../i18n/index.tsx';
+import { StatsPanel } from './StatsPanel.tsx';
+import { TodoPanel } from './TodoPanel.tsx';
 
 interface Dashboard {
   gridCounts: { kind: string; count: number }[];
@@ -17,6 +19,9 @@ export function HomePage() {
   const data = useApi<Dashboard>(can('dashboard.read') ? '/api/dashboard' : null, { staleTime: 0 }).data;
 
   if (!me) return null;
+  // To-dos for whoever works cases; the figures for those who oversee a territory.
+  const works = can('case.read') || can('case.handle');
+  const oversees = can('case.read') && (can('case.export') || can('case.dispatch'));
   return (
     <>
       <Typography.Title level={4} data-testid="welcome">
@@ -31,7 +36,9 @@ export function HomePage() {
           style={{ marginBottom: 16 }}
         />
       )}
-      <Card style={{ marginBottom: 16 }}>
+      {works && <TodoPanel />}
+      {oversees && <StatsPanel />}
+      <Card style={{ marginBottom: 16, marginTop: oversees ? 16 : 0 }}>
         <Descriptions column={{ xs: 1, sm: 1, md: 2 }} size="small">
           <Descriptions.Item label={t('home.roles')}>
             {me.roles.map((r) => (

@@ -1,4 +1,4 @@
-import { gridKindLabel, type GridNode, type PageResult } from '@wangge/shared';
+import { gridKindLabel, type GridMeasureKey, type GridNode, type PageResult } from '@wangge/shared';
 import { Alert, App, Card, Col, Empty, Input, List, Row, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { useCallback, useMemo, useState } from 'react';
@@ -6,17 +6,48 @@ import { useSearchParams } from 'react-router-dom';
 import { errorText, query } from '../../core/api.ts';
 import { fetchAllPages, fetchApi, useApi } from '../../core/query.tsx';
 import { useI18n } from '../../i18n/index.tsx';
+import { GridOverview } from './GridOverview.tsx';
+import { measureOf } from './measure.ts';
+import { useMeasureChoices } from './MeasureControls.tsx';
 import { NodePanel } from './NodePanel.tsx';
 
-/** The grid tree: browse or search on the left, the selected grid on the right (below on a phone). */
+/**
+ * The grid tree: browse or search on the left, the selected grid on the right (below on a phone);
+ * before a grid is chosen, the overview map of the user's subtrees. The map's colouring (`measure`)
+ * stays in the address as one goes from grid to grid.
+ */
 export function GridsPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const selected = params.get('id') ? Number(params.get('id')) : null;
+  const choices = useMeasureChoices();
+  const asked = measureOf(params.get('measure'));
+  const measure = asked && choices.includes(asked) ? asked : null;
   const [results, setResults] = useState<GridNode[] | null>(null);
 
-  const select = useCallback((id: number) => setParams({ id: String(id) }), [setParams]);
+  const select = useCallback(
+    (id: number) =>
+      setParams((prev) => {
+        const next = new URLSearchParams(prev);
+        next.set('id', String(id));
+        return next;
+      }),
+    [setParams],
+  );
+  const setMeasure = useCallback(
+    (m: GridMeasureKey | null) =>
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          if (m) next.set('measure', m);
+          else next.delete('measure');
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
 
   const roots = useApi<PageResult<GridNode>>('/api/grids');
   // The levels opened so far, by parent; cleared (and the tree remounted) when the tree's shape changes.
@@ -111,6 +142,8 @@ export function GridsPage() {
           <NodePanel
             key={selected}
             id={selected}
+            measure={measure}
+            onMeasure={setMeasure}
             onSelect={select}
             // NodePanel has refreshed everything under /api/grids by now: open the levels afresh.
             onTreeChanged={() => {
@@ -118,8 +151,10 @@ export function GridsPage() {
               setTreeVersion((v) => v + 1);
             }}
           />
+        ) : roots.data?.items.length ? (
+          <GridOverview roots={roots.data.items} measure={measure} onMeasure={setMeasure} onSelect={select} />
         ) : (
-          <Empty description={t('grids.searchPlaceholder')} />
+          !roots.isPending && <Empty description={t('grids.searchPlaceholder')} />
         )}
       </Col>
     </Row>

@@ -7,14 +7,20 @@ import { useI18n } from '../../i18n/index.tsx';
 
 type Dialog = 'child' | 'rename' | 'close' | null;
 
-/** Tree maintenance on one grid: add a child, rename, close. Every change has an effective date. */
+/**
+ * Tree maintenance on one grid: add a child, rename, close. Every change has an effective date.
+ * Closing asks first, naming the grid and its children; a tree's root is not closed.
+ */
 export function NodeActions({
   node,
+  isRoot,
   childKinds,
   onChanged,
   onClosed,
 }: {
   node: GridNode;
+  /** The tree's root: everything hangs on it, so it cannot be closed. */
+  isRoot: boolean;
   /** Kinds the scheme allows one level down; empty when the node follows no scheme. */
   childKinds: string[];
   onChanged: (createdId?: number) => void;
@@ -77,12 +83,14 @@ export function NodeActions({
         <Button size="small" onClick={() => open('child')} data-testid="grid-add-child">
           {t('grids.addChild')}
         </Button>
-        <Button size="small" onClick={() => open('rename')}>
+        <Button size="small" onClick={() => open('rename')} data-testid="grid-rename">
           {t('grids.rename')}
         </Button>
-        <Button size="small" danger onClick={() => open('close')}>
-          {t('grids.close')}
-        </Button>
+        {!isRoot && (
+          <Button size="small" danger onClick={() => open('close')} data-testid="grid-close">
+            {t('grids.close')}
+          </Button>
+        )}
       </Space>
       <Modal
         open={dialog !== null}
@@ -91,11 +99,11 @@ export function NodeActions({
             ? t('grids.addChild')
             : dialog === 'rename'
               ? t('grids.rename')
-              : t('grids.close')
+              : t('grids.closeTitle', { name: node.name })
         }
         onCancel={() => setDialog(null)}
         onOk={() => void submit()}
-        okText={t('common.save')}
+        okText={dialog === 'close' ? t('grids.closeOk') : t('common.save')}
         cancelText={t('common.cancel')}
         okButtonProps={{ danger: dialog === 'close' }}
         destroyOnHidden
@@ -126,10 +134,12 @@ export function NodeActions({
           )}
           {dialog === 'close' && (
             <>
-              <p>{t('grids.closeConfirm')}</p>
-              <Form.Item name="cascade" valuePropName="checked">
-                <Checkbox>{t('grids.cascade')}</Checkbox>
-              </Form.Item>
+              <p data-testid="grid-close-confirm">{t('grids.closeConfirm')}</p>
+              {node.childCount > 0 && (
+                <Form.Item name="cascade" valuePropName="checked">
+                  <Checkbox>{t('grids.cascadeN', { n: node.childCount })}</Checkbox>
+                </Form.Item>
+              )}
             </>
           )}
           <Form.Item name="effectiveDate" label={t('grids.effectiveDate')}>

@@ -1,5 +1,5 @@
 import { DownOutlined } from '@ant-design/icons';
-import { gridKindLabel, type GridHistory, type GridNode, type PageResult } from '@wangge/shared';
+import { gridKindLabel, type GridMeasureKey, type GridNode, type PageResult } from '@wangge/shared';
 import {
   Alert,
   Button,
@@ -12,7 +12,6 @@ import {
   Table,
   Tabs,
   Tag,
-  Timeline,
   Typography,
   type MenuProps,
 } from 'antd';
@@ -22,12 +21,13 @@ import { useAuth } from '../../core/AuthContext.tsx';
 import { useApi, useInvalidate } from '../../core/query.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { DutyEditor } from '../org/DutyEditor.tsx';
+import type { Geometry } from './geo.ts';
 import { GeoJsonWizard } from './GeoJsonWizard.tsx';
+import { MeasureSwitch, useMeasureValues } from './MeasureControls.tsx';
 import { NodeActions } from './NodeActions.tsx';
+import { NodeHistory } from './NodeHistory.tsx';
 // MapLibre is large: loaded only when a grid's map is shown.
 const GridMap = lazy(() => import('./GridMap.tsx').then((m) => ({ default: m.GridMap })));
-
-type Geometry = { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
 
 interface Detail extends GridNode {
   ancestors: { id: number; name: string; kind: string }[];
@@ -47,10 +47,15 @@ interface Shapes {
 /** One grid: outline, children, people on duty, history, and its printable outputs. */
 export function NodePanel({
   id,
+  measure,
+  onMeasure,
   onSelect,
   onTreeChanged,
 }: {
   id: number;
+  /** What the map colours the children by (none: plain). */
+  measure: GridMeasureKey | null;
+  onMeasure: (measure: GridMeasureKey | null) => void;
   onSelect: (id: number) => void;
   /** Called when the tree's shape changed (a child added, a grid closed), after the grids were refreshed. */
   onTreeChanged?: () => void;
@@ -69,7 +74,6 @@ export function NodePanel({
     keepPrevious: true,
   }).data;
   const schemes = useApi<SchemeRow[]>('/api/schemes').data;
-  const history = useApi<GridHistory>(historyWanted ? `/api/grids/${id}/history` : null).data ?? null;
   const gapsQuery = useApi<PageResult<{ id: number; name: string; path: string[] }>>(
     gapsWanted ? `/api/duties/gaps${query({ nodeId: id, pageSize: 50 })}` : null,
   );
@@ -78,10 +82,15 @@ export function NodePanel({
   const childShapes = useMemo(
     () =>
       (shapesQuery.data?.features ?? [])
-        .filter((f) => f.properties.id !== id)
+        .filter((f) => f.properties.id !== id && f.geometry)
         .map((f) => ({ id: f.properties.id, name: f.properties.name, geometry: f.geometry })),
     [shapesQuery.data, id],
   );
+  const outlines = useMemo(
+    () => (detailQuery.data?.geometry ? [detailQuery.data.geometry] : []),
+    [detailQuery.data],
+  );
+  const measured = useMeasureValues(childShapes.length ? measure : null, [id]);
 
   /** After a change of this grid: everything under /api/grids (this panel, the tree) and the gaps are stale. */
   const refresh = () => invalidate('/api/grids', '/api/duties/gaps');
@@ -135,9 +144,17 @@ export function NodePanel({
       label: t('grids.overview'),
       children: (
         <Space direction="vertical" style={{ width: '100%' }}>
-          {detail.geometry || childShapes.some((c) => c.geometry) ? (
+          {childShapes.length > 0 && <MeasureSwitch value={measure} onChange={onMeasure} />}
+          {measured.error && <Alert type="error" showIcon title={errorText(measured.error, lang)} />}
+          {detail.geometry || childShapes.length ? (
             <Suspense fallback={<div style={{ height: 320 }} />}>
-              <GridMap geometry={detail.geometry} children={childShapes} />
+              <GridMap
+                outlines={outlines}
+                parts={childShapes}
+                values={measured.values}
+                {...(measure ? { legendTitle: t(`grids.legend.${measure}`) } : {})}
+                onSelect={onSelect}
+              />
             </Suspense>
           ) : (
             <Empty description={t('grids.noPolygon')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
@@ -211,48 +228,7 @@ export function NodePanel({
     {
       key: 'history',
       label: t('grids.history'),
-      children: history ? (
-        <>
-          {(history.predecessors.length > 0 || history.successors.length > 0) && (
-            <Space wrap style={{ marginBottom: 12 }}>
-              {history.predecessors.map((p) => (
-                <Tag
-                  key={`p${p.id}`}
-                  color="purple"
-                  onClick={() => onSelect(p.id)}
-                  style={{ cursor: 'pointer' }}
-                >
-                  ← {p.name}（{p.kind === 'split' ? '拆分' : '合并'} {p.effectiveDate}）
-                </Tag>
-              ))}
-              {history.successors.map((s) => (
-                <Tag
-                  key={`s${s.id}`}
-                  color="geekblue"
-                  onClick={() => onSelect(s.id)}
-                  style={{ cursor: 'pointer' }}
-                >
-                  → {s.name}（{s.effectiveDate}）
-                </Tag>
-              ))}
-            </Space>
-          )}
-          <Timeline
-            items={history.events.map((e) => ({
-              children: (
-                <>
-                  <Typography.Text strong>{e.effectiveDate}</Typography.Text> {e.kind}
-                  {e.note ? ` · ${e.note}` : ''}
-                  <br />
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {JSON.stringify(e.before ?? {})} → {JSON.stringify(e.after ?? {})}
-                  </Typography.Text>
-                </>
-              ),
-            }))}
-          />
-        </>
-      ) : null,
+      children: historyWanted ? <NodeHistory id={id} onSelect={onSelect} /> : null,
     },
   ];
 
@@ -289,6 +265,7 @@ export function NodePanel({
         <div style={{ marginBottom: 8 }}>
           <NodeActions
             node={detail}
+            isRoot={detail.parentId === null}
             childKinds={level ? (level.next?.kinds ?? []) : []}
             onChanged={treeChanged}
             onClosed={treeChanged}

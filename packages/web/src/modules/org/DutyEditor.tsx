@@ -8,6 +8,8 @@ import { useAuth } from '../../core/AuthContext.tsx';
 import { useApi } from '../../core/query.tsx';
 import { useSubmit } from '../../core/useSubmit.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { GridDepartmentField } from './GridDepartmentField.tsx';
+import { PersonPhoto } from './PersonPhoto.tsx';
 
 type Dialog = { kind: 'assign' } | { kind: 'end'; duty: Duty } | { kind: 'handover'; duty: Duty } | null;
 
@@ -112,6 +114,7 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
           </Link>
         </Space>
       )}
+      <GridDepartmentField nodeId={nodeId} editable={writable} />
       {duties.error && (
         <Alert type="error" showIcon title={errorText(duties.error, lang)} style={{ marginBottom: 8 }} />
       )}
@@ -125,6 +128,18 @@ export function DutyEditor({ nodeId, roles }: { nodeId: number; roles: string[] 
         locale={{ emptyText: t('duty.none') }}
         data-testid="duty-table"
         columns={[
+          {
+            title: t('duty.photo'),
+            key: 'photo',
+            render: (_, d) => (
+              <PersonPhoto
+                personId={d.personId}
+                name={d.personName}
+                hasPhoto={d.personHasPhoto}
+                editable={writable}
+              />
+            ),
+          },
           { title: t('duty.role'), dataIndex: 'roleName', key: 'role' },
           { title: t('duty.person'), dataIndex: 'personName', key: 'person' },
           { title: t('duty.phone'), key: 'phone', render: (_, d) => d.phoneMasked ?? '—' },

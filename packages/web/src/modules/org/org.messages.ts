@@ -16,6 +16,15 @@ export const zh = {
   'duty.phone': '手机号',
   'duty.date': '日期',
   'duty.none': '尚未安排责任人',
+  'duty.photo': '照片',
+  'duty.photoUpload': '上传照片（印在公示牌上）',
+  'duty.photoChange': '更换照片',
+  'duty.photoSaved': '照片已保存',
+  'duty.photoType': '只接受 JPEG 或 PNG 图片',
+  'duty.photoSize': '照片不能超过 2 MB',
+  'duty.department': '主管部门',
+  'duty.departmentNone': '未设置',
+  'duty.departmentInherited': '继承自上级：{name}',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -35,4 +44,13 @@ export const en: Record<keyof typeof zh, string> = {
   'duty.phone': 'Phone',
   'duty.date': 'Date',
   'duty.none': 'Nobody on duty yet',
+  'duty.photo': 'Photo',
+  'duty.photoUpload': 'Upload a photo (printed on the notice board)',
+  'duty.photoChange': 'Replace the photo',
+  'duty.photoSaved': 'Photo saved',
+  'duty.photoType': 'JPEG or PNG images only',
+  'duty.photoSize': 'The photo must not exceed 2 MB',
+  'duty.department': 'Supervising department',
+  'duty.departmentNone': 'Not set',
+  'duty.departmentInherited': 'inherited from {name}',
 };

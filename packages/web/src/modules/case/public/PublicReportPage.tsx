@@ -1,22 +1,23 @@
 import { AimOutlined, CheckCircleFilled, CloseOutlined, CopyOutlined } from '@ant-design/icons';
 import {
   CASE_PHOTO_MAX,
-  CASE_STATES,
+  PUBLIC_CASE_STATES,
   normalizeMobile,
   type PublicCaseBody,
   type PublicCaseReceipt,
 } from '@wangge/shared';
 import { Alert, App, Button, Card, Form, Input, Space, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../../../core/api.ts';
 import { useApi } from '../../../core/query.tsx';
 import { useSubmit } from '../../../core/useSubmit.ts';
-import { publicLevel } from '../loaders.ts';
-import { LocationPicker, type PickedPoint } from '../LocationPicker.tsx';
+import { publicLevel, publicPlaces } from '../loaders.ts';
+import { LocationPicker, type MapLevel, type PickedPoint } from '../LocationPicker.tsx';
 import { PhotoUploader } from '../PhotoUploader.tsx';
 import { categoryName, named } from '../shared.tsx';
 import { useI18n } from '../../../i18n/index.tsx';
+import { NearbyReports } from './NearbyReports.tsx';
 import { PublicShell, saveReceipt } from './PublicShell.tsx';
 
 interface PublicCategory {
@@ -57,6 +58,16 @@ function formField(name: string): string {
   return head === 'location' ? 'address' : head!;
 }
 
+/** `?grid=12` (the QR code on a grid's notice board): the grid, or null. */
+function presetGrid(value: string | null): number | null {
+  const id = Number(value);
+  return value && Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** A base grid opened as the map's start: itself as its one part, so a tap inside picks it. */
+const asStart = (level: MapLevel): MapLevel =>
+  level.parts.length === 0 && level.focus ? { ...level, parts: [{ ...level.focus, leaf: true }] } : level;
+
 /** 群众上报: a citizen reports a problem from a phone, without an account, and gets a number and code. */
 export function PublicReportPage() {
   const { t, lang } = useI18n();
@@ -67,13 +78,20 @@ export function PublicReportPage() {
   const categories = categoryQuery.data ?? (categoryQuery.error ? [] : null);
   const [receipt, setReceipt] = useState<PublicCaseReceipt | null>(null);
   const location = Form.useWatch('location', form);
+  const categoryId = Form.useWatch('categoryId', form);
 
   useEffect(() => {
     document.title = `${t('public.reportTitle')} · ${t('appShort')}`;
   }, [t]);
 
   // The map of grid outlines, when the server offers one; otherwise position and address only.
-  const top = useMemo(() => publicLevel(null), []);
+  // Opened from a notice board's QR code, it starts at that grid (the whole territory if unknown).
+  const [searchParams] = useSearchParams();
+  const preset = presetGrid(searchParams.get('grid'));
+  const top = useMemo(
+    () => (preset ? publicLevel(preset).then(asStart, () => publicLevel(null)) : publicLevel(null)),
+    [preset],
+  );
   const [mapState, setMapState] = useState<'probing' | 'ok' | 'none'>('probing');
   useEffect(() => {
     top.then(
@@ -164,7 +182,13 @@ export function PublicReportPage() {
             <Spin />
           ) : mapState === 'ok' ? (
             <Form.Item name="location" style={{ marginBottom: 8 }}>
-              <LocationPicker load={load} height={260} geolocate />
+              <LocationPicker
+                load={load}
+                search={publicPlaces}
+                rootKey={preset ?? 0}
+                height={260}
+                geolocate
+              />
             </Form.Item>
           ) : (
             <Form.Item name="location" style={{ marginBottom: 8 }}>
@@ -192,6 +216,9 @@ export function PublicReportPage() {
             />
           </Form.Item>
         </Card>
+
+        {/* 附近已有人反映: follow an open report of the same kind here instead of filing another. */}
+        <NearbyReports categoryId={categoryId} point={location} />
 
         <Card size="small" title={t('public.step.who')} className="wg-public-card">
           <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
@@ -377,7 +404,7 @@ function Receipt({
           {t('public.receivedTitle')}
         </Typography.Title>
         <Typography.Text type="secondary">
-          {t('public.receivedState', { state: named(CASE_STATES, receipt.state, lang) })}
+          {t('public.receivedState', { state: named(PUBLIC_CASE_STATES, receipt.state, lang) })}
         </Typography.Text>
       </div>
       <div className="wg-receipt">

@@ -1,13 +1,14 @@
 import { DeleteOutlined, SearchOutlined } from '@ant-design/icons';
 import type { PublicCaseStatus } from '@wangge/shared';
-import { Alert, Button, Card, Descriptions, Empty, Form, Input, List, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, List, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import { ApiError, errorText, query } from '../../../core/api.ts';
 import { useApi } from '../../../core/query.tsx';
-import { actionName, fmtTime, StateTag } from '../shared.tsx';
+import { fmtTime } from '../shared.tsx';
 import { useI18n } from '../../../i18n/index.tsx';
 import { forgetReceipt, PublicShell, savedReceipts, type SavedReceipt } from './PublicShell.tsx';
+import { TrackStatus } from './TrackStatus.tsx';
 
 const NUMBER = /^[A-Z]{2}\d{14}$/;
 const CODE = /^[0-9A-Z]{6}$/;
@@ -19,7 +20,10 @@ interface Values {
 
 const clean = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, '').toUpperCase();
 
-/** 查询进度: the citizen's own report by number and access code, with its steps (no staff names). */
+/**
+ * 查询进度: a report by number and access code (the reporter's, or a follower's read-only one): what
+ * was done round by round, and the rating and reopening once it is closed.
+ */
 export function PublicTrackPage() {
   const { t, lang } = useI18n();
   const [params, setParams] = useSearchParams();
@@ -137,7 +141,9 @@ export function PublicTrackPage() {
       {error && (
         <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="track-error" />
       )}
-      {status && <Status status={status} />}
+      {status && asked && (
+        <TrackStatus status={status} code={asked.code} onChanged={() => void answer.refetch()} />
+      )}
 
       {saved.length > 0 && (
         <Card size="small" className="wg-public-card" title={t('public.savedTitle')}>
@@ -176,62 +182,5 @@ export function PublicTrackPage() {
         </Card>
       )}
     </PublicShell>
-  );
-}
-
-function Status({ status }: { status: PublicCaseStatus }) {
-  const { t, lang } = useI18n();
-  return (
-    <Card
-      size="small"
-      className="wg-public-card"
-      data-testid="track-result"
-      title={<span style={{ whiteSpace: 'normal' }}>{status.number}</span>}
-      extra={
-        <span>
-          <StateTag state={status.state} />
-          {status.closed && <Tag color="green">{t('public.closed')}</Tag>}
-        </span>
-      }
-    >
-      <Descriptions
-        column={1}
-        size="small"
-        items={[
-          { key: 'category', label: t('case.category'), children: status.category },
-          ...(status.address ? [{ key: 'address', label: t('case.address'), children: status.address }] : []),
-          { key: 'reported', label: t('public.reportedAt'), children: fmtTime(status.reportedAt) },
-          { key: 'updated', label: t('public.updatedAt'), children: fmtTime(status.updatedAt) },
-        ]}
-      />
-      <Typography.Paragraph
-        style={{ whiteSpace: 'pre-wrap', margin: '8px 0 16px' }}
-        ellipsis={{ rows: 4, expandable: true }}
-      >
-        {status.description}
-      </Typography.Paragraph>
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
-        {t('public.progress')}
-      </Typography.Title>
-      {status.timeline.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
-      ) : (
-        <Timeline
-          data-testid="track-timeline"
-          items={[...status.timeline].reverse().map((e, i) => ({
-            color: i === 0 ? (status.closed ? 'green' : 'blue') : 'gray',
-            children: (
-              <div>
-                <Typography.Text strong>{actionName(e.action, e.actionName, lang)}</Typography.Text>{' '}
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {fmtTime(e.at)}
-                </Typography.Text>
-                {e.note && <div style={{ whiteSpace: 'pre-wrap' }}>{e.note}</div>}
-              </div>
-            ),
-          }))}
-        />
-      )}
-    </Card>
   );
 }

@@ -19,6 +19,7 @@ interface Values {
   duplicateRadiusM: number;
   duplicateHours: number;
   rootId: number | null;
+  reopenDays: number;
 }
 
 const SETTINGS = '/api/case-settings';
@@ -35,6 +36,7 @@ const toValues = (s: CaseSettings): Values => ({
   duplicateRadiusM: s.duplicateRadiusM,
   duplicateHours: s.duplicateHours,
   rootId: s.rootId,
+  reopenDays: s.reopenDays,
 });
 
 /** 开关与定时器: the three switches, the sweep, the warning and escalation thresholds, duplicates. */
@@ -61,6 +63,7 @@ export function SwitchesPanel() {
         duplicateRadiusM: v.duplicateRadiusM,
         duplicateHours: v.duplicateHours,
         rootId: v.rootId ?? null,
+        reopenDays: v.reopenDays,
       }),
     invalidates: [SETTINGS],
     success: t('common.saved'),
@@ -155,6 +158,16 @@ export function SwitchesPanel() {
         <Col xs={24} sm={12} md={8}>
           <Form.Item name="rootId" label={t('settings.rootId')} extra={t('settings.rootIdHint')}>
             <GridPicker placeholder={t('settings.rootAuto')} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12} md={8}>
+          <Form.Item
+            name="reopenDays"
+            label={t('citizen.settings.reopenDays')}
+            extra={t('citizen.settings.reopenDaysHint')}
+            rules={[{ required: true }]}
+          >
+            <InputNumber min={0} max={365} suffix={t('unit.days')} style={{ width: '100%' }} />
           </Form.Item>
         </Col>
       </Row>
