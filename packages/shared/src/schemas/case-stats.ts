@@ -79,6 +79,14 @@ export const CaseStats = Type.Object({
     unsatisfied: Type.Integer(),
     rate: Rate(),
   }),
+  /** 群众满意率 from the citizens' own ratings (the latest round of each case): 满意 and 基本满意 count. */
+  citizenRating: Type.Object({
+    rated: Type.Integer(),
+    satisfied: Type.Integer(),
+    basic: Type.Integer(),
+    unsatisfied: Type.Integer(),
+    rate: Rate(),
+  }),
   /** Running clocks past their deadline now (parked ones not counted), by stage. */
   overdue: Type.Object({
     accept: Type.Integer(),

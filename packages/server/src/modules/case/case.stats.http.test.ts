@@ -325,6 +325,29 @@ describe.each(testEngines())('work dashboard figures on $name', (engine) => {
     expect(s.acceptance.late).toBe(1);
     expect(s.closure.late).toBe(1);
     expect(s.satisfaction).toMatchObject({ visited: 2, satisfied: 1, unsatisfied: 1, rate: 0.5 });
+    // No citizen has rated yet; then three cases are rated (one twice: its latest round counts).
+    expect(s.citizenRating).toEqual({ rated: 0, satisfied: 0, basic: 0, unsatisfied: 0, rate: null });
+    const ids = (
+      await t.db
+        .selectFrom('cases')
+        .select('id')
+        .where('reported_at', '>', new Date(Date.now() - 3_600_000))
+        .orderBy('id')
+        .limit(3)
+        .execute()
+    ).map((c) => c.id);
+    await t.db
+      .insertInto('case_rating')
+      .values([
+        { case_id: ids[0]!, round: 1, rating: 'unsatisfied', reopened: true },
+        { case_id: ids[0]!, round: 2, rating: 'satisfied' },
+        { case_id: ids[1]!, round: 1, rating: 'basic' },
+        { case_id: ids[2]!, round: 1, rating: 'unsatisfied' },
+      ])
+      .execute();
+    const rated = await ok('leader', 'GET', '/api/cases/stats');
+    expect(rated.citizenRating).toEqual({ rated: 3, satisfied: 1, basic: 1, unsatisfied: 1, rate: 2 / 3 });
+    await t.db.deleteFrom('case_rating').where('case_id', 'in', ids).execute();
     const today = await ok('leader', 'GET', '/api/cases/stats?period=today');
     // Every case but the three moved back was reported today.
     expect(today.total).toBe(12 - 3);

@@ -73,7 +73,7 @@ export async function caseFigures(
       )
       .where('k.due_at', '<', now)
       .where('k.parked_at', 'is', null);
-  const [totals, byChannel, byCategory, byArea, trend, byStage, byDepartment] = await Promise.all([
+  const [totals, byChannel, byCategory, byArea, trend, byStage, byDepartment, ratings] = await Promise.all([
     period()
       .select([
         sql<string>`count(*)`.as('total'),
@@ -120,12 +120,19 @@ export async function caseFigures(
       .orderBy('d.id')
       .limit(10)
       .execute(),
+    // The citizens' own ratings (满意 / 基本满意 / 不满意), the latest round of each case.
+    period()
+      .innerJoin('case_rating as r', 'r.case_id', 'c.id')
+      .where(sql<boolean>`r.round = (select max(r2.round) from case_rating r2 where r2.case_id = c.id)`)
+      .select(['r.rating', sql<string>`count(*)`.as('n')])
+      .groupBy('r.rating')
+      .execute(),
   ]);
   const areaIds = byArea.map((r) => r.area).filter((id): id is number => id !== null);
   const areas = areaIds.length
     ? await db.selectFrom('grid_node').select(['id', 'name', 'kind']).where('id', 'in', areaIds).execute()
     : [];
-  return { totals, byChannel, byCategory, byArea, areas, trend, byStage, byDepartment };
+  return { totals, byChannel, byCategory, byArea, areas, trend, byStage, byDepartment, ratings };
 }
 
 export interface CaseStatsDeps {
@@ -235,6 +242,7 @@ export class CaseStatsService {
         unsatisfied,
         rate: rate(satisfied, satisfied + unsatisfied),
       },
+      citizenRating: ratingsOf(f?.ratings ?? []),
       overdue: { ...overdue, total: overdue.accept + overdue.feedback + overdue.visit },
       trend: Array.from({ length: STATS_TREND_DAYS }, (_, i) => {
         const date = addDays(trendFrom, i);
@@ -250,4 +258,14 @@ function listQuery(filter: Record<string, string>): CaseListQuery {
   const q: Record<string, string | boolean> = {};
   for (const [k, v] of Object.entries(filter)) q[k] = v === 'true' ? true : v === 'false' ? false : v;
   return q as CaseListQuery;
+}
+
+/** The citizens' ratings: satisfied and basically satisfied count as satisfied in the rate. */
+function ratingsOf(rows: { rating: string; n: string | number }[]) {
+  const n = (k: string) => Number(rows.find((r) => r.rating === k)?.n ?? 0);
+  const satisfied = n('satisfied');
+  const basic = n('basic');
+  const unsatisfied = n('unsatisfied');
+  const rated = satisfied + basic + unsatisfied;
+  return { rated, satisfied, basic, unsatisfied, rate: rated ? (satisfied + basic) / rated : null };
 }

@@ -267,10 +267,17 @@ export function StatsPanel() {
                 title={t('stats.satisfaction')}
                 value={percent(s.satisfaction.rate)}
                 to={{ ...range, satisfied: 'false' }}
-                hint={t('stats.satisfiedOf', {
+                hint={`${t('stats.satisfiedOf', {
                   satisfied: s.satisfaction.satisfied,
                   visited: s.satisfaction.visited,
-                })}
+                })}${
+                  s.citizenRating.rated
+                    ? ` · ${t('stats.citizenRating', {
+                        rate: percent(s.citizenRating.rate),
+                        rated: s.citizenRating.rated,
+                      })}`
+                    : ''
+                }`}
               />
             </Col>
             <Col xs={24} md={12} xl={5}>
