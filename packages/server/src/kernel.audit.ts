@@ -1,5 +1,5 @@
 import type { AuditTargetInfo, AuditVocabulary } from './core/audit/audit.vocabulary.ts';
-import { intIds } from './core/audit/audit.vocabulary.ts';
+import { rowsFor } from './core/audit/audit.vocabulary.ts';
 
 /** The settings rows audit entries name (`targetType: 'setting'`), by key. */
 const SETTINGS: Record<string, AuditTargetInfo> = {
@@ -47,14 +47,13 @@ export const KERNEL_AUDIT: AuditVocabulary = {
     outbox: {
       label: { zh: '通知', en: 'Notification' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db
-              .selectFrom('outbox')
-              .select(['id', 'channel', 'to_masked'])
-              .where('id', 'in', numbers)
-              .execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db
+            .selectFrom('outbox')
+            .select(['id', 'channel', 'to_masked'])
+            .where('id', 'in', numbers)
+            .execute(),
+        );
         return new Map(
           rows.map((r) => [
             String(r.id),

@@ -2,7 +2,7 @@
  * What citizens read on the public pages: the states and steps of their report in plain words
  * (never the staff's "已分派待接受"), and the ratings they give a closed case.
  */
-import type { CaseState } from './cases.ts';
+import { PUBLIC_CASE_ACTIONS, type CaseState } from './cases.ts';
 
 /** A case's state as the citizen reads it. */
 export const PUBLIC_CASE_STATES: { [K in CaseState]: { zh: string; en: string } } = {
@@ -50,24 +50,7 @@ export const FOLLOWER_CASE_STEPS: Partial<Record<PublicCaseStep, { zh: string; e
 };
 
 /** The timeline actions the public steps come from. */
-export const PUBLIC_STEP_ACTIONS = [
-  'report',
-  'on_spot',
-  'dispatch',
-  'auto_dispatch',
-  'accept',
-  'reject',
-  'feedback',
-  'visit',
-  'archive',
-  'auto_archive',
-  'void',
-  'park',
-  'unpark',
-  'defer',
-  'rate',
-  'reopen',
-] as const;
+export const PUBLIC_STEP_ACTIONS = [...PUBLIC_CASE_ACTIONS, 'rate', 'reopen'] as const;
 
 /** The citizen's rating of a closed case (counted by the satisfaction figures). */
 export const CASE_RATINGS = {

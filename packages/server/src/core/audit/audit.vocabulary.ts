@@ -36,6 +36,15 @@ export function intIds(ids: readonly string[]): number[] {
   );
 }
 
+/** The rows of a page's targets whose ids are row ids: `fetch` runs only when there are any. */
+export async function rowsFor<R>(
+  ids: readonly string[],
+  fetch: (ids: number[]) => Promise<R[]>,
+): Promise<R[]> {
+  const numbers = intIds(ids);
+  return numbers.length ? fetch(numbers) : [];
+}
+
 type RawEntry = Omit<AuditEntry, 'actionLabel' | 'target'>;
 
 /**

@@ -1,6 +1,6 @@
 import { CASE_STAGES, URGENCIES } from '@wangge/shared';
 import type { AuditVocabulary } from '../../core/audit/audit.vocabulary.ts';
-import { intIds } from '../../core/audit/audit.vocabulary.ts';
+import { rowsFor } from '../../core/audit/audit.vocabulary.ts';
 
 const named = (table: Record<string, { zh: string; en: string }>, key: string) =>
   table[key] ?? { zh: key, en: key };
@@ -51,24 +51,22 @@ export const caseAudit: AuditVocabulary = {
     case: {
       label: { zh: '事件', en: 'Case' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db.selectFrom('cases').select(['id', 'number']).where('id', 'in', numbers).execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db.selectFrom('cases').select(['id', 'number']).where('id', 'in', numbers).execute(),
+        );
         return new Map(rows.map((r) => [String(r.id), { name: r.number, link: `/cases/${r.id}` }]));
       },
     },
     case_category: {
       label: { zh: '事件分类', en: 'Case category' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db
-              .selectFrom('case_category')
-              .select(['id', 'name', 'name_en'])
-              .where('id', 'in', numbers)
-              .execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db
+            .selectFrom('case_category')
+            .select(['id', 'name', 'name_en'])
+            .where('id', 'in', numbers)
+            .execute(),
+        );
         return new Map(
           rows.map((r) => [
             String(r.id),
@@ -80,15 +78,14 @@ export const caseAudit: AuditVocabulary = {
     case_time_limit: {
       label: { zh: '事件时限', en: 'Time limit' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db
-              .selectFrom('case_time_limit as l')
-              .leftJoin('case_category as c', 'c.id', 'l.category_id')
-              .select(['l.id', 'l.urgency', 'l.stage', 'c.name', 'c.name_en'])
-              .where('l.id', 'in', numbers)
-              .execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db
+            .selectFrom('case_time_limit as l')
+            .leftJoin('case_category as c', 'c.id', 'l.category_id')
+            .select(['l.id', 'l.urgency', 'l.stage', 'c.name', 'c.name_en'])
+            .where('l.id', 'in', numbers)
+            .execute(),
+        );
         return new Map(
           rows.map((r) => {
             const urgency = named(URGENCIES, r.urgency);
@@ -108,17 +105,16 @@ export const caseAudit: AuditVocabulary = {
     dispatch_rule: {
       label: { zh: '分流规则', en: 'Dispatch rule' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db
-              .selectFrom('dispatch_rule as r')
-              .innerJoin('department as d', 'd.id', 'r.department_id')
-              .leftJoin('case_category as c', 'c.id', 'r.category_id')
-              .leftJoin('grid_node as g', 'g.id', 'r.grid_id')
-              .select(['r.id', 'd.name as department', 'c.name as category', 'g.name as grid'])
-              .where('r.id', 'in', numbers)
-              .execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db
+            .selectFrom('dispatch_rule as r')
+            .innerJoin('department as d', 'd.id', 'r.department_id')
+            .leftJoin('case_category as c', 'c.id', 'r.category_id')
+            .leftJoin('grid_node as g', 'g.id', 'r.grid_id')
+            .select(['r.id', 'd.name as department', 'c.name as category', 'g.name as grid'])
+            .where('r.id', 'in', numbers)
+            .execute(),
+        );
         return new Map(
           rows.map((r) => [
             String(r.id),

@@ -1,5 +1,5 @@
 import type { AuditVocabulary } from '../../core/audit/audit.vocabulary.ts';
-import { intIds } from '../../core/audit/audit.vocabulary.ts';
+import { rowsFor } from '../../core/audit/audit.vocabulary.ts';
 
 /** What the grid module writes into the audit log, named: changes to the tree and its outlines. */
 export const gridAudit: AuditVocabulary = {
@@ -17,10 +17,9 @@ export const gridAudit: AuditVocabulary = {
     grid: {
       label: { zh: '网格', en: 'Grid' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db.selectFrom('grid_node').select(['id', 'name']).where('id', 'in', numbers).execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db.selectFrom('grid_node').select(['id', 'name']).where('id', 'in', numbers).execute(),
+        );
         return new Map(rows.map((r) => [String(r.id), { name: r.name, link: `/grids?id=${r.id}` }]));
       },
     },

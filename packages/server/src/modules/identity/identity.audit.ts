@@ -1,5 +1,5 @@
 import type { AuditVocabulary } from '../../core/audit/audit.vocabulary.ts';
-import { intIds } from '../../core/audit/audit.vocabulary.ts';
+import { rowsFor } from '../../core/audit/audit.vocabulary.ts';
 
 /** What the identity module writes into the audit log, named: sign-ins, accounts, roles, policy. */
 export const identityAudit: AuditVocabulary = {
@@ -28,14 +28,13 @@ export const identityAudit: AuditVocabulary = {
     user: {
       label: { zh: '用户', en: 'User' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db
-              .selectFrom('app_user')
-              .select(['id', 'username', 'display_name'])
-              .where('id', 'in', numbers)
-              .execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db
+            .selectFrom('app_user')
+            .select(['id', 'username', 'display_name'])
+            .where('id', 'in', numbers)
+            .execute(),
+        );
         return new Map(
           rows.map((r) => [
             String(r.id),

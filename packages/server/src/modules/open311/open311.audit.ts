@@ -1,5 +1,5 @@
 import type { AuditVocabulary } from '../../core/audit/audit.vocabulary.ts';
-import { intIds } from '../../core/audit/audit.vocabulary.ts';
+import { rowsFor } from '../../core/audit/audit.vocabulary.ts';
 
 /** What the Open311 module writes into the audit log, named: its API keys (comments are the case's). */
 export const open311Audit: AuditVocabulary = {
@@ -12,10 +12,9 @@ export const open311Audit: AuditVocabulary = {
     api_key: {
       label: { zh: '开放接口密钥', en: 'API key' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db.selectFrom('api_key').select(['id', 'name']).where('id', 'in', numbers).execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db.selectFrom('api_key').select(['id', 'name']).where('id', 'in', numbers).execute(),
+        );
         return new Map(rows.map((r) => [String(r.id), { name: r.name, link: '/admin/api-keys' }]));
       },
     },

@@ -1,5 +1,5 @@
 import type { AuditVocabulary } from '../../core/audit/audit.vocabulary.ts';
-import { intIds } from '../../core/audit/audit.vocabulary.ts';
+import { rowsFor } from '../../core/audit/audit.vocabulary.ts';
 
 /** What the org module writes into the audit log, named: people on duty, departments, print-outs. */
 export const orgAudit: AuditVocabulary = {
@@ -22,26 +22,24 @@ export const orgAudit: AuditVocabulary = {
     person: {
       label: { zh: '人员', en: 'Person' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db.selectFrom('person').select(['id', 'name']).where('id', 'in', numbers).execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db.selectFrom('person').select(['id', 'name']).where('id', 'in', numbers).execute(),
+        );
         return new Map(rows.map((r) => [String(r.id), { name: r.name }]));
       },
     },
     duty: {
       label: { zh: '网格职责', en: 'Duty' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db
-              .selectFrom('duty as d')
-              .innerJoin('person as p', 'p.id', 'd.person_id')
-              .innerJoin('grid_node as g', 'g.id', 'd.node_id')
-              .select(['d.id', 'd.node_id', 'p.name as person', 'g.name as grid'])
-              .where('d.id', 'in', numbers)
-              .execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db
+            .selectFrom('duty as d')
+            .innerJoin('person as p', 'p.id', 'd.person_id')
+            .innerJoin('grid_node as g', 'g.id', 'd.node_id')
+            .select(['d.id', 'd.node_id', 'p.name as person', 'g.name as grid'])
+            .where('d.id', 'in', numbers)
+            .execute(),
+        );
         return new Map(
           rows.map((r) => [
             String(r.id),
@@ -53,10 +51,9 @@ export const orgAudit: AuditVocabulary = {
     department: {
       label: { zh: '部门', en: 'Department' },
       describe: async (ids, ctx) => {
-        const numbers = intIds(ids);
-        const rows = numbers.length
-          ? await ctx.db.selectFrom('department').select(['id', 'name']).where('id', 'in', numbers).execute()
-          : [];
+        const rows = await rowsFor(ids, (numbers) =>
+          ctx.db.selectFrom('department').select(['id', 'name']).where('id', 'in', numbers).execute(),
+        );
         return new Map(rows.map((r) => [String(r.id), { name: r.name }]));
       },
     },
